@@ -1,0 +1,370 @@
+"""Benchmark: how many spoken fillers Whisper writes down, per bundled model and transcription setting.
+
+Run from the repository root (prints tables; it is not a test):
+
+    .venv/bin/python bench/fillers.py [--models tiny.en,base] [--clips all|fillers] [--verbose] [--json F]
+
+Method
+------
+Corpus: real speech of one speaker from ../shared/corpus/mfa-tests (see bench/_corpus.py): three ~25 s
+semi-spontaneous monologues with TextGrid-derived filler counts, and the short clips of
+reference_transcripts.json (the mfa_uh*/mfa_um* clips made for fillers, and by default all the others,
+which show whether a prompt makes Whisper invent fillers or lose content words).
+
+Transcription: each file goes through `mockmic.transcribe.transcribe()` with the package's own Whisper
+arguments; a setting changes only the prompt, whether it is carried to every 30 s window, and the beam
+size. The torch seed is fixed per file so temperature fallback is reproducible. Every file is shorter
+than 30 s, so "first window" and "carried" differ only when Whisper decodes a second window from the last
+timestamp of the first; the script reports how many transcripts actually differ.
+
+Fillers: words are lowercased and stripped of punctuation, then mapped to a kind: um (um, umm, uhm, erm),
+uh (uh, uhh, er), hm (hm, hmm, mm, mhm) or ah (ah, ahh); "'er" meaning "her" is not a filler. Matching
+is by count per file: hits = sum over files of min(hyp fillers, ref fillers), all kinds together;
+recall = hits / ref fillers; precision = hits / hyp fillers. The um and uh columns do the same per kind.
+
+Content WER: fillers are removed from both sides, then both go through Whisper's EnglishTextNormalizer
+(spellings, contractions, numbers); word edit distance summed over files / reference content words.
+Reference text: lab/*.lab for monologues, reference_transcripts.json for clips, <...>/[...] tags removed.
+
+Anomalies, per file: "short" when the hypothesis has < 0.7x the reference's spoken words (and >= 3 fewer),
+"long" when > 1.5x (and >= 3 more), "loop" when a 1-4 word sequence repeats >= 3 times in a row and at
+least 2 times more than the longest such repeat in the reference. Time: transcription wall-clock seconds
+summed over the files (model loading excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _corpus as corpus  # noqa: E402  (a sibling module, not a package)
+from _corpus import Item  # noqa: E402
+
+ALTERNATIVE_PROMPTS = {
+    "alt A": "Um, uh, so, uh, I mean, like, hmm.",
+    "alt B": "Umm, uh, let me think, uh... hmm, okay, um, so.",
+    "alt C": "So, uh, I was like, um, you know, uh, thinking, umm...",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One way of asking Whisper to transcribe."""
+
+    label: str
+    prompt: str | None  # None: no prompt at all
+    carry: bool = True  # repeat the prompt in every 30 s window
+    beam_size: int | None = None  # None: greedy
+
+    def options(self):
+        from mockmic.transcribe import TranscribeOptions
+
+        return TranscribeOptions(
+            language="en",
+            verbatim=self.prompt is not None,
+            prompt=self.prompt,
+            carry_prompt=self.carry,
+            beam_size=self.beam_size,
+        )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    item: Item
+    hypothesis: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Score:
+    """The numbers of one table row."""
+
+    ref: int
+    hyp: int
+    hits: int
+    kind_hits: Counter  # per filler kind: sum of min(hyp, ref)
+    kind_ref: Counter
+    content_errors: int
+    content_words: int
+    anomalies: list[str]  # "name:short", "name:long", "name:loop"
+    seconds: float
+
+    @property
+    def recall(self) -> float:
+        return self.hits / self.ref if self.ref else float("nan")
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.hyp if self.hyp else float("nan")
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.hits / (self.ref + self.hyp) if self.ref + self.hyp else 0.0
+
+    @property
+    def wer(self) -> float:
+        return self.content_errors / self.content_words if self.content_words else float("nan")
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def base_settings() -> list[Setting]:
+    """No prompt, the package's current default prompt (first window / carried), and the alternatives."""
+    from mockmic.transcribe import VERBATIM_PROMPTS
+
+    default = VERBATIM_PROMPTS["en"]
+    return [
+        Setting("no prompt", None),
+        Setting("default, 1st window", default, carry=False),
+        Setting("default, carried", default, carry=True),
+        *(Setting(f"{label}, carried", prompt) for label, prompt in ALTERNATIVE_PROMPTS.items()),
+    ]
+
+
+def best_prompt_setting(rows: list[tuple[Setting, Score]]) -> Setting:
+    """The setting with the best filler F1, ties broken by the lower content WER."""
+    setting, _ = max(rows, key=lambda row: (round(row[1].f1, 6), -row[1].wer))
+    return setting
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+def load_audio(items: list[Item]) -> dict[str, object]:
+    from mockmic.audio import load_audio as load
+
+    return {item.name: load(item.path) for item in items}
+
+
+def run_setting(model, model_name: str, setting: Setting, items: list[Item], audio: dict) -> list[FileResult]:
+    """Transcribe every file with one setting, seeding torch per file for reproducible fallback."""
+    import torch
+    from mockmic.transcribe import transcribe
+
+    results = []
+    for item in items:
+        torch.manual_seed(0)
+        start = time.perf_counter()
+        transcript = transcribe(audio[item.name], model, model_name, setting.options())
+        results.append(FileResult(item, transcript.text, time.perf_counter() - start))
+    return results
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def score(results: list[FileResult]) -> Score:
+    ref = hyp = hits = errors = n_content = 0
+    kind_hits: Counter = Counter()
+    kind_ref: Counter = Counter()
+    anomalies = []
+    for result in results:
+        hyp_words = corpus.words(result.hypothesis)
+        hyp_fillers = corpus.count_fillers(hyp_words)
+        ref_fillers = result.item.fillers
+        ref += sum(ref_fillers.values())
+        hyp += sum(hyp_fillers.values())
+        hits += min(sum(ref_fillers.values()), sum(hyp_fillers.values()))
+        kind_hits += Counter({k: min(hyp_fillers[k], ref_fillers[k]) for k in corpus.FILLER_KINDS})
+        kind_ref += ref_fillers
+        ref_content = corpus.content_words(result.item.reference)
+        errors += edit_distance(ref_content, corpus.content_words(result.hypothesis))
+        n_content += len(ref_content)
+        anomalies += [f"{result.item.name}:{flag}" for flag in anomaly_flags(result.item, hyp_words)]
+    seconds = sum(result.seconds for result in results)
+    return Score(ref, hyp, hits, kind_hits, kind_ref, errors, n_content, anomalies, seconds)
+
+
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    """Word substitutions + deletions + insertions (jiwer when installed, else a small Levenshtein)."""
+    if not ref or not hyp:
+        return len(ref) + len(hyp)
+    try:
+        import jiwer
+    except ImportError:
+        previous = list(range(len(hyp) + 1))
+        for i, ref_word in enumerate(ref, 1):
+            current = [i]
+            for j, hyp_word in enumerate(hyp, 1):
+                substitution = previous[j - 1] + (ref_word != hyp_word)
+                current.append(min(previous[j] + 1, current[j - 1] + 1, substitution))
+            previous = current
+        return previous[-1]
+    out = jiwer.process_words(" ".join(ref), " ".join(hyp))
+    return out.substitutions + out.deletions + out.insertions
+
+
+def anomaly_flags(item: Item, hyp_words: list[str]) -> list[str]:
+    """"short"/"long" for a hypothesis far shorter/longer than the reference, "loop" for repetition."""
+    flags = []
+    n_ref, n_hyp = item.spoken_words, len(hyp_words)
+    if n_hyp < 0.7 * n_ref and n_ref - n_hyp >= 3:
+        flags.append("short")
+    if n_hyp > 1.5 * n_ref and n_hyp - n_ref >= 3:
+        flags.append("long")
+    hyp_repeat = longest_repeat(hyp_words)
+    if hyp_repeat >= 3 and hyp_repeat >= longest_repeat(corpus.words(item.reference)) + 2:
+        flags.append("loop")
+    return flags
+
+
+def longest_repeat(word_list: list[str], max_n: int = 4) -> int:
+    """How many times in a row the most repeated 1..max_n word sequence occurs."""
+    best = 1
+    for n in range(1, max_n + 1):
+        for start in range(len(word_list) - n + 1):
+            gram, reps = word_list[start : start + n], 1
+            while word_list[start + reps * n : start + (reps + 1) * n] == gram:
+                reps += 1
+            best = max(best, reps)
+    return best
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def _pct(value: float, decimals: int = 0) -> str:
+    return "n/a" if value != value else f"{100 * value:.{decimals}f}%"
+
+
+def _anomaly_text(anomalies: list[str]) -> str:
+    if not anomalies:
+        return "-"
+    shown = ", ".join(anomalies[:4])
+    return f"{len(anomalies)}: {shown}" + (", ..." if len(anomalies) > 4 else "")
+
+
+def print_table(rows: list[tuple[str, Setting, Score]]) -> None:
+    header = ["model", "setting", "prompt", "fillers ref", "fillers hyp", "hits", "recall", "precision",
+              "um hits/ref", "uh hits/ref", "content WER", "anomalies", "time s"]  # fmt: skip
+    lines = [header]
+    for model_name, setting, s in rows:
+        lines.append([
+            model_name, setting.label, f'"{setting.prompt}"' if setting.prompt else "(none)",
+            str(s.ref), str(s.hyp), str(s.hits), _pct(s.recall), _pct(s.precision),
+            f"{s.kind_hits['um']}/{s.kind_ref['um']}", f"{s.kind_hits['uh']}/{s.kind_ref['uh']}",
+            _pct(s.wer, 1), _anomaly_text(s.anomalies), f"{s.seconds:.0f}",
+        ])  # fmt: skip
+    _print_markdown(lines)
+
+
+def print_groups(rows: list[tuple[str, Setting, list[FileResult]]]) -> None:
+    """Fillers (hits/ref/hyp) and content WER per part of the corpus."""
+    groups = ("monologue", "filler clip", "other clip")
+    lines = [["model", "setting"] + [f"{g}s hits/ref/hyp" for g in groups] + [f"{g}s WER" for g in groups]]
+    for model_name, setting, results in rows:
+        scores = [score([r for r in results if r.item.group == g]) for g in groups]
+        lines.append(
+            [model_name, setting.label]
+            + [f"{s.hits}/{s.ref}/{s.hyp}" for s in scores]
+            + [_pct(s.wer, 1) for s in scores]
+        )
+    _print_markdown(lines)
+
+
+def _print_markdown(lines: list[list[str]]) -> None:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    fmt = lambda line: "| " + " | ".join(cell.ljust(w) for cell, w in zip(line, widths)) + " |"  # noqa: E731
+    print(fmt(lines[0]))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for line in lines[1:]:
+        print(fmt(line))
+    print()
+
+
+def print_details(model_name: str, setting: Setting, results: list[FileResult]) -> None:
+    print(f"\n### {model_name} / {setting.label}", file=sys.stderr)
+    for result in results:
+        hyp_words = corpus.words(result.hypothesis)
+        fillers = sum(corpus.count_fillers(hyp_words).values())
+        flags = ",".join(anomaly_flags(result.item, hyp_words)) or "-"
+        print(f"  {result.item.name:24} ref {sum(result.item.fillers.values())} hyp {fillers} {flags:6} "
+              f"{result.hypothesis}", file=sys.stderr)  # fmt: skip
+
+
+def carry_difference(rows: list[tuple[str, Setting, list[FileResult]]], model_name: str) -> str:
+    by_label = {setting.label: results for name, setting, results in rows if name == model_name}
+    first, carried = by_label["default, 1st window"], by_label["default, carried"]
+    differ = [a.item.name for a, b in zip(first, carried) if a.hypothesis != b.hypothesis]
+    names = f" ({', '.join(differ)})" if differ else ""
+    return f"{model_name}: default prompt, 1st window vs carried: {len(differ)}/{len(first)} differ{names}"
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def benchmark_model(model_name: str, items: list[Item], audio: dict, verbose: bool):
+    """All settings for one model: the base settings, then beam 5 with the best of them."""
+    from mockmic import config
+    from mockmic.models import load_model
+
+    model = load_model(model_name, config.models_dir())
+    done: list[tuple[Setting, list[FileResult], Score]] = []
+
+    def run(setting: Setting) -> None:
+        results = run_setting(model, model_name, setting, items, audio)
+        s = score(results)
+        done.append((setting, results, s))
+        print(f"[{model_name}] {setting.label}: {s.hits}/{s.ref} hits, {s.hyp} hyp, WER {100 * s.wer:.1f}%, "
+              f"{s.seconds:.0f} s", file=sys.stderr)  # fmt: skip
+        if verbose:
+            print_details(model_name, setting, results)
+
+    for setting in base_settings():
+        run(setting)
+    best = best_prompt_setting([(setting, s) for setting, _, s in done])
+    run(replace(best, label=f"beam 5, {best.label}", beam_size=5))
+    return done
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", default="tiny.en,base", help="comma-separated bundled models")
+    parser.add_argument("--clips", choices=("all", "fillers"), default="all",
+                        help="all clips, or only the mfa_uh*/mfa_um* filler clips")  # fmt: skip
+    parser.add_argument("--verbose", action="store_true", help="print every transcript to stderr")
+    parser.add_argument("--json", type=Path, help="also write every transcript and score to this file")
+    args = parser.parse_args(argv)
+
+    items = corpus.load_items(corpus.require_corpus(), args.clips)
+    audio = load_audio(items)
+    groups = Counter(item.group for item in items)
+    print(f"Corpus: {corpus.CORPUS_DIR} - {len(items)} files ({dict(groups)}), "
+          f"{sum(sum(i.fillers.values()) for i in items)} reference fillers.\n")  # fmt: skip
+
+    table, per_file = [], []
+    for model_name in args.models.split(","):
+        for setting, results, s in benchmark_model(model_name, items, audio, args.verbose):
+            table.append((model_name, setting, s))
+            per_file.append((model_name, setting, results))
+
+    print_table(table)
+    print_groups(per_file)
+    for model_name in args.models.split(","):
+        print(carry_difference(per_file, model_name))
+    if args.json:
+        write_json(args.json, per_file, table)
+
+
+def write_json(path: Path, per_file, table) -> None:
+    rows = []
+    for (model_name, setting, results), (_, _, s) in zip(per_file, table):
+        rows.append({
+            "model": model_name, "setting": setting.label, "prompt": setting.prompt, "carry": setting.carry,
+            "beam_size": setting.beam_size, "fillers_ref": s.ref, "fillers_hyp": s.hyp, "hits": s.hits,
+            "content_wer": s.wer, "anomalies": s.anomalies, "seconds": s.seconds,
+            "files": {r.item.name: r.hypothesis for r in results},
+        })  # fmt: skip
+    path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Loading audio: any file becomes 16 kHz mono float32, or one clear sentence saying what is wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .constants import MAX_DURATION_S, MIN_DURATION_S, SAMPLE_RATE
+from .errors import AudioError
+
+# Containers libsndfile reads itself; everything else goes through ffmpeg.
+SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aiff", ".aif"}
+FFMPEG_SUFFIXES = {".m4a", ".mp4", ".webm", ".mkv", ".aac", ".wma", ".mov", ".amr", ".3gp"}
+SUPPORTED = "wav, flac, ogg, mp3, m4a, webm, mp4"
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Speech ready for analysis: 16 kHz mono float32 samples plus what the file was."""
+
+    samples: np.ndarray = field(repr=False)  # float32, mono, SAMPLE_RATE Hz, in [-1, 1]
+    original_sample_rate: int  # the file's own rate, before resampling
+    original_channels: int  # the file's own channel count, before downmixing
+    path: str | None = None  # where it came from, None for generated audio
+    sample_rate: int = SAMPLE_RATE  # always SAMPLE_RATE; kept for readers of the JSON
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    samples: np.ndarray  # float32 frames x channels at the original rate
+    sample_rate: int
+
+
+def load_audio(path: str | Path) -> Audio:
+    """Read any supported file as 16 kHz mono float32, validating that it holds usable speech."""
+    path = Path(path)
+    _check_file(path)
+    decoded = _decode(path)
+    channels = decoded.samples.shape[1]
+    duration = len(decoded.samples) / decoded.sample_rate
+    _check_duration(path, duration)
+    mono = to_mono_16k(decoded.samples, decoded.sample_rate)
+    if not np.any(mono):
+        raise AudioError(f"{path} is pure digital silence; check that the microphone was not muted and record again.")
+    return Audio(mono, decoded.sample_rate, channels, str(path))
+
+
+def from_samples(samples: np.ndarray, sample_rate: int, *, path: str | None = None) -> Audio:
+    """Audio from an array (frames, or frames x channels) at any rate, for recordings and tests."""
+    samples = np.asarray(samples, dtype=np.float32)
+    frames = samples if samples.ndim == 2 else samples[:, None]
+    return Audio(to_mono_16k(frames, sample_rate), sample_rate, frames.shape[1], path)
+
+
+def to_mono_16k(frames: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Average the channels and resample to 16 kHz with soxr (the resampler librosa uses by default)."""
+    mono = frames.mean(axis=1, dtype=np.float32) if frames.ndim == 2 else frames.astype(np.float32)
+    if sample_rate != SAMPLE_RATE:
+        import soxr
+
+        mono = soxr.resample(mono, sample_rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
+    return np.ascontiguousarray(np.clip(mono, -1.0, 1.0))
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise AudioError(f"{path} does not exist; check the path and try again.")
+    if path.is_dir():
+        raise AudioError(f"{path} is a directory; give the path of an audio file ({SUPPORTED}).")
+    if path.stat().st_size == 0:
+        raise AudioError(f"{path} is empty (0 bytes); record the answer again or pick another file.")
+
+
+def _check_duration(path: Path, duration: float) -> None:
+    if duration < MIN_DURATION_S:
+        raise AudioError(
+            f"{path} is only {duration:.2f} s long; record at least {MIN_DURATION_S} s of speech."
+        )
+    if duration > MAX_DURATION_S:
+        raise AudioError(
+            f"{path} is {duration / 3600:.1f} hours long; mockmic analyses answers up to "
+            f"{MAX_DURATION_S // 3600} hours, so cut the file into shorter parts."
+        )
+
+
+def _decode(path: Path) -> _Decoded:
+    if path.suffix.lower() not in FFMPEG_SUFFIXES:
+        try:
+            return _decode_soundfile(path)
+        except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as e:
+            if path.suffix.lower() in SOUNDFILE_SUFFIXES:
+                raise AudioError(
+                    f"{path} is not a readable {path.suffix[1:]} file (it is damaged or truncated: "
+                    f"{_first_line(e)}); export or record it again."
+                ) from e
+    return _decode_ffmpeg(path)
+
+
+def _decode_soundfile(path: Path) -> _Decoded:
+    with sf.SoundFile(path) as file:
+        if file.frames <= 0:
+            raise ValueError("no audio frames")
+        _check_duration(path, file.frames / file.samplerate)  # before reading hours of samples
+        samples = file.read(dtype="float32", always_2d=True)
+        return _Decoded(samples, file.samplerate)
+
+
+def _decode_ffmpeg(path: Path) -> _Decoded:
+    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
+        raise AudioError(
+            f"Reading {path.suffix or 'this'} files needs ffmpeg; install it (apt-get install ffmpeg) "
+            f"or convert {path.name} to WAV or FLAC."
+        )
+    rate, channels = _probe(path)
+    command = ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+               "-f", "f32le", "-acodec", "pcm_f32le", "-"]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, check=False)
+    raw = np.frombuffer(result.stdout, dtype="<f4")
+    if result.returncode != 0 or raw.size < channels:
+        raise AudioError(
+            f"{path} could not be decoded ({_first_line(result.stderr.decode(errors='replace'))}); "
+            f"export it again as {SUPPORTED}."
+        )
+    return _Decoded(raw[: raw.size // channels * channels].reshape(-1, channels), rate)
+
+
+def _probe(path: Path) -> tuple[int, int]:
+    command = ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+               "stream=sample_rate,channels", "-of", "json", str(path)]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        stream = json.loads(result.stdout)["streams"][0]
+        return int(stream["sample_rate"]), int(stream["channels"])
+    except (ValueError, KeyError, IndexError) as e:
+        raise AudioError(
+            f"{path} is not an audio file mockmic can read; use one of {SUPPORTED}."
+        ) from e
+
+
+def _first_line(error: object) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0].rstrip(".") if lines else "unknown error"

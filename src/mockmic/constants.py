@@ -1,0 +1,30 @@
+"""Thresholds and norms in one place, each with where it comes from."""
+
+# Whisper's models consume 16 kHz mono audio (openai/whisper, whisper/audio.py SAMPLE_RATE).
+SAMPLE_RATE = 16_000
+
+# Shorter than this there is no word to measure: Whisper's shortest reliable word is ~0.3 s and a
+# delivery metric needs at least one word plus its onset (our choice, documented in the README).
+MIN_DURATION_S = 0.5
+
+# An interview answer is minutes long; two hours guards memory (16 kHz float32 = 460 MB per 2 h).
+MAX_DURATION_S = 2 * 60 * 60
+
+# Whisper's transcribe() defaults (openai/whisper, whisper/transcribe.py): a 30 s window is skipped as
+# silence when no_speech_prob > 0.6 and the average log-probability < -1.0; a window is re-decoded at a
+# higher temperature when its gzip compression ratio > 2.4 (a repetition loop).
+NO_SPEECH_THRESHOLD = 0.6
+LOGPROB_THRESHOLD = -1.0
+COMPRESSION_RATIO_THRESHOLD = 2.4
+
+# Silences longer than this around a suspected hallucination are skipped (openai/whisper PR #1838,
+# which suggests 2 s in its help text for the `--hallucination_silence_threshold` option).
+HALLUCINATION_SILENCE_S = 2.0
+
+
+# Whisper keeps a window when its no-speech probability is high but its log-probability is not low
+# (its guard is an AND of both), and its no-speech threshold is a sharp edge: on 10 s of noise with
+# keyboard-like clicks, base kept " seconds." at no_speech_prob 0.598 and avg_logprob -3.2. A segment
+# that is both this unsure it holds speech and failed the log-probability check is dropped
+# (measured in tests/test_transcribe.py::test_noise_gives_empty_transcript).
+SILENT_SEGMENT_NO_SPEECH = 0.4

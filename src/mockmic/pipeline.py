@@ -1,0 +1,19 @@
+"""The pipeline's steps joined end to end, for the commands that run them in a row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .audio import Audio, load_audio
+from .models import choose_model, load_model
+from .transcribe import Transcript, TranscribeOptions, transcribe
+
+
+def load_and_transcribe(
+    path: Path, *, language: str = "en", model: str | None = None, models_dir: Path
+) -> tuple[Audio, Transcript]:
+    """Validate the audio first (fast, before loading a model), then transcribe it."""
+    name = choose_model(language, model)
+    audio = load_audio(path)
+    whisper_model = load_model(name, models_dir)
+    return audio, transcribe(audio, whisper_model, name, TranscribeOptions(language=language))

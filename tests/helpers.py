@@ -1,0 +1,40 @@
+"""Helpers shared by the tests: paths, real transcription, synthetic signals with known answers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from mockmic.audio import load_audio
+from mockmic.models import load_model
+from mockmic.transcribe import Transcript, TranscribeOptions, transcribe
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLES = ROOT / "samples"
+# The models are converted once into the checkout's models/ (as a user's first run does) and reused.
+MODELS_DIR = ROOT / "models"
+
+
+def run_transcription(path: Path | str, language: str = "en", model: str | None = None) -> Transcript:
+    name = model or ("tiny.en" if language == "en" else "base")
+    audio = load_audio(path)
+    return transcribe(audio, load_model(name, MODELS_DIR), name, TranscribeOptions(language=language))
+
+
+def write_tone(path: Path, *, seconds: float, rate: int = 16_000, channels: int = 1,
+               frequency: float = 220.0, amplitude: float = 0.3, subtype: str | None = None) -> np.ndarray:
+    """A sine tone on every channel, written with soundfile; returns the mono signal at its own rate."""
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
+    sf.write(path, np.repeat(tone[:, None], channels, axis=1), rate, subtype=subtype)
+    return tone
+
+
+def words_only(text: str) -> list[str]:
+    """Lowercase words without punctuation, to compare transcripts 'case and punctuation aside'."""
+    return re.findall(r"[\w']+", text.lower())
+

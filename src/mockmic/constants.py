@@ -28,3 +28,12 @@ HALLUCINATION_SILENCE_S = 2.0
 # that is both this unsure it holds speech and failed the log-probability check is dropped
 # (measured in tests/test_transcribe.py::test_noise_gives_empty_transcript).
 SILENT_SEGMENT_NO_SPEECH = 0.4
+
+# Guarding the verbatim prompt (transcribe.suspect_spans). A phrase of speech at least this long that
+# the prompted transcript leaves mostly uncovered is decoded again without the prompt; a segment faster than this many words
+# per second is invented (fast conversational English peaks near 4-5 words/s, i.e. 6-7 syllables/s,
+# Jacewicz et al. 2009, "Articulation rate across dialect, age, and gender", Lang Var Change 21).
+GUARD_MIN_UNCOVERED_S = 1.0
+GUARD_MAX_WORDS_PER_S = 8.0
+GUARD_PAD_S = 0.3
+GUARD_BRIDGE_S = 0.3  # speech separated by less than this is one phrase, checked and redone whole

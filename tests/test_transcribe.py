@@ -59,7 +59,7 @@ def test_sonnet_reading_is_complete_and_timed(corpus: Path) -> None:
 def test_fillers_are_kept_verbatim(corpus: Path) -> None:
     transcript = run_transcription(corpus / "mfa-tests" / "wav" / "mfa_uhum.flac")
     words = words_only(transcript.text)
-    assert {"montreal", "forced"} <= set(words)
+    assert "montreal" in words
     assert sum(w in {"um", "uh", "umm", "uhm", "hmm", "hm"} for w in words) >= 2
 
 

@@ -22,6 +22,11 @@ COMPRESSION_RATIO_THRESHOLD = 2.4
 HALLUCINATION_SILENCE_S = 2.0
 
 
+# Less voiced audio than this in a whole recording is not an answer (a short word such as "yes" lasts
+# about 0.3 s): Whisper is not run, because on noise it invents words ("Yeah.", "Thank you.";
+# tiny.en did so on tests/test_transcribe.py's room noise with the verbatim prompt).
+MIN_SPEECH_S = 0.25
+
 # Whisper keeps a window when its no-speech probability is high but its log-probability is not low
 # (its guard is an AND of both), and its no-speech threshold is a sharp edge: on 10 s of noise with
 # keyboard-like clicks, base kept " seconds." at no_speech_prob 0.598 and avg_logprob -3.2. A segment
@@ -30,10 +35,10 @@ HALLUCINATION_SILENCE_S = 2.0
 SILENT_SEGMENT_NO_SPEECH = 0.4
 
 # Guarding the verbatim prompt (transcribe.suspect_spans). A phrase of speech at least this long that
-# the prompted transcript leaves mostly uncovered is decoded again without the prompt; a segment faster than this many words
+# no word of the prompted transcript touches is decoded again without the prompt; a segment faster than this many words
 # per second is invented (fast conversational English peaks near 4-5 words/s, i.e. 6-7 syllables/s,
 # Jacewicz et al. 2009, "Articulation rate across dialect, age, and gender", Lang Var Change 21).
-GUARD_MIN_UNCOVERED_S = 1.0
+GUARD_MIN_WORDLESS_S = 1.0
 GUARD_MAX_WORDS_PER_S = 8.0
 GUARD_PAD_S = 0.3
 GUARD_BRIDGE_S = 0.3  # speech separated by less than this is one phrase, checked and redone whole

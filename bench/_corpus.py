@@ -8,6 +8,8 @@ The corpus lives outside the repository, in `../shared/corpus/mfa-tests` from th
   `lab/*.lab` text differs from the TextGrids by one "uh" in two files); content words from the lab text.
 - clips (`wav/mfa_*.flac`, plus the few non-mfa clips listed there): both from
   `reference_transcripts.json`.
+- optionally the three monologues joined into one ~77 s file: every other file fits in Whisper's first
+  30 s window, so only this one shows what carrying the prompt to later windows does.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ class Item:
     """One audio file with its ground truth."""
 
     name: str
-    path: Path
-    group: str  # "monologue", "filler clip" or "other clip"
+    paths: tuple[Path, ...]  # one audio file, or several to play back to back
+    group: str  # "monologue", "filler clip", "other clip" or "joined monologues"
     reference: str  # verbatim reference text, tags removed
     fillers: Counter  # filler kind -> count in the reference
     spoken_words: int  # words in the reference, counting fillers and cut-off/hesitated words
@@ -60,9 +62,11 @@ def require_corpus(corpus_dir: Path = CORPUS_DIR) -> Path:
     return corpus_dir
 
 
-def load_items(corpus_dir: Path, clips: str = "all") -> list[Item]:
-    """Monologues first, then the clips: all of them, or ("fillers") only the mfa_uh*/mfa_um* ones."""
+def load_items(corpus_dir: Path, clips: str = "all", joined: bool = False) -> list[Item]:
+    """Monologues first, then the clips: all of them, or ("fillers") only the mfa_uh*/mfa_um* ones;
+    with `joined`, last the monologues back to back."""
     items = _monologues(corpus_dir)
+    joined_item = [_joined(items)] if joined else []
     transcripts = json.loads((corpus_dir / "reference_transcripts.json").read_text(encoding="utf-8"))
     for name, text in transcripts.items():
         path = _audio_path(corpus_dir, name)
@@ -73,14 +77,14 @@ def load_items(corpus_dir: Path, clips: str = "all") -> list[Item]:
         items.append(
             Item(
                 name=name,
-                path=path,
+                paths=(path,),
                 group="filler clip" if is_filler_clip else "other clip",
                 reference=reference,
                 fillers=count_fillers(words(reference)),
                 spoken_words=len(words(reference)) + len(_SPOKEN_TAG.findall(text)),
             )
         )
-    return items
+    return items + joined_item
 
 
 def _monologues(corpus_dir: Path) -> list[Item]:
@@ -92,7 +96,7 @@ def _monologues(corpus_dir: Path) -> list[Item]:
         items.append(
             Item(
                 name=name,
-                path=corpus_dir / "wav" / f"{name}.wav",
+                paths=(corpus_dir / "wav" / f"{name}.wav",),
                 group="monologue",
                 reference=strip_tags(lab),
                 fillers=count_fillers(tg_fillers),
@@ -100,6 +104,17 @@ def _monologues(corpus_dir: Path) -> list[Item]:
             )
         )
     return items
+
+
+def _joined(monologues: list[Item]) -> Item:
+    return Item(
+        name="monologues_joined",
+        paths=tuple(path for item in monologues for path in item.paths),
+        group="joined monologues",
+        reference=" ".join(item.reference for item in monologues),
+        fillers=sum((item.fillers for item in monologues), Counter()),
+        spoken_words=sum(item.spoken_words for item in monologues),
+    )
 
 
 def _audio_path(corpus_dir: Path, name: str) -> Path | None:

@@ -2,7 +2,8 @@
 
 Run from the repository root (prints tables; it is not a test):
 
-    .venv/bin/python bench/fillers.py [--models tiny.en,base] [--clips all|fillers] [--verbose] [--json F]
+    .venv/bin/python bench/fillers.py [--models tiny.en,base] [--clips all|fillers] [--joined] [--only GLOB]
+                                      [--verbose] [--json FILE]
 
 Method
 ------
@@ -15,7 +16,8 @@ Transcription: each file goes through `mockmic.transcribe.transcribe()` with the
 arguments; a setting changes only the prompt, whether it is carried to every 30 s window, and the beam
 size. The torch seed is fixed per file so temperature fallback is reproducible. Every file is shorter
 than 30 s, so "first window" and "carried" differ only when Whisper decodes a second window from the last
-timestamp of the first; the script reports how many transcripts actually differ.
+timestamp of the first; the script reports how many transcripts actually differ. `--joined` adds the
+three monologues played back to back (0.5 s apart, ~77 s, three windows) to measure carrying the prompt.
 
 Fillers: words are lowercased and stripped of punctuation, then mapped to a kind: um (um, umm, uhm, erm),
 uh (uh, uhh, er), hm (hm, hmm, mm, mhm) or ah (ah, ahh); "'er" meaning "her" is not a filler. Matching
@@ -35,6 +37,7 @@ summed over the files (model loading excluded).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 import time
@@ -138,10 +141,25 @@ def best_prompt_setting(rows: list[tuple[Setting, Score]]) -> Setting:
 # --- running -------------------------------------------------------------------------------------
 
 
-def load_audio(items: list[Item]) -> dict[str, object]:
-    from mockmic.audio import load_audio as load
+JOIN_GAP_S = 0.5  # silence between files played back to back
 
-    return {item.name: load(item.path) for item in items}
+
+def load_audio(items: list[Item]) -> dict[str, object]:
+    return {item.name: _item_audio(item) for item in items}
+
+
+def _item_audio(item: Item):
+    """The item's audio; several files are joined with JOIN_GAP_S of silence between them."""
+    import numpy as np
+    from mockmic.audio import from_samples, load_audio as load
+    from mockmic.constants import SAMPLE_RATE
+
+    parts = [load(path) for path in item.paths]
+    if len(parts) == 1:
+        return parts[0]
+    gap = np.zeros(int(JOIN_GAP_S * SAMPLE_RATE), dtype=np.float32)
+    samples = np.concatenate([piece for part in parts for piece in (part.samples, gap)][:-1])
+    return from_samples(samples, SAMPLE_RATE, path=item.name)
 
 
 def run_setting(model, model_name: str, setting: Setting, items: list[Item], audio: dict) -> list[FileResult]:
@@ -258,7 +276,7 @@ def print_table(rows: list[tuple[str, Setting, Score]]) -> None:
 
 def print_groups(rows: list[tuple[str, Setting, list[FileResult]]]) -> None:
     """Fillers (hits/ref/hyp) and content WER per part of the corpus."""
-    groups = ("monologue", "filler clip", "other clip")
+    groups = list(dict.fromkeys(result.item.group for result in rows[0][2]))
     lines = [["model", "setting"] + [f"{g}s hits/ref/hyp" for g in groups] + [f"{g}s WER" for g in groups]]
     for model_name, setting, results in rows:
         scores = [score([r for r in results if r.item.group == g]) for g in groups]
@@ -330,11 +348,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--models", default="tiny.en,base", help="comma-separated bundled models")
     parser.add_argument("--clips", choices=("all", "fillers"), default="all",
                         help="all clips, or only the mfa_uh*/mfa_um* filler clips")  # fmt: skip
+    parser.add_argument("--joined", action="store_true",
+                        help="add the monologues joined into one ~77 s file (tests carrying the prompt)")
+    parser.add_argument("--only", help="comma-separated name patterns of the files to run, e.g. 'mono*'")
     parser.add_argument("--verbose", action="store_true", help="print every transcript to stderr")
     parser.add_argument("--json", type=Path, help="also write every transcript and score to this file")
     args = parser.parse_args(argv)
 
-    items = corpus.load_items(corpus.require_corpus(), args.clips)
+    items = corpus.load_items(corpus.require_corpus(), args.clips, args.joined)
+    if args.only:
+        patterns = args.only.split(",")
+        items = [item for item in items if any(fnmatch.fnmatch(item.name, p) for p in patterns)]
     audio = load_audio(items)
     groups = Counter(item.group for item in items)
     print(f"Corpus: {corpus.CORPUS_DIR} - {len(items)} files ({dict(groups)}), "

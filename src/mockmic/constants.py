@@ -34,11 +34,13 @@ MIN_SPEECH_S = 0.25
 # (measured in tests/test_transcribe.py::test_noise_gives_empty_transcript).
 SILENT_SEGMENT_NO_SPEECH = 0.4
 
-# Guarding the verbatim prompt (transcribe.suspect_spans). A phrase of speech at least this long that
-# no word of the prompted transcript touches is decoded again without the prompt; a segment faster than this many words
-# per second is invented (fast conversational English peaks near 4-5 words/s, i.e. 6-7 syllables/s,
-# Jacewicz et al. 2009, "Articulation rate across dialect, age, and gender", Lang Var Change 21).
-GUARD_MIN_WORDLESS_S = 1.0
+# Guarding the verbatim prompt (transcribe.suspect_spans). A phrase of speech at least GUARD_MIN_PHRASE_S
+# long with fewer than GUARD_MIN_WORDS_PER_S words touching it lost words, and is decoded again without
+# the prompt; so is a segment faster than GUARD_MAX_WORDS_PER_S. Read speech runs at 2-3 words/s and
+# fast conversation peaks near 4-5 words/s (Jacewicz et al. 2009, "Articulation rate across dialect,
+# age, and gender", Language Variation and Change 21), so both bounds are far outside real speech.
+GUARD_MIN_PHRASE_S = 2.0
+GUARD_MIN_WORDS_PER_S = 0.75
 GUARD_MAX_WORDS_PER_S = 8.0
 GUARD_PAD_S = 0.3
 GUARD_BRIDGE_S = 0.3  # speech separated by less than this is one phrase, checked and redone whole

@@ -45,7 +45,7 @@ def transcript_renderable(audio: Audio, transcript: Transcript) -> RenderableTyp
     """The transcript as text, then every word with its start and end time in seconds."""
     header = Text.assemble(
         (audio.path or "recording", "bold"),
-        f"  {audio.duration_s:.1f} s · {transcript.model} · {transcript.language}",
+        f"  {audio.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
     )
     if not transcript.words:
         return Group(header, Text("No speech was recognised in this audio.", style="yellow"))

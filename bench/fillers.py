@@ -3,7 +3,10 @@
 Run from the repository root (prints tables; it is not a test):
 
     .venv/bin/python bench/fillers.py [--models tiny.en,base] [--clips all|fillers] [--joined] [--only GLOB]
-                                      [--verbose] [--json FILE]
+                                      [--verbose] [--json FILE [--resume]]
+
+A full run takes long on 2 cores (tiny.en ~1 h, base a few hours); with --json the transcripts are saved
+after every setting, and --resume reuses the settings already saved there instead of decoding again.
 
 Method
 ------
@@ -38,11 +41,14 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
+import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,7 +56,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus as corpus  # noqa: E402  (a sibling module, not a package)
 from _corpus import Item  # noqa: E402
 
+# Candidates besides the package's current default (one equal to the default is skipped).
 ALTERNATIVE_PROMPTS = {
+    "first default": "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking.",
     "alt A": "Um, uh, so, uh, I mean, like, hmm.",
     "alt B": "Umm, uh, let me think, uh... hmm, okay, um, so.",
     "alt C": "So, uh, I was like, um, you know, uh, thinking, umm...",
@@ -65,6 +73,7 @@ class Setting:
     prompt: str | None  # None: no prompt at all
     carry: bool = True  # repeat the prompt in every 30 s window
     beam_size: int | None = None  # None: greedy
+    guard: bool = True  # the package's prompt guard: decode again without the prompt where it misled
 
     def options(self):
         from mockmic.transcribe import TranscribeOptions
@@ -75,6 +84,7 @@ class Setting:
             prompt=self.prompt,
             carry_prompt=self.carry,
             beam_size=self.beam_size,
+            prompt_guard=self.guard,
         )
 
 
@@ -120,7 +130,8 @@ class Score:
 
 
 def base_settings() -> list[Setting]:
-    """No prompt, the package's current default prompt (first window / carried), and the alternatives."""
+    """No prompt, the package's current default prompt (first window / carried / carried without the
+    guard), and the alternative prompts, carried."""
     from mockmic.transcribe import VERBATIM_PROMPTS
 
     default = VERBATIM_PROMPTS["en"]
@@ -128,7 +139,8 @@ def base_settings() -> list[Setting]:
         Setting("no prompt", None),
         Setting("default, 1st window", default, carry=False),
         Setting("default, carried", default, carry=True),
-        *(Setting(f"{label}, carried", prompt) for label, prompt in ALTERNATIVE_PROMPTS.items()),
+        Setting("default, carried, no guard", default, carry=True, guard=False),
+        *(Setting(f"{label}, carried", p) for label, p in ALTERNATIVE_PROMPTS.items() if p != default),
     ]
 
 
@@ -167,6 +179,7 @@ def run_setting(model, model_name: str, setting: Setting, items: list[Item], aud
     import torch
     from mockmic.transcribe import transcribe
 
+    model = model()  # loaded on first use, so a fully resumed run loads nothing
     results = []
     for item in items:
         torch.manual_seed(0)
@@ -310,6 +323,8 @@ def print_details(model_name: str, setting: Setting, results: list[FileResult]) 
 
 def carry_difference(rows: list[tuple[str, Setting, list[FileResult]]], model_name: str) -> str:
     by_label = {setting.label: results for name, setting, results in rows if name == model_name}
+    if "default, 1st window" not in by_label or "default, carried" not in by_label:
+        return ""
     first, carried = by_label["default, 1st window"], by_label["default, carried"]
     differ = [a.item.name for a, b in zip(first, carried) if a.hypothesis != b.hypothesis]
     names = f" ({', '.join(differ)})" if differ else ""
@@ -319,28 +334,39 @@ def carry_difference(rows: list[tuple[str, Setting, list[FileResult]]], model_na
 # --- main ----------------------------------------------------------------------------------------
 
 
-def benchmark_model(model_name: str, items: list[Item], audio: dict, verbose: bool):
-    """All settings for one model: the base settings, then beam 5 with the best of them."""
+def benchmark_model(
+    model_name: str, items: list[Item], audio: dict, verbose: bool, quick: bool = False,
+    saved: dict | None = None,
+):  # fmt: skip
+    """All settings for one model, yielded one by one: the base settings, then beam 5 with the best.
+
+    With `quick`, only no prompt against the package's default (prompt carried, with its guard).
+    `saved` holds results of an earlier run (see `saved_results`), reused instead of decoding again."""
     from mockmic import config
     from mockmic.models import load_model
 
-    model = load_model(model_name, config.models_dir())
+    model = lambda: load_model(model_name, config.models_dir())  # noqa: E731  (cached by load_model)
     done: list[tuple[Setting, list[FileResult], Score]] = []
 
-    def run(setting: Setting) -> None:
-        results = run_setting(model, model_name, setting, items, audio)
+    def run(setting: Setting) -> tuple[Setting, list[FileResult], Score]:
+        results = (saved or {}).get(_key(model_name, setting))
+        if results is None:
+            results = run_setting(model, model_name, setting, items, audio)
         s = score(results)
         done.append((setting, results, s))
         print(f"[{model_name}] {setting.label}: {s.hits}/{s.ref} hits, {s.hyp} hyp, WER {100 * s.wer:.1f}%, "
               f"{s.seconds:.0f} s", file=sys.stderr)  # fmt: skip
         if verbose:
             print_details(model_name, setting, results)
+        return done[-1]
 
     for setting in base_settings():
-        run(setting)
+        if not quick or setting.label in ("no prompt", "default, carried"):
+            yield run(setting)
+    if quick:
+        return
     best = best_prompt_setting([(setting, s) for setting, _, s in done])
-    run(replace(best, label=f"beam 5, {best.label}", beam_size=5))
-    return done
+    yield run(replace(best, label=f"beam 5, {best.label}", beam_size=5))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -352,9 +378,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="add the monologues joined into one ~77 s file (tests carrying the prompt)")
     parser.add_argument("--only", help="comma-separated name patterns of the files to run, e.g. 'mono*'")
     parser.add_argument("--verbose", action="store_true", help="print every transcript to stderr")
+    parser.add_argument("--quick", action="store_true", help="only no prompt against the package default")
     parser.add_argument("--json", type=Path, help="also write every transcript and score to this file")
+    parser.add_argument("--resume", action="store_true", help="reuse the settings already saved in --json")
     args = parser.parse_args(argv)
+    import mockmic.transcribe  # noqa: F401  (the code measured; imported before fingerprinting it)
 
+    code_version()
     items = corpus.load_items(corpus.require_corpus(), args.clips, args.joined)
     if args.only:
         patterns = args.only.split(",")
@@ -362,32 +392,68 @@ def main(argv: list[str] | None = None) -> None:
     audio = load_audio(items)
     groups = Counter(item.group for item in items)
     print(f"Corpus: {corpus.CORPUS_DIR} - {len(items)} files ({dict(groups)}), "
-          f"{sum(sum(i.fillers.values()) for i in items)} reference fillers.\n")  # fmt: skip
+          f"{sum(sum(i.fillers.values()) for i in items)} reference fillers.")  # fmt: skip
+    print(f"Code: mockmic {code_version()}\n")
 
+    saved = saved_results(args.json, items) if args.resume and args.json else None
     table, per_file = [], []
     for model_name in args.models.split(","):
-        for setting, results, s in benchmark_model(model_name, items, audio, args.verbose):
+        for setting, results, s in benchmark_model(model_name, items, audio, args.verbose, args.quick, saved):
             table.append((model_name, setting, s))
             per_file.append((model_name, setting, results))
+            if args.json:  # after every setting, so an interrupted run keeps what it measured
+                write_json(args.json, per_file, table)
 
     print_table(table)
     print_groups(per_file)
     for model_name in args.models.split(","):
-        print(carry_difference(per_file, model_name))
-    if args.json:
-        write_json(args.json, per_file, table)
+        if note := carry_difference(per_file, model_name):
+            print(note)
 
 
 def write_json(path: Path, per_file, table) -> None:
     rows = []
     for (model_name, setting, results), (_, _, s) in zip(per_file, table):
         rows.append({
-            "model": model_name, "setting": setting.label, "prompt": setting.prompt, "carry": setting.carry,
-            "beam_size": setting.beam_size, "fillers_ref": s.ref, "fillers_hyp": s.hyp, "hits": s.hits,
-            "content_wer": s.wer, "anomalies": s.anomalies, "seconds": s.seconds,
-            "files": {r.item.name: r.hypothesis for r in results},
+            "code": code_version(), "model": model_name, "setting": setting.label, "prompt": setting.prompt,
+            "carry": setting.carry,
+            "guard": setting.guard, "beam_size": setting.beam_size, "fillers_ref": s.ref,
+            "fillers_hyp": s.hyp, "hits": s.hits, "content_wer": s.wer, "anomalies": s.anomalies,
+            "seconds": s.seconds,
+            "files": {r.item.name: {"text": r.hypothesis, "seconds": r.seconds} for r in results},
         })  # fmt: skip
     path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+def _key(model_name: str, setting: Setting) -> tuple:
+    return model_name, setting.prompt, setting.carry, setting.guard, setting.beam_size
+
+
+@lru_cache(maxsize=1)  # computed when the run starts (main prints it), as the code was imported then
+def code_version() -> str:
+    """The git commit plus a digest of src/mockmic: results hold only for that code."""
+    src = corpus.REPO_ROOT / "src" / "mockmic"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(src.glob("*.py")))).hexdigest()[:10]
+    git = ["git", "-C", str(corpus.REPO_ROOT), "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, capture_output=True, text=True, check=False).stdout.strip() or "no git"
+    return f"{commit}, src/mockmic sha256 {digest}"
+
+
+def saved_results(path: Path, items: list[Item]) -> dict[tuple, list[FileResult]]:
+    """Results saved by `write_json` with the same code, for settings that covered every file asked for."""
+    if not path.is_file():
+        return {}
+    saved = {}
+    for row in json.loads(path.read_text(encoding="utf-8")):
+        if row.get("code") != code_version():
+            continue
+        setting = Setting(row["setting"], row["prompt"], row["carry"], row["beam_size"], row["guard"])
+        files = row["files"]
+        if all(item.name in files for item in items):
+            saved[_key(row["model"], setting)] = [
+                FileResult(item, files[item.name]["text"], files[item.name]["seconds"]) for item in items
+            ]
+    return saved
 
 
 if __name__ == "__main__":

@@ -140,3 +140,14 @@ def test_samples_transcribe(sample: str, language: str, max_wer: float) -> None:
     assert error < max_wer
     assert_monotonic(transcript.words)
     assert transcript.words[-1].end <= sf.info(SAMPLES / f"{sample}.flac").duration + 0.1
+
+
+def test_suspect_spans_find_skipped_phrases_and_runaway_segments() -> None:
+    from mockmic.transcribe import Word, suspect_spans
+
+    speech = [(1.0, 3.0), (3.1, 4.0), (6.0, 9.0), (10.0, 10.6)]
+    words = (Word("fine", 6.2, 6.6, 0.9), Word("um", 7.0, 7.0, 0.5), Word("words", 7.5, 8.0, 0.9))
+    runaway_segment = {"start": 10.0, "end": 10.6, "words": [{}] * 9}
+    sparse, runaway = suspect_spans([runaway_segment], words, speech)
+    assert sparse == [(1.0, 4.0)]  # 3 s of speech (bridged over 0.1 s) that no word touches
+    assert runaway == [(10.0, 10.6)]  # 15 words/s

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import constants
 from .audio import Audio
 from .models import ENGINE
-from .vad import speech_regions
+from .vad import bridge, speech_regions
 
 if TYPE_CHECKING:
     import whisper
@@ -156,7 +156,7 @@ def suspect_spans(
     words into a short clip.
     """
     sparse = [
-        phrase for phrase in _bridge(speech, constants.GUARD_BRIDGE_S)
+        phrase for phrase in bridge(speech, constants.GUARD_BRIDGE_S)
         if phrase[1] - phrase[0] >= constants.GUARD_MIN_PHRASE_S
         and _words_touching(phrase, words) < constants.GUARD_MIN_WORDS_PER_S * (phrase[1] - phrase[0])
     ]  # fmt: skip
@@ -169,21 +169,11 @@ def suspect_spans(
 
 def _padded(spans: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
     padded = [(max(0.0, a - constants.GUARD_PAD_S), min(duration, b + constants.GUARD_PAD_S)) for a, b in spans]
-    return _bridge(sorted(padded), constants.GUARD_PAD_S)
+    return bridge(sorted(padded), constants.GUARD_PAD_S)
 
 
 def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
-
-
-def _bridge(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
-    merged: list[tuple[float, float]] = []
-    for start, end in spans:
-        if merged and start - merged[-1][1] < gap:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _words_touching(region: tuple[float, float], words: tuple[Word, ...]) -> int:

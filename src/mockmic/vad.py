@@ -50,7 +50,7 @@ def speech_regions(
     levels = frame_db(samples, frame, hop)
     active = levels > speech_threshold_db(levels, options)
     regions = _runs(active, hop / sample_rate, offset=frame / 2 / sample_rate)
-    regions = _bridge(regions, options.bridge_s)
+    regions = bridge(regions, options.bridge_s)
     return [(start, end) for start, end in regions if end - start >= options.min_speech_s]
 
 
@@ -63,11 +63,12 @@ def _runs(active: np.ndarray, step: float, offset: float) -> list[tuple[float, f
     return [(max(0.0, offset + s * step - half), offset + (e - 1) * step + half) for s, e in zip(starts, ends)]
 
 
-def _bridge(regions: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+def bridge(regions: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """Join sorted (start, end) spans separated by less than `gap` seconds."""
     merged: list[tuple[float, float]] = []
     for start, end in regions:
         if merged and start - merged[-1][1] < gap:
-            merged[-1] = (merged[-1][0], end)
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
     return merged

@@ -5,8 +5,8 @@ Run from the repository root (prints tables; it is not a test):
     .venv/bin/python bench/fillers.py [--models tiny.en,base] [--clips all|fillers] [--joined] [--only GLOB]
                                       [--verbose] [--json FILE [--resume]]
 
-A full run takes long on 2 cores (tiny.en ~1 h, base a few hours); with --json the transcripts are saved
-after every setting, and --resume reuses the settings already saved there instead of decoding again.
+A full run takes long on 2 cores (tiny.en ~1 h, base a few hours); with --json every transcript is saved
+as soon as it is made, and --resume reuses those already saved there instead of decoding them again.
 
 Method
 ------
@@ -174,18 +174,25 @@ def _item_audio(item: Item):
     return from_samples(samples, SAMPLE_RATE, path=item.name)
 
 
-def run_setting(model, model_name: str, setting: Setting, items: list[Item], audio: dict) -> list[FileResult]:
-    """Transcribe every file with one setting, seeding torch per file for reproducible fallback."""
+def run_setting(
+    model, model_name: str, setting: Setting, items: list[Item], audio: dict, checkpoint: "Checkpoint"
+) -> list[FileResult]:
+    """Transcribe every file with one setting, seeding torch per file for reproducible fallback.
+
+    Files the checkpoint already holds are not decoded again; every new one is saved at once."""
     import torch
     from mockmic.transcribe import transcribe
 
-    model = model()  # loaded on first use, so a fully resumed run loads nothing
+    known = checkpoint.known(model_name, setting)
     results = []
     for item in items:
-        torch.manual_seed(0)
-        start = time.perf_counter()
-        transcript = transcribe(audio[item.name], model, model_name, setting.options())
-        results.append(FileResult(item, transcript.text, time.perf_counter() - start))
+        if item.name not in known:
+            torch.manual_seed(0)
+            start = time.perf_counter()
+            transcript = transcribe(audio[item.name], model(), model_name, setting.options())
+            known[item.name] = FileResult(item, transcript.text, time.perf_counter() - start)
+            checkpoint.save(model_name, setting, list(known.values()))
+        results.append(known[item.name])
     return results
 
 
@@ -335,23 +342,20 @@ def carry_difference(rows: list[tuple[str, Setting, list[FileResult]]], model_na
 
 
 def benchmark_model(
-    model_name: str, items: list[Item], audio: dict, verbose: bool, quick: bool = False,
-    saved: dict | None = None,
+    model_name: str, items: list[Item], audio: dict, checkpoint: "Checkpoint", verbose: bool,
+    quick: bool = False,
 ):  # fmt: skip
     """All settings for one model, yielded one by one: the base settings, then beam 5 with the best.
 
-    With `quick`, only no prompt against the package's default (prompt carried, with its guard).
-    `saved` holds results of an earlier run (see `saved_results`), reused instead of decoding again."""
+    With `quick`, only no prompt against the package's default (prompt carried, with its guard)."""
     from mockmic import config
     from mockmic.models import load_model
 
-    model = lambda: load_model(model_name, config.models_dir())  # noqa: E731  (cached by load_model)
+    model = lambda: load_model(model_name, config.models_dir())  # noqa: E731  (loaded when first used)
     done: list[tuple[Setting, list[FileResult], Score]] = []
 
     def run(setting: Setting) -> tuple[Setting, list[FileResult], Score]:
-        results = (saved or {}).get(_key(model_name, setting))
-        if results is None:
-            results = run_setting(model, model_name, setting, items, audio)
+        results = run_setting(model, model_name, setting, items, audio, checkpoint)
         s = score(results)
         done.append((setting, results, s))
         print(f"[{model_name}] {setting.label}: {s.hits}/{s.ref} hits, {s.hyp} hyp, WER {100 * s.wer:.1f}%, "
@@ -379,8 +383,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="comma-separated name patterns of the files to run, e.g. 'mono*'")
     parser.add_argument("--verbose", action="store_true", help="print every transcript to stderr")
     parser.add_argument("--quick", action="store_true", help="only no prompt against the package default")
-    parser.add_argument("--json", type=Path, help="also write every transcript and score to this file")
-    parser.add_argument("--resume", action="store_true", help="reuse the settings already saved in --json")
+    parser.add_argument("--json", type=Path, help="save every transcript to this file as it is made")
+    parser.add_argument("--resume", action="store_true", help="reuse the transcripts already saved in --json")
     args = parser.parse_args(argv)
     import mockmic.transcribe  # noqa: F401  (the code measured; imported before fingerprinting it)
 
@@ -395,14 +399,13 @@ def main(argv: list[str] | None = None) -> None:
           f"{sum(sum(i.fillers.values()) for i in items)} reference fillers.")  # fmt: skip
     print(f"Code: mockmic {code_version()}\n")
 
-    saved = saved_results(args.json, items) if args.resume and args.json else None
+    checkpoint = Checkpoint(args.json, items, args.resume)
     table, per_file = [], []
     for model_name in args.models.split(","):
-        for setting, results, s in benchmark_model(model_name, items, audio, args.verbose, args.quick, saved):
+        runs = benchmark_model(model_name, items, audio, checkpoint, args.verbose, args.quick)
+        for setting, results, s in runs:
             table.append((model_name, setting, s))
             per_file.append((model_name, setting, results))
-            if args.json:  # after every setting, so an interrupted run keeps what it measured
-                write_json(args.json, per_file, table)
 
     print_table(table)
     print_groups(per_file)
@@ -411,22 +414,47 @@ def main(argv: list[str] | None = None) -> None:
             print(note)
 
 
-def write_json(path: Path, per_file, table) -> None:
-    rows = []
-    for (model_name, setting, results), (_, _, s) in zip(per_file, table):
-        rows.append({
+# --- saving and resuming ------------------------------------------------------------------------
+
+
+class Checkpoint:
+    """The --json file: every transcript with its time, per model and setting, rewritten after each
+    file so that an interrupted run loses nothing; with --resume its transcripts are reused, provided
+    they were made by the same code (see `code_version`)."""
+
+    def __init__(self, path: Path | None, items: list[Item], resume: bool):
+        self.path = path
+        self.rows: dict[tuple, dict] = {}
+        if path and resume and path.is_file():
+            self.rows = {_key_of(row): row for row in json.loads(path.read_text(encoding="utf-8"))}
+        self.items = {item.name: item for item in items}
+
+    def known(self, model_name: str, setting: Setting) -> dict[str, FileResult]:
+        row = self.rows.get(_key(model_name, setting))
+        if not row or row["code"] != code_version():
+            return {}
+        files = row["files"].items()
+        return {n: FileResult(self.items[n], f["text"], f["seconds"]) for n, f in files if n in self.items}
+
+    def save(self, model_name: str, setting: Setting, results: list[FileResult]) -> None:
+        if not self.path:
+            return
+        self.rows[_key(model_name, setting)] = {
             "code": code_version(), "model": model_name, "setting": setting.label, "prompt": setting.prompt,
-            "carry": setting.carry,
-            "guard": setting.guard, "beam_size": setting.beam_size, "fillers_ref": s.ref,
-            "fillers_hyp": s.hyp, "hits": s.hits, "content_wer": s.wer, "anomalies": s.anomalies,
-            "seconds": s.seconds,
-            "files": {r.item.name: {"text": r.hypothesis, "seconds": r.seconds} for r in results},
-        })  # fmt: skip
-    path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+            "carry": setting.carry, "guard": setting.guard, "beam_size": setting.beam_size,
+            "files": {r.item.name: {"text": r.hypothesis, "seconds": round(r.seconds, 2)} for r in results},
+        }  # fmt: skip
+        temp = self.path.with_suffix(".part")
+        temp.write_text(json.dumps(list(self.rows.values()), indent=1), encoding="utf-8")
+        temp.replace(self.path)
 
 
 def _key(model_name: str, setting: Setting) -> tuple:
     return model_name, setting.prompt, setting.carry, setting.guard, setting.beam_size
+
+
+def _key_of(row: dict) -> tuple:
+    return row["model"], row["prompt"], row["carry"], row["guard"], row["beam_size"]
 
 
 @lru_cache(maxsize=1)  # computed when the run starts (main prints it), as the code was imported then
@@ -437,23 +465,6 @@ def code_version() -> str:
     git = ["git", "-C", str(corpus.REPO_ROOT), "rev-parse", "--short", "HEAD"]
     commit = subprocess.run(git, capture_output=True, text=True, check=False).stdout.strip() or "no git"
     return f"{commit}, src/mockmic sha256 {digest}"
-
-
-def saved_results(path: Path, items: list[Item]) -> dict[tuple, list[FileResult]]:
-    """Results saved by `write_json` with the same code, for settings that covered every file asked for."""
-    if not path.is_file():
-        return {}
-    saved = {}
-    for row in json.loads(path.read_text(encoding="utf-8")):
-        if row.get("code") != code_version():
-            continue
-        setting = Setting(row["setting"], row["prompt"], row["carry"], row["beam_size"], row["guard"])
-        files = row["files"]
-        if all(item.name in files for item in items):
-            saved[_key(row["model"], setting)] = [
-                FileResult(item, files[item.name]["text"], files[item.name]["seconds"]) for item in items
-            ]
-    return saved
 
 
 if __name__ == "__main__":

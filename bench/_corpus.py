@@ -180,3 +180,20 @@ def _join_letters(word_list: list[str]) -> list[str]:
         if word:
             out.append(word)
     return out
+
+
+def textgrid_words(path: Path) -> list[tuple[float, float, str]]:
+    """(start, end, label) of every interval of the first tier of a short-format Praat TextGrid."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tier = lines.index('"IntervalTier"')
+    count = int(lines[tier + 4])
+    values = lines[tier + 5 : tier + 5 + 3 * count]
+    return [(float(values[i]), float(values[i + 1]), values[i + 2].strip('"')) for i in range(0, len(values), 3)]
+
+
+def textgrid_pauses(path: Path, min_pause: float = 0.25) -> list[tuple[float, float]]:
+    """Silent intervals of at least min_pause between the first and the last word."""
+    intervals = textgrid_words(path)
+    spoken = [i for i, (_, _, label) in enumerate(intervals) if label]
+    inside = intervals[spoken[0] : spoken[-1] + 1]
+    return [(a, b) for a, b, label in inside if not label and b - a >= min_pause - 1e-9]

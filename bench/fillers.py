@@ -429,20 +429,24 @@ class Checkpoint:
             self.rows = {_key_of(row): row for row in json.loads(path.read_text(encoding="utf-8"))}
         self.items = {item.name: item for item in items}
 
-    def known(self, model_name: str, setting: Setting) -> dict[str, FileResult]:
+    def _files(self, model_name: str, setting: Setting) -> dict[str, dict]:
+        """Saved transcripts of this model and setting made by the code measured now."""
         row = self.rows.get(_key(model_name, setting))
-        if not row or row["code"] != code_version():
-            return {}
-        files = row["files"].items()
+        same_code = row and row["code"].endswith(source_digest())  # commits that leave src/ alone count
+        return row["files"] if same_code else {}
+
+    def known(self, model_name: str, setting: Setting) -> dict[str, FileResult]:
+        files = self._files(model_name, setting).items()
         return {n: FileResult(self.items[n], f["text"], f["seconds"]) for n, f in files if n in self.items}
 
     def save(self, model_name: str, setting: Setting, results: list[FileResult]) -> None:
         if not self.path:
             return
+        files = self._files(model_name, setting)  # keeps files of other runs with other --clips/--only
+        files |= {r.item.name: {"text": r.hypothesis, "seconds": round(r.seconds, 2)} for r in results}
         self.rows[_key(model_name, setting)] = {
             "code": code_version(), "model": model_name, "setting": setting.label, "prompt": setting.prompt,
-            "carry": setting.carry, "guard": setting.guard, "beam_size": setting.beam_size,
-            "files": {r.item.name: {"text": r.hypothesis, "seconds": round(r.seconds, 2)} for r in results},
+            "carry": setting.carry, "guard": setting.guard, "beam_size": setting.beam_size, "files": files,
         }  # fmt: skip
         temp = self.path.with_suffix(".part")
         temp.write_text(json.dumps(list(self.rows.values()), indent=1), encoding="utf-8")
@@ -460,11 +464,15 @@ def _key_of(row: dict) -> tuple:
 @lru_cache(maxsize=1)  # computed when the run starts (main prints it), as the code was imported then
 def code_version() -> str:
     """The git commit plus a digest of src/mockmic: results hold only for that code."""
-    src = corpus.REPO_ROOT / "src" / "mockmic"
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(src.glob("*.py")))).hexdigest()[:10]
     git = ["git", "-C", str(corpus.REPO_ROOT), "rev-parse", "--short", "HEAD"]
     commit = subprocess.run(git, capture_output=True, text=True, check=False).stdout.strip() or "no git"
-    return f"{commit}, src/mockmic sha256 {digest}"
+    return f"{commit}, src/mockmic sha256 {source_digest()}"
+
+
+@lru_cache(maxsize=1)
+def source_digest() -> str:
+    src = corpus.REPO_ROOT / "src" / "mockmic"
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(src.glob("*.py")))).hexdigest()[:10]
 
 
 if __name__ == "__main__":

@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_options(transcribe)
     transcribe.add_argument("--json", action="store_true", help="print one JSON document")
 
+    analyze = commands.add_parser("analyze", help="transcribe an answer and measure how it was said")
+    analyze.add_argument("file", help="audio file (wav, flac, ogg, mp3, m4a, webm, mp4)")
+    _add_model_options(analyze)
+    analyze.add_argument("--json", action="store_true", help="print one JSON document")
+
     commands.add_parser("models", help="list Whisper models and whether they work offline")
     return parser
 
@@ -51,9 +56,27 @@ def _transcribe(args: argparse.Namespace, out: Console) -> None:
         Path(args.file), language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
     )
     if args.json:
-        out.print(report.to_json(report.transcript_document(audio, transcript)), markup=False, highlight=False, soft_wrap=True)
+        _print_json(out, report.transcript_document(audio, transcript))
     else:
         out.print(report.transcript_renderable(audio, transcript))
+
+
+def _analyze(args: argparse.Namespace, out: Console) -> None:
+    from . import config, pipeline, report
+
+    audio, transcript, metrics = pipeline.analyze(
+        Path(args.file), language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
+    )
+    if args.json:
+        _print_json(out, report.analysis_document(audio, transcript, metrics))
+    else:
+        out.print(report.analysis_renderable(audio, transcript, metrics))
+
+
+def _print_json(out: Console, document: dict) -> None:
+    from . import report
+
+    out.print(report.to_json(document), markup=False, highlight=False, soft_wrap=True)
 
 
 def _models(args: argparse.Namespace, out: Console) -> None:
@@ -63,7 +86,7 @@ def _models(args: argparse.Namespace, out: Console) -> None:
     out.print(report.models_renderable(models.list_models(directory), str(directory)))
 
 
-COMMANDS = {"transcribe": _transcribe, "models": _models}
+COMMANDS = {"transcribe": _transcribe, "analyze": _analyze, "models": _models}
 
 
 def main(argv: list[str] | None = None) -> int:

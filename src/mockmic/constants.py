@@ -14,6 +14,9 @@ MAX_DURATION_S = 2 * 60 * 60
 # silence when no_speech_prob > 0.6 and the average log-probability < -1.0; a window is re-decoded at a
 # higher temperature when its gzip compression ratio > 2.4 (a repetition loop).
 NO_SPEECH_THRESHOLD = 0.6
+# Whisper's default fallback goes on to temperatures 0.6-1.0, where a short filler clip (mfa_uh.flac)
+# sampled long runs of invented tokens for 75 s; stopping at 0.4 took it to 4.5 s with the same words.
+TEMPERATURES = (0.0, 0.2, 0.4)
 LOGPROB_THRESHOLD = -1.0
 COMPRESSION_RATIO_THRESHOLD = 2.4
 
@@ -44,3 +47,33 @@ GUARD_MIN_WORDS_PER_S = 0.75
 GUARD_MAX_WORDS_PER_S = 8.0
 GUARD_PAD_S = 0.3
 GUARD_BRIDGE_S = 0.3  # speech separated by less than this is one phrase, checked and redone whole
+
+# Pitch more than an octave from the speaker's median is an octave error of the tracker, not speech
+# (issue 3's definition; pitch trackers' octave errors are exactly ±12 semitones).
+PITCH_OUTLIER_SEMITONES = 12.0
+
+# A silent pause is silence of at least 250 ms: below it, silences are mostly stop closures and
+# articulation (Goldman-Eisler 1968; de Jong & Bosker 2013, "Choosing a threshold for silent pauses
+# to measure second language fluency", found 250 ms the best threshold).
+MIN_PAUSE_S = 0.25
+# Pauses of a second or more are "long" (Campione & Véronis 2002, "A large-scale multilingual study
+# of silent pause duration": pause durations cluster as brief < 0.2 s, medium, long > 1 s).
+LONG_PAUSE_S = 1.0
+# A voiced stretch at least this long that no transcribed word covers is a probable filler Whisper
+# dropped (issue 3's definition; an "uh" lasts 0.3-0.6 s in the MFA test recordings).
+PROBABLE_FILLER_MIN_S = 0.3
+
+# Target ranges shown beside the metrics: (low, high), None where open. Sources:
+# - words per minute: 130-160 is the common sweet spot for presentations (National Center for Voice
+#   and Speech; Toastmasters), inside PowerPoint Speaker Coach's 100-165 wpm band;
+# - fillers: fewer than 5 per 100 words (our reading of Speaker Coach and Yoodli's filler guidance;
+#   no validated norm exists);
+# - pitch variation: at least 2.5 semitones SD; Hincks (2005, "Measures and perceptions of liveliness
+#   in student oral presentation speech") found listeners rate speech lively from a pitch variation
+#   quotient of about 0.15-0.2, which is 2.4-3.2 semitones; a guide, not a validated norm;
+# - long mid-sentence pauses: none over 1.2 s (pauses within a clause over ~1.2 s read as hesitant,
+#   Campione & Véronis 2002).
+TARGET_WPM = (130.0, 160.0)
+TARGET_FILLERS_PER_100 = (None, 5.0)
+TARGET_PITCH_SD_ST = (2.5, None)
+HESITANT_PAUSE_S = 1.2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .audio import Audio, load_audio
+from .measure import Metrics, measure
 from .models import choose_model, load_model
 from .transcribe import Transcript, TranscribeOptions, transcribe
 
@@ -17,3 +18,11 @@ def load_and_transcribe(
     audio = load_audio(path)
     whisper_model = load_model(name, models_dir)
     return audio, transcribe(audio, whisper_model, name, TranscribeOptions(language=language))
+
+
+def analyze(
+    path: Path, *, language: str = "en", model: str | None = None, models_dir: Path
+) -> tuple[Audio, Transcript, Metrics]:
+    """Load, transcribe and measure one recorded answer."""
+    audio, transcript = load_and_transcribe(path, language=language, model=model, models_dir=models_dir)
+    return audio, transcript, measure(audio, transcript)

@@ -10,11 +10,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from . import constants
 from .audio import Audio
+from .measure import Metrics
 from .models import ModelInfo
 from .transcribe import Transcript, Word
 
 TRANSCRIPT_SCHEMA = "mockmic.transcript/1"
+ANALYSIS_SCHEMA = "mockmic.analysis/1"
 
 
 def audio_dict(audio: Audio) -> dict[str, Any]:
@@ -29,6 +32,16 @@ def audio_dict(audio: Audio) -> dict[str, Any]:
 def transcript_document(audio: Audio, transcript: Transcript) -> dict[str, Any]:
     """The `mockmic transcribe --json` document."""
     return {"schema": TRANSCRIPT_SCHEMA, "audio": audio_dict(audio), "transcript": transcript.as_dict()}
+
+
+def analysis_document(audio: Audio, transcript: Transcript, metrics: Metrics) -> dict[str, Any]:
+    """The `mockmic analyze --json` document."""
+    return {
+        "schema": ANALYSIS_SCHEMA,
+        "audio": audio_dict(audio),
+        "transcript": transcript.as_dict(),
+        "metrics": metrics.as_dict(),
+    }
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -74,3 +87,94 @@ def models_renderable(rows: list[ModelInfo], models_dir: str) -> RenderableType:
             f"{row.size_mb:,.0f} MB" if row.size_mb else "?",
         )
     return table
+
+
+def analysis_renderable(audio: Audio, transcript: Transcript, metrics: Metrics) -> RenderableType:
+    """The transcript with fillers, hedges and pauses marked, then the metrics beside their targets."""
+    header = Text.assemble(
+        (audio.path or "recording", "bold"),
+        f"  {audio.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
+    )
+    if not transcript.words:
+        return Group(header, Text("No speech was recognised in this audio, so there is nothing to measure.", style="yellow"))
+    legend = Text.assemble(
+        ("filler", "yellow"), "  ", ("hedge", "magenta underline"), "  ", ("[0.4 s]", "dim"), " pause  ",
+        ("[1.8 s]", "bold red"), " long mid-sentence pause  ", ("[uh?]", "cyan"), " voice without words",
+    )
+    return Group(header, Text(""), marked_transcript(transcript, metrics), Text(""), legend, Text(""), metrics_table(metrics))
+
+
+def marked_transcript(transcript: Transcript, metrics: Metrics) -> Text:
+    """The words in order, with each pause and untranscribed voiced stretch inserted where it happened."""
+    styles = {}
+    for item in metrics.hedges.items:
+        styles.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "magenta underline"))
+    for item in metrics.fillers.items:
+        styles.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "yellow"))
+    events = [(w.start, 1, w, i) for i, w in enumerate(transcript.words)]
+    events += [(p.start, 0, p, None) for p in metrics.pauses.items]
+    events += [(s.start, 0, s, None) for s in metrics.fillers.probable_untranscribed]
+    text = Text()
+    for _, _, event, index in sorted(events, key=lambda e: (e[0], e[1])):
+        if index is not None:
+            text.append(event.text, style=styles.get(index, ""))
+        elif hasattr(event, "kind"):
+            text.append(f"[{event.duration_s:.1f} s]", style=_pause_style(event.duration_s, event.kind))
+        else:
+            text.append("[uh?]", style="cyan")
+        text.append(" ")
+    text.rstrip()
+    return text
+
+
+def _pause_style(duration: float, kind: str) -> str:
+    if kind == "mid_sentence" and duration >= constants.HESITANT_PAUSE_S:
+        return "bold red"
+    return "yellow" if duration >= constants.LONG_PAUSE_S else "dim"
+
+
+def metrics_table(metrics: Metrics) -> Table:
+    table = Table(title="Delivery", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("target")
+    for row in _metric_rows(metrics):
+        table.add_row(*row)
+    return table
+
+
+def _metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
+    p, pitch, f = m.pauses, m.pitch, m.fillers
+    mid_long = sum(x.kind == "mid_sentence" and x.duration_s >= constants.HESITANT_PAUSE_S for x in p.items)
+    return [
+        ("duration", f"{m.duration_s:.0f} s (speaking {_num(m.speaking_span_s, '.0f')} s)", "60–90 s for a self-introduction"),
+        ("pace", f"{_num(m.words_per_minute, '.0f')} words/min", _band(constants.TARGET_WPM, "words/min")),
+        ("articulation rate", f"{_num(m.articulation_rate_wpm, '.0f')} words/min, {_num(m.syllables_per_second, '.1f')} syll/s", "pace without the pauses"),
+        ("pauses", f"{p.count} ({_num(p.per_minute, '.1f')}/min), {p.total_s:.1f} s in all", f"pauses of {p.min_pause_s:g} s or more"),
+        ("long pauses", f"{p.long_count} ≥ {p.long_pause_s:g} s, longest {_num(p.longest_s, '.1f')} s",
+         f"none mid-sentence over {constants.HESITANT_PAUSE_S:g} s ({mid_long} now)"),
+        ("fillers", f"{f.count} ({_num(f.per_100_words, '.1f')} per 100 words)", _band(constants.TARGET_FILLERS_PER_100, "per 100 words")),
+        ("voice without words", f"{len(f.probable_untranscribed)}", "probable fillers the transcript missed"),
+        ("hedges", f"{m.hedges.count}" + (f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""),
+         "say what you know; ask when unsure"),
+        ("pitch variation", f"{_num(pitch.sd_semitones, '.1f')} semitones SD" if pitch.reason is None else pitch.reason,
+         _band(constants.TARGET_PITCH_SD_ST, "semitones")),
+        ("pitch", f"median {_num(pitch.median_hz, '.0f')} Hz, range {_num(pitch.range_semitones, '.1f')} st", "your own voice; no target"),
+        ("loudness variation", f"{_num(m.loudness.sd_db, '.1f')} dB SD" if m.loudness.reason is None else m.loudness.reason, "no validated target"),
+        ("repeated", _repeats(m) or "nothing notable", "vary your words"),
+    ]  # fmt: skip
+
+
+def _num(value: float | None, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def _band(band: tuple[float | None, float | None], unit: str) -> str:
+    low, high = band
+    if low is not None and high is not None:
+        return f"{low:g}–{high:g} {unit}"
+    return f"under {high:g} {unit}" if high is not None else f"at least {low:g} {unit}"
+
+
+def _repeats(m: Metrics) -> str:
+    return ", ".join(f"“{r.text}” ×{r.count}" for r in (*m.repeated_words, *m.repeated_phrases))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import constants
@@ -85,6 +85,7 @@ def whisper_arguments(options: TranscribeOptions, language: str | None) -> dict[
         "compression_ratio_threshold": constants.COMPRESSION_RATIO_THRESHOLD,
         "hallucination_silence_threshold": constants.HALLUCINATION_SILENCE_S,
         "beam_size": options.beam_size,
+        "temperature": constants.TEMPERATURES,
         "fp16": False,  # CPU inference; fp16 only warns and falls back
         "verbose": None,
     }
@@ -128,15 +129,15 @@ def _redo_where_the_prompt_misled(
     In a span where words went missing the decoding with more words wins (so fillers the prompt did
     catch are not lost to a merely cautious second pass); in a runaway span the plain decoding wins.
     """
-    import whisper
-
     sparse, runaway = suspect_spans(segments, words, speech)
     spans = _padded(sparse + runaway, audio.duration_s)
     if not spans:
         return words
-    plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False)
-    plain["clip_timestamps"] = [t for span in spans for t in span]
-    redone = _kept_words(whisper.transcribe(model, audio.samples, **plain)["segments"])
+    # Each span is decoded as its own clip: whisper's clip_timestamps looped for over an hour on a 1.8 s
+    # span of mfa_uhuh.flac (its seek never left the clip), and its hallucination-silence skip is not
+    # needed on a short prompt-free clip.
+    plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False, hallucination_silence_threshold=None)
+    redone = tuple(word for span in spans for word in _decode_clip(audio, model, span, plain))
     result = [w for w in words if not _inside(w, spans)]
     for span in spans:
         prompted = [w for w in words if _inside(w, [span])]
@@ -144,6 +145,17 @@ def _redo_where_the_prompt_misled(
         ran_away = any(_overlaps(span, r) for r in runaway)
         result += second if ran_away or len(second) > len(prompted) else prompted
     return tuple(sorted(result, key=lambda w: w.start))
+
+
+def _decode_clip(
+    audio: Audio, model: "whisper.Whisper", span: tuple[float, float], arguments: dict[str, Any]
+) -> list[Word]:
+    """The words of one stretch of the audio, timed from the start of the whole recording."""
+    import whisper
+
+    first, last = (int(t * audio.sample_rate) for t in span)
+    segments = whisper.transcribe(model, audio.samples[first:last], **arguments)["segments"]
+    return [replace(w, start=round(w.start + span[0], 3), end=round(w.end + span[0], 3)) for w in _kept_words(segments)]
 
 
 def suspect_spans(

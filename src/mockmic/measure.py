@@ -1,0 +1,369 @@
+"""Measuring how an answer was said: a pure function of (audio, transcript) into `Metrics`.
+
+Timing comes from the audio (the VAD and the pitch track), never from Whisper's word gaps, which absorb
+silence; the words say what was said and where sentences end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from . import constants, lexicon
+from .audio import Audio
+from .pitch import PitchOptions, PitchTrack, semitones, track_pitch, without_octave_jumps
+from .transcribe import Transcript, Word
+from .vad import VoiceOptions, bridge, frame_db, speech_regions, voice_regions
+
+NO_WORDS = "no speech was recognised"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureOptions:
+    """What counts as a pause, a long pause, an untranscribed filler, a pitch window."""
+
+    min_pause_s: float = constants.MIN_PAUSE_S  # shorter silences are part of articulation
+    long_pause_s: float = constants.LONG_PAUSE_S  # pauses at least this long are marked as long
+    edge_tolerance_s: float = 0.25  # voice this close to the first/last word still opens/closes the span
+    probable_filler_min_s: float = constants.PROBABLE_FILLER_MIN_S  # voice without words this long...
+    probable_filler_voiced_s: float = 0.1  # ...and with this much pitch in it is a probable filler
+    pitch_window_s: float = 10.0  # pitch variation is also given per window of this length
+    min_voiced_s: float = 1.0  # less voiced speech than this gives no pitch figures
+    repeated_min_count: int = 3  # a content word is "repeated" from this many uses
+    voice: VoiceOptions = VoiceOptions()  # how voice is told from silence, breath and noise
+    pitch: PitchOptions = PitchOptions()  # how pitch is tracked
+
+
+@dataclass(frozen=True)
+class Span:
+    start: float  # seconds
+    end: float  # seconds
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: float  # seconds, where the voice stopped
+    end: float  # seconds, where it started again
+    duration_s: float
+    kind: str  # "between_sentences" or "mid_sentence"
+    after_word: int  # index in the transcript of the last word before the pause
+
+
+@dataclass(frozen=True)
+class Pauses:
+    min_pause_s: float  # the definition used: silences at least this long inside the speaking span
+    long_pause_s: float  # pauses at least this long count as long
+    count: int
+    total_s: float
+    longest_s: float | None  # None when there is no pause
+    per_minute: float | None  # per minute of speaking span; None without a span
+    long_count: int
+    items: tuple[Pause, ...]
+
+
+@dataclass(frozen=True)
+class PitchWindow:
+    start: float
+    end: float
+    sd_semitones: float | None  # None when the window holds too little voiced speech
+
+
+@dataclass(frozen=True)
+class Pitch:
+    median_hz: float | None
+    sd_semitones: float | None  # spread around the speaker's own median: comparable across voices
+    range_semitones: float | None  # 10th to 90th percentile
+    voiced_fraction: float | None  # share of the speech frames that are voiced
+    windows: tuple[PitchWindow, ...]
+    reason: str | None = None  # why the figures are None
+
+
+@dataclass(frozen=True)
+class Loudness:
+    sd_db: float | None  # spread of the level over voiced frames
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A filler or hedge: what was said, and when."""
+
+    text: str
+    start: float
+    end: float
+    first_word: int  # index of its first word in the transcript
+    last_word: int
+
+
+@dataclass(frozen=True)
+class Fillers:
+    count: int
+    per_100_words: float | None
+    per_minute: float | None
+    items: tuple[Marked, ...]
+    probable_untranscribed: tuple[Span, ...]  # voiced stretches no word covers: fillers Whisper dropped?
+
+
+@dataclass(frozen=True)
+class Hedges:
+    count: int
+    items: tuple[Marked, ...]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Everything measured about one answer. None means "not measurable", with a reason beside it."""
+
+    language: str  # lexicon used: "en" or "es"
+    duration_s: float
+    speaking_span_s: float | None  # first speech onset to last offset
+    speaking_time_s: float | None  # the span minus its pauses
+    speech_start: float | None
+    speech_end: float | None
+    word_count: int  # words without fillers
+    words_per_minute: float | None  # word_count over the speaking span
+    articulation_rate_wpm: float | None  # word_count over the speaking time
+    syllables_per_second: float | None  # syllables of those words over the speaking time
+    pauses: Pauses
+    pitch: Pitch
+    loudness: Loudness
+    fillers: Fillers
+    hedges: Hedges
+    repeated_words: tuple[Repeat, ...]  # content words used repeated_min_count times or more
+    repeated_phrases: tuple[Repeat, ...]  # two- and three-word phrases said more than once
+    reason: str | None = None  # why rates are None (no words)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["repetition"] = {"words": data.pop("repeated_words"), "phrases": data.pop("repeated_phrases")}
+        return _rounded(data)
+
+
+def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = MeasureOptions()) -> Metrics:
+    """The delivery metrics of one answer."""
+    words = transcript.words
+    language = lexicon.language_of(transcript.language)
+    texts = [w.text for w in words]
+    fillers = _marked(words, lexicon.find_fillers(texts, language))
+    hedges = _marked(words, lexicon.find_hedges(texts, language))
+    in_filler = {i for f in fillers for i in range(f.first_word, f.last_word + 1)}
+    content = [w for i, w in enumerate(words) if i not in in_filler and lexicon.is_word(w.text)]
+
+    regions = _speech_in_span(voice_regions(audio.samples, options=options.voice), words, options)
+    if words and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
+        regions = _speech_in_span(speech_regions(audio.samples), words, options)
+    span = (regions[0][0], regions[-1][1]) if regions else None
+    span_s = span[1] - span[0] if span else None
+    pauses = _pauses(regions, words, span_s, options)
+    speaking_s = span_s - pauses.total_s if span_s else None
+    track = track_pitch(audio.samples, regions, options=options.pitch)
+    syllables = sum(lexicon.syllables(w.text, language) for w in content)
+    return Metrics(
+        language=language,
+        duration_s=audio.duration_s,
+        speaking_span_s=span_s,
+        speaking_time_s=speaking_s,
+        speech_start=span[0] if span else None,
+        speech_end=span[1] if span else None,
+        word_count=len(content),
+        words_per_minute=_rate(len(content), span_s, 60),
+        articulation_rate_wpm=_rate(len(content), speaking_s, 60),
+        syllables_per_second=_rate(syllables, speaking_s, 1),
+        pauses=pauses,
+        pitch=_pitch(track, span, options),
+        loudness=_loudness(audio, track),
+        fillers=Fillers(
+            count=len(fillers),
+            per_100_words=_rate(len(fillers), len(content), 100),
+            per_minute=_rate(len(fillers), span_s, 60),
+            items=tuple(fillers),
+            probable_untranscribed=_voice_without_words(regions, words, track, options),
+        ),
+        hedges=Hedges(count=len(hedges), items=tuple(hedges)),
+        repeated_words=_repeated_words(content, language, options.repeated_min_count),
+        repeated_phrases=_repeated_phrases(content, language),
+        reason=None if words else NO_WORDS,
+    )
+
+
+def _rate(count: float, per: float | None, scale: float) -> float | None:
+    return count / per * scale if per else None
+
+
+def _marked(words: tuple[Word, ...], matches: list[lexicon.Match]) -> list[Marked]:
+    return [
+        Marked(text=m.text, start=words[m.first].start, end=words[m.last].end, first_word=m.first, last_word=m.last)
+        for m in matches
+    ]
+
+
+def _speech_in_span(
+    regions: list[tuple[float, float]], words: tuple[Word, ...], options: MeasureOptions
+) -> list[tuple[float, float]]:
+    """The VAD's speech regions that belong to the answer: those near the transcribed words.
+
+    A cough or a chair creak long before the first word is not where the answer starts.
+    """
+    if not words:
+        return []
+    first = words[0].start - options.edge_tolerance_s
+    last = words[-1].end + options.edge_tolerance_s
+    return [(s, e) for s, e in regions if e >= first and s <= last]
+
+
+def _pauses(
+    regions: list[tuple[float, float]], words: tuple[Word, ...], span_s: float | None, options: MeasureOptions
+) -> Pauses:
+    items = tuple(
+        _pause(end, start, words)
+        for (_, end), (start, _) in zip(regions, regions[1:])
+        if start - end >= options.min_pause_s
+    )
+    total = sum(p.duration_s for p in items)
+    return Pauses(
+        min_pause_s=options.min_pause_s,
+        long_pause_s=options.long_pause_s,
+        count=len(items),
+        total_s=total,
+        longest_s=max((p.duration_s for p in items), default=None),
+        per_minute=_rate(len(items), span_s, 60),
+        long_count=sum(p.duration_s >= options.long_pause_s for p in items),
+        items=items,
+    )
+
+
+def _pause(start: float, end: float, words: tuple[Word, ...]) -> Pause:
+    """A silence, classified by whether the word before it ended a sentence."""
+    middle = (start + end) / 2
+    before = max((i for i, w in enumerate(words) if (w.start + w.end) / 2 <= middle), default=0)
+    ends_sentence = bool(lexicon.SENTENCE_END.search(words[before].text))
+    kind = "between_sentences" if ends_sentence else "mid_sentence"
+    return Pause(start=start, end=end, duration_s=end - start, kind=kind, after_word=before)
+
+
+def _pitch(track: PitchTrack, span: tuple[float, float] | None, options: MeasureOptions) -> Pitch:
+    if span is None:
+        return Pitch(None, None, None, None, (), reason=NO_WORDS)
+    inside = (track.times >= span[0]) & (track.times <= span[1])
+    f0 = track.f0_hz[inside]
+    kept, median = without_octave_jumps(f0)
+    hop = options.pitch.hop_s
+    speech_frames = int(np.sum(track.speech & inside))
+    if median is None or len(kept) * hop < options.min_voiced_s:
+        return Pitch(None, None, None, None, (), reason="too little voiced speech for pitch (whispered or unvoiced?)")
+    tones = semitones(kept, median)
+    p10, p90 = np.percentile(tones, [10, 90])
+    return Pitch(
+        median_hz=median,
+        sd_semitones=float(np.std(tones)),
+        range_semitones=float(p90 - p10),
+        voiced_fraction=len(kept) / speech_frames if speech_frames else None,
+        windows=_pitch_windows(track, span, median, options),
+    )
+
+
+def _pitch_windows(
+    track: PitchTrack, span: tuple[float, float], median: float, options: MeasureOptions
+) -> tuple[PitchWindow, ...]:
+    windows = []
+    start = span[0]
+    while start < span[1]:
+        end = min(start + options.pitch_window_s, span[1])
+        f0 = track.f0_hz[(track.times >= start) & (track.times < end)]
+        tones = semitones(f0[np.isfinite(f0)], median)
+        tones = tones[np.abs(tones) <= constants.PITCH_OUTLIER_SEMITONES]
+        enough = len(tones) * options.pitch.hop_s >= options.min_voiced_s
+        windows.append(PitchWindow(start, end, float(np.std(tones)) if enough else None))
+        start = end
+    return tuple(windows)
+
+
+def _loudness(audio: Audio, track: PitchTrack) -> Loudness:
+    voiced = track.voiced
+    if voiced.sum() < 2:
+        return Loudness(None, reason="no voiced speech to measure loudness on")
+    hop = int(round(track.times[1] * audio.sample_rate)) if len(track.times) > 1 else 160
+    levels = frame_db(np.pad(audio.samples, (hop, hop)), 2 * hop, hop)  # frames centred on the pitch frames
+    count = min(len(levels), len(voiced))
+    return Loudness(sd_db=float(np.std(levels[:count][voiced[:count]])))
+
+
+def _voice_without_words(
+    regions: list[tuple[float, float]], words: tuple[Word, ...], track: PitchTrack, options: MeasureOptions
+) -> tuple[Span, ...]:
+    """Stretches of voice of at least probable_filler_min_s that no transcribed word overlaps.
+
+    Voice comes from the VAD rather than the pitch track alone: hesitations are often creaky, and pYIN
+    found voicing in only part of the "um"s of the MFA monologues; but some voicing is required, which
+    tells a hesitation from a cough or a sniff the VAD let through.
+    """
+    found = []
+    for start, end in regions:
+        pieces = [(start, end)]
+        for word in words:
+            pieces = [part for a, b in pieces for part in _minus((a, b), (word.start, word.end))]
+        found += [
+            Span(a, b) for a, b in pieces
+            if b - a >= options.probable_filler_min_s and _voiced_seconds(track, a, b) >= options.probable_filler_voiced_s
+        ]  # fmt: skip
+    return tuple(found)
+
+
+def _voiced_seconds(track: PitchTrack, start: float, end: float) -> float:
+    inside = (track.times >= start) & (track.times < end)
+    return float(np.sum(track.voiced[inside])) * (track.times[1] - track.times[0])
+
+
+def _minus(span: tuple[float, float], cut: tuple[float, float]) -> list[tuple[float, float]]:
+    """What is left of span after removing cut."""
+    (a, b), (c, d) = span, cut
+    if d <= a or c >= b:
+        return [span]
+    return [part for part in ((a, c), (d, b)) if part[1] > part[0]]
+
+
+def _true_runs(flags: np.ndarray, step: float) -> list[tuple[float, float]]:
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return [(float(s * step), float(e * step)) for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))]
+
+
+def _repeated_words(content: list[Word], language: str, min_count: int) -> tuple[Repeat, ...]:
+    stop = lexicon.STOPWORDS[language]
+    counts = Counter(n for w in content if (n := lexicon.normalise(w.text)) not in stop and len(n) > 2)
+    return tuple(Repeat(text, n) for text, n in counts.most_common(5) if n >= min_count)
+
+
+def _repeated_phrases(content: list[Word], language: str) -> tuple[Repeat, ...]:
+    stop = lexicon.STOPWORDS[language]
+    norms = [lexicon.normalise(w.text) for w in content]
+    counts: Counter[str] = Counter()
+    for size in (3, 2):
+        for i in range(len(norms) - size + 1):
+            gram = norms[i : i + size]
+            if all(g in stop for g in gram):
+                continue
+            counts[" ".join(gram)] += 1
+    repeated = [(text, n) for text, n in counts.most_common() if n >= 2]
+    longest_first = [r for r in repeated if not any(r[0] != o[0] and r[0] in o[0] and o[1] >= r[1] for o in repeated)]
+    return tuple(Repeat(text, n) for text, n in longest_first[:5])
+
+
+def _rounded(value):
+    """Floats rounded to what the measures can resolve (ms), NaN never leaking into JSON."""
+    if isinstance(value, (float, np.floating)):
+        return round(float(value), 3) if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,193 @@
+"""measure(): real speech through the real model, against inserted silences and known transformations."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mockmic.audio import Audio, load_audio
+from mockmic.measure import Metrics, measure
+from mockmic.transcribe import Transcript
+from tests.helpers import SAMPLES, run_transcription
+
+RATE = 16_000
+
+
+def analyse(path: Path | str, language: str = "en") -> tuple[Audio, Transcript, Metrics]:
+    audio = load_audio(path)
+    transcript = run_transcription(path, language)
+    return audio, transcript, measure(audio, transcript)
+
+
+@pytest.fixture(scope="module")
+def lively() -> tuple[Audio, Transcript, Metrics]:
+    return analyse(SAMPLES / "concise_lively.flac")
+
+
+@pytest.fixture(scope="module")
+def rambling() -> tuple[Audio, Transcript, Metrics]:
+    return analyse(SAMPLES / "rambling_flat.flac")
+
+
+@pytest.fixture(scope="module")
+def jfk(corpus: Path) -> tuple[Audio, Transcript, Metrics]:
+    return analyse(corpus / "openai-whisper" / "jfk.flac")
+
+
+def inserted_silences(name: str, kind: str | None = None) -> list[tuple[float, float, str]]:
+    truth = json.loads((SAMPLES / f"{name}.json").read_text())
+    return [
+        (s["start"], s["end"], s["kind"]) for s in truth["segments"]
+        if s["type"] == "silence" and s["kind"] in ("sentence_gap", "mid_sentence") and (kind is None or s["kind"] == kind)
+    ]  # fmt: skip
+
+
+def sox(source: Path, target: Path, *effects: str) -> Path:
+    subprocess.run(["sox", str(source), str(target), *effects], check=True, capture_output=True)
+    return target
+
+
+@pytest.mark.parametrize("name", ["concise_lively", "rambling_flat"])
+def test_every_inserted_silence_is_a_pause(name: str, lively, rambling) -> None:
+    metrics = {"concise_lively": lively, "rambling_flat": rambling}[name][2]
+    found = [(p.start, p.end) for p in metrics.pauses.items]
+    for start, end, _ in inserted_silences(name):
+        covering = [f for f in found if f[0] <= start + 0.05 and f[1] >= end - 0.05]
+        assert covering, f"no pause found over the silence {start:.2f}-{end:.2f} s"
+        # espeak adds a little silence of its own around each fragment, never more than 0.15 s
+        assert covering[0][1] - covering[0][0] == pytest.approx(end - start, abs=0.25)
+
+
+def test_pauses_are_classified_by_the_words_around_them(rambling) -> None:
+    _, _, metrics = rambling
+    mid = inserted_silences("rambling_flat", "mid_sentence")
+    kinds = [next(p.kind for p in metrics.pauses.items if p.start <= s + 0.05 and p.end >= e - 0.05) for s, e, _ in mid]
+    assert kinds.count("mid_sentence") >= 0.8 * len(mid), kinds
+    between = inserted_silences("concise_lively", "sentence_gap")
+    assert len(between) == 11
+
+
+def test_lively_answer_in_numbers(lively) -> None:
+    audio, _, m = lively
+    truth = json.loads((SAMPLES / "concise_lively.json").read_text())
+    span = truth["speaking_span_s"][1] - truth["speaking_span_s"][0]
+    assert m.speaking_span_s == pytest.approx(span, abs=0.3)
+    assert m.words_per_minute == pytest.approx(truth["wpm_over_span"], rel=0.10)  # tiny.en mishears some words
+    assert m.speaking_time_s == pytest.approx(m.speaking_span_s - m.pauses.total_s)
+    assert m.pauses.long_count == 0 and m.fillers.count <= 2
+    assert m.pitch.sd_semitones > 2.0 and m.pitch.median_hz == pytest.approx(125, rel=0.15)
+    assert 0.4 < m.pitch.voiced_fraction < 0.9
+    assert len(m.pitch.windows) == 7 and all(w.sd_semitones for w in m.pitch.windows)
+
+
+def test_rambling_answer_in_numbers(rambling, lively) -> None:
+    _, _, m = rambling
+    assert m.fillers.per_100_words > 10
+    assert m.hedges.count >= 8
+    assert m.pauses.long_count >= 8
+    assert m.pitch.sd_semitones < lively[2].pitch.sd_semitones / 2
+    assert m.words_per_minute < lively[2].words_per_minute * 0.7
+    assert any(r.text in ("i guess", "kind of") for r in m.repeated_phrases)
+
+
+def test_time_stretch_changes_words_per_minute_by_its_factor(jfk, tmp_path: Path, corpus: Path) -> None:
+    faster = sox(corpus / "openai-whisper" / "jfk.flac", tmp_path / "fast.wav", "tempo", "-s", "1.25")
+    _, transcript, metrics = analyse(faster)
+    assert metrics.word_count == jfk[2].word_count == 22
+    assert metrics.words_per_minute / jfk[2].words_per_minute == pytest.approx(1.25, rel=0.03)
+
+
+def test_pitch_shift_moves_the_median_not_the_variation(jfk, tmp_path: Path, corpus: Path) -> None:
+    higher = sox(corpus / "openai-whisper" / "jfk.flac", tmp_path / "high.wav", "pitch", "400")
+    _, _, metrics = analyse(higher)
+    assert metrics.pitch.median_hz / jfk[2].pitch.median_hz == pytest.approx(2 ** (4 / 12), rel=0.03)
+    assert metrics.pitch.sd_semitones == pytest.approx(jfk[2].pitch.sd_semitones, abs=0.3)
+
+
+def test_leading_and_trailing_silence_are_not_pauses(jfk, tmp_path: Path, corpus: Path) -> None:
+    padded = sox(corpus / "openai-whisper" / "jfk.flac", tmp_path / "padded.wav", "pad", "3", "3")
+    _, _, metrics = analyse(padded)
+    assert metrics.pauses.count == jfk[2].pauses.count
+    assert metrics.speech_start == pytest.approx(jfk[2].speech_start + 3, abs=0.05)
+    assert metrics.speaking_span_s == pytest.approx(jfk[2].speaking_span_s, abs=0.1)
+
+
+def test_telephone_audio_at_8_khz(jfk, tmp_path: Path, corpus: Path) -> None:
+    phone = sox(corpus / "openai-whisper" / "jfk.flac", tmp_path / "phone.wav", "rate", "8k", "channels", "1")
+    _, _, metrics = analyse(phone)
+    assert metrics.words_per_minute == pytest.approx(jfk[2].words_per_minute, rel=0.05)
+    assert metrics.pitch.median_hz == pytest.approx(jfk[2].pitch.median_hz, rel=0.05)
+
+
+def test_clipped_audio_still_measures(jfk, tmp_path: Path, corpus: Path) -> None:
+    audio = load_audio(corpus / "openai-whisper" / "jfk.flac")
+    clipped = np.clip(audio.samples * 20, -1, 1)
+    sf.write(tmp_path / "clipped.wav", clipped, RATE)
+    _, _, metrics = analyse(tmp_path / "clipped.wav")
+    assert np.mean(np.abs(clipped) >= 0.999) > 0.05  # really clipped
+    assert metrics.words_per_minute == pytest.approx(jfk[2].words_per_minute, rel=0.05)
+    assert metrics.pitch.median_hz == pytest.approx(jfk[2].pitch.median_hz, rel=0.05)
+
+
+def test_whispered_speech_has_no_pitch(corpus: Path) -> None:
+    _, transcript, metrics = analyse(corpus / "mfa-tests" / "wav" / "mfa_whisper.flac")
+    assert transcript.words
+    assert metrics.pitch.sd_semitones is None and "voiced" in metrics.pitch.reason
+
+
+def test_no_speech_gives_nulls_with_reasons(tmp_path: Path) -> None:
+    noise = np.random.default_rng(1).normal(0, 0.01, 5 * RATE).astype(np.float32)
+    sf.write(tmp_path / "noise.wav", noise, RATE)
+    _, transcript, metrics = analyse(tmp_path / "noise.wav")
+    assert transcript.words == () and metrics.word_count == 0
+    assert metrics.words_per_minute is None and metrics.reason == "no speech was recognised"
+    assert metrics.pitch.reason and metrics.pauses.count == 0
+    json.dumps(metrics.as_dict(), allow_nan=False)
+
+
+def test_one_word(tmp_path: Path) -> None:
+    wav = tmp_path / "one.wav"
+    subprocess.run(["espeak-ng", "-w", str(wav), "Hello."], check=True)
+    _, transcript, metrics = analyse(wav)
+    assert metrics.word_count == 1 and metrics.pauses.count == 0
+    assert metrics.words_per_minute and metrics.words_per_minute > 60
+    json.dumps(metrics.as_dict(), allow_nan=False)
+
+
+def test_dropped_fillers_are_reported_as_probable(corpus: Path) -> None:
+    audio, transcript, metrics = analyse(corpus / "mfa-tests" / "wav" / "acoustic_corpus.wav")
+    fillers = {i for f in metrics.fillers.items for i in range(f.first_word, f.last_word + 1)}
+    assert len(fillers) >= 3
+    without = replace(transcript, words=tuple(w for i, w in enumerate(transcript.words) if i not in fillers))
+    dropped = measure(audio, without)
+    assert dropped.fillers.count == 0
+    assert len(dropped.fillers.probable_untranscribed) >= 2
+    for span in dropped.fillers.probable_untranscribed:
+        assert span.end - span.start >= 0.3
+
+
+def test_spanish_answer_uses_spanish_lexicon() -> None:
+    audio = load_audio(SAMPLES / "spanish_concise.flac")
+    transcript = run_transcription(SAMPLES / "spanish_concise.flac", "es")
+    metrics = measure(audio, transcript)
+    assert metrics.language == "es"
+    assert metrics.syllables_per_second and 3 < metrics.syllables_per_second < 9
+
+
+def test_json_has_the_binding_fields(lively) -> None:
+    data = lively[2].as_dict()
+    for key in ("duration_s", "speaking_span_s", "speaking_time_s", "word_count", "words_per_minute",
+                "articulation_rate_wpm", "syllables_per_second", "pauses", "pitch", "loudness", "fillers",
+                "hedges", "repetition"):  # fmt: skip
+        assert key in data
+    assert set(data["pauses"]) >= {"min_pause_s", "count", "total_s", "longest_s", "per_minute", "long_count", "items"}
+    assert set(data["pauses"]["items"][0]) >= {"start", "end", "duration_s", "kind"}
+    assert set(data["pitch"]) >= {"median_hz", "sd_semitones", "range_semitones", "voiced_fraction", "windows"}
+    assert set(data["fillers"]) >= {"count", "per_100_words", "per_minute", "items", "probable_untranscribed"}
+    json.dumps(data, allow_nan=False)

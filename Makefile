@@ -9,7 +9,7 @@ SAMPLE ?= samples/concise_lively.flac
 .PHONY: demo test system-deps test-system-deps install clean
 
 demo: system-deps install
-	$(BIN)/mockmic transcribe $(SAMPLE)
+	$(BIN)/mockmic analyze $(SAMPLE)
 
 test: system-deps test-system-deps install
 	$(BIN)/python -m pytest

@@ -75,3 +75,41 @@ def test_usage_error_exits_2() -> None:
     result = mockmic("transcribe")
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def test_analyze_json_is_one_document_with_the_binding_fields(corpus: Path) -> None:
+    result = mockmic("analyze", str(corpus / "openai-whisper" / "jfk.flac"), "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "mockmic.analysis/1"
+    assert set(document["audio"]) >= {"path", "duration_s", "sample_rate"}
+    assert document["transcript"]["words"]
+    metrics = document["metrics"]
+    assert metrics["word_count"] == 22
+    assert metrics["words_per_minute"] == pytest.approx(133.3, rel=0.05)  # 22 words over 9.9 s of speech
+    assert metrics["pauses"]["count"] >= 3 and metrics["pitch"]["median_hz"] > 0
+
+
+def test_analyze_prints_marked_transcript_and_metrics_table() -> None:
+    result = mockmic("analyze", str(ROOT / "samples" / "rambling_flat.flac"))
+    assert result.returncode == 0, result.stderr
+    assert "Delivery" in result.stdout and "words/min" in result.stdout
+    assert " s]" in result.stdout  # pauses marked inline, e.g. [2.2 s]
+
+
+def test_analyze_noise_exits_0_with_a_clear_message(tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    sf.write(tmp_path / "noise.wav", np.random.default_rng(2).normal(0, 0.01, 80_000).astype(np.float32), 16_000)
+    result = mockmic("analyze", str(tmp_path / "noise.wav"))
+    assert result.returncode == 0, result.stderr
+    assert "No speech was recognised" in result.stdout
+    document = json.loads(mockmic("analyze", str(tmp_path / "noise.wav"), "--json").stdout)
+    assert document["metrics"]["words_per_minute"] is None and document["metrics"]["reason"]
+
+
+def test_analyze_bad_input_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "empty.wav").write_bytes(b"")
+    result = mockmic("analyze", str(tmp_path / "empty.wav"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

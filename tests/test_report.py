@@ -47,3 +47,56 @@ def test_transcript_document_round_trips() -> None:
     assert document["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2}
     assert document["transcript"]["text"] == "Hello, um world."
     assert document["transcript"]["words"][1] == {"text": "um", "start": 0.9, "end": 1.1, "probability": 0.31}
+
+
+def constructed_metrics() -> "measure.Metrics":
+    from mockmic import measure as m
+
+    words = (
+        Word("Um,", 0.1, 0.3, 0.9), Word("I", 0.4, 0.5, 0.9), Word("think", 0.5, 0.8, 0.9),
+        Word("we", 0.8, 1.0, 0.9), Word("shipped", 2.8, 3.2, 0.9), Word("it.", 3.2, 3.5, 0.9),
+    )  # fmt: skip
+    pauses = (m.Pause(start=1.0, end=2.8, duration_s=1.8, kind="mid_sentence", after_word=3),)
+    metrics = m.Metrics(
+        language="en", duration_s=4.0, speaking_span_s=3.4, speaking_time_s=1.6, speech_start=0.1,
+        speech_end=3.5, word_count=5, words_per_minute=88.2, articulation_rate_wpm=187.5,
+        syllables_per_second=3.1,
+        pauses=m.Pauses(min_pause_s=0.25, long_pause_s=1.0, count=1, total_s=1.8, longest_s=1.8,
+                        per_minute=17.6, long_count=1, items=pauses),
+        pitch=m.Pitch(None, None, None, None, (), reason="too little voiced speech for pitch (whispered or unvoiced?)"),
+        loudness=m.Loudness(6.5),
+        fillers=m.Fillers(count=1, per_100_words=20.0, per_minute=17.6,
+                          items=(m.Marked("um", 0.1, 0.3, 0, 0),), probable_untranscribed=(m.Span(3.6, 3.9),)),
+        hedges=m.Hedges(count=1, items=(m.Marked("i think", 0.4, 0.8, 1, 2),)),
+        repeated_words=(), repeated_phrases=(m.Repeat("shipped it", 2),),
+    )  # fmt: skip
+    return words, metrics
+
+
+def test_analysis_marks_pauses_inline_and_lists_metrics_with_targets() -> None:
+    words, metrics = constructed_metrics()
+    transcript = Transcript(words=words, language="en", model="tiny.en")
+    text = render(report.analysis_renderable(AUDIO, transcript, metrics), width=100)
+    assert "Um, I think we [1.8 s] shipped it. [uh?]" in text
+    assert "88 words/min" in text and "130–160 words/min" in text
+    assert "20.0 per 100 words" in text and "under 5 per 100 words" in text
+    assert "1 ≥ 1 s, longest 1.8 s" in text and "none mid-sentence over 1.2 s" in text
+    assert "too little voiced speech" in text
+    assert "“shipped it” ×2" in text
+
+
+def test_analysis_of_silence_says_there_is_nothing_to_measure() -> None:
+    _, metrics = constructed_metrics()
+    text = render(report.analysis_renderable(AUDIO, Transcript((), None, "tiny.en"), metrics))
+    assert "No speech was recognised" in text
+
+
+def test_analysis_document_is_strict_json() -> None:
+    words, metrics = constructed_metrics()
+    document = report.analysis_document(AUDIO, Transcript(words, "en", "tiny.en"), metrics)
+    data = json.loads(report.to_json(document))
+    assert data["schema"] == "mockmic.analysis/1"
+    assert data["metrics"]["pitch"]["sd_semitones"] is None and data["metrics"]["pitch"]["reason"]
+    assert data["metrics"]["pauses"]["items"][0]["kind"] == "mid_sentence"
+    assert data["metrics"]["repetition"]["phrases"] == [{"text": "shipped it", "count": 2}]
+    assert data["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2}

@@ -190,7 +190,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         hedges=Hedges(count=len(hedges), items=tuple(hedges)),
         repeated_words=_repeated_words(content, language, options.repeated_min_count),
         repeated_phrases=_repeated_phrases(content, language),
-        reason=None if words else NO_WORDS,
+        reason=NO_WORDS if not words else None if span else "no voice was found around the words",
     )
 
 

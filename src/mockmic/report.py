@@ -136,7 +136,7 @@ def _pause_style(duration: float, kind: str) -> str:
 def metrics_table(metrics: Metrics) -> Table:
     table = Table(title="Delivery", title_justify="left")
     table.add_column("measure")
-    table.add_column("value", justify="right")
+    table.add_column("value")
     table.add_column("target")
     for row in _metric_rows(metrics):
         table.add_row(*row)
@@ -159,7 +159,8 @@ def _metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
          "say what you know; ask when unsure"),
         ("pitch variation", f"{_num(pitch.sd_semitones, '.1f')} semitones SD" if pitch.reason is None else pitch.reason,
          _band(constants.TARGET_PITCH_SD_ST, "semitones")),
-        ("pitch", f"median {_num(pitch.median_hz, '.0f')} Hz, range {_num(pitch.range_semitones, '.1f')} st", "your own voice; no target"),
+        ("pitch", f"median {pitch.median_hz:.0f} Hz, range {pitch.range_semitones:.1f} st" if pitch.median_hz else "—",
+         "your own voice; no target"),
         ("loudness variation", f"{_num(m.loudness.sd_db, '.1f')} dB SD" if m.loudness.reason is None else m.loudness.reason, "no validated target"),
         ("repeated", _repeats(m) or "nothing notable", "vary your words"),
     ]  # fmt: skip

@@ -44,7 +44,7 @@ def voice_regions(
     samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VoiceOptions = VoiceOptions()
 ) -> list[tuple[float, float]]:
     """(start, end) seconds of each stretch of voice, by Silero VAD (bundled with its pip package)."""
-    import torch
+    import torch  # get_speech_timestamps takes a tensor even when ONNX Runtime runs the model
     from silero_vad import get_speech_timestamps
 
     model = _silero()
@@ -84,7 +84,7 @@ def _sharper_edges(
             _onset(levels, frame[2 * k + 1], voice, pause_before, int(options.onset_search_s / 0.01)),
             _offset(levels, frame[2 * k + 2], voice, pause_after, int(options.offset_search_s / 0.01)),
         ))  # fmt: skip
-    return [(a, max(a, b)) for a, b in refined]
+    return [(float(a), float(max(a, b))) for a, b in refined]
 
 
 def _halfway(voice: np.ndarray, pause: np.ndarray) -> float | None:
@@ -115,7 +115,7 @@ def _offset(levels: np.ndarray, at: int, voice: np.ndarray, pause: np.ndarray, s
 def _silero():
     from silero_vad import load_silero_vad
 
-    return load_silero_vad()
+    return load_silero_vad(onnx=True)  # the same model; onnxruntime runs it twice as fast as TorchScript
 
 
 def frame_db(samples: np.ndarray, frame: int, hop: int) -> np.ndarray:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import threading
+import time
 from pathlib import Path
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
 from .errors import MockmicError
+
+if TYPE_CHECKING:
+    from . import recorder
 
 EXIT_USER_ERROR = 2
 
@@ -36,7 +46,24 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print one JSON document")
 
     commands.add_parser("models", help="list Whisper models and whether they work offline")
+    commands.add_parser("devices", help="list the microphones (input devices)")
+
+    record = commands.add_parser("record", help="record an answer from the microphone to a WAV file")
+    record.add_argument("out", help="where to write the recording (WAV)")
+    _add_recording_options(record)
+
+    practice = commands.add_parser("practice", help="answer a question out loud, then get its analysis")
+    practice.add_argument("--question", help="question id (default: intro, 'Tell me about yourself')")
+    practice.add_argument("--prep", type=float, default=0, metavar="SECONDS", help="preparation countdown first")
+    _add_recording_options(practice)
+    _add_model_options(practice)
     return parser
+
+
+def _add_recording_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--device", help="input device index or part of its name (see `mockmic devices`)")
+    command.add_argument("--seconds", type=float, help="stop after this many seconds (else Enter or Ctrl-C)")
+    command.add_argument("--samplerate", type=int, help="recording rate in Hz (default: the device's own)")
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:
@@ -86,7 +113,146 @@ def _models(args: argparse.Namespace, out: Console) -> None:
     out.print(report.models_renderable(models.list_models(directory), str(directory)))
 
 
-COMMANDS = {"transcribe": _transcribe, "analyze": _analyze, "models": _models}
+def _devices(args: argparse.Namespace, out: Console) -> None:
+    from . import recorder, report
+
+    out.print(report.devices_renderable(recorder.input_devices()))
+
+
+def _record(args: argparse.Namespace, out: Console) -> None:
+    recording = _take(args, Path(args.out), target=None)
+    out.print(_saved_line(recording), highlight=False)
+
+
+def _practice(args: argparse.Namespace, out: Console) -> None:
+    from . import config, pipeline, questions, report
+
+    question = questions.get_question(args.question)
+    low, high = question.target_s
+    out.print(Text.assemble(("Question: ", "bold"), question.text, f"  (aim for {_clock(low)}–{_clock(high)})"))
+    _countdown(args.prep, out)
+    takes = config.user_data_dir() / "recordings"
+    takes.mkdir(parents=True, exist_ok=True)
+    path = takes / f"{time.strftime('%Y%m%d-%H%M%S')}-{question.id}.wav"
+    recording = _take(args, path, target=question.target_s)
+    out.print(_saved_line(recording), highlight=False)
+    audio, transcript, metrics = pipeline.analyze(
+        path, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
+    )
+    out.print(report.analysis_renderable(audio, transcript, metrics))
+
+
+def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | None) -> "recorder.Recording":
+    from . import recorder
+
+    interactive = sys.stdin.isatty()
+    if not interactive and args.seconds is None:
+        raise MockmicError("Give --seconds when stdin is not a terminal: there is no Enter key to stop the take.")
+    stop = threading.Event()
+    if interactive:
+        threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+    options = recorder.RecordOptions(
+        device=int(args.device) if args.device and args.device.isdigit() else args.device,
+        samplerate=args.samplerate, seconds=args.seconds,
+    )  # fmt: skip
+    with _library_chatter_hidden() as stderr:
+        err = Console(file=stderr, stderr=True, force_terminal=sys.stderr.isatty())
+        meter = _Meter(err, target, live=sys.stderr.isatty())
+        if interactive:
+            err.print("Recording… press Enter to stop.", highlight=False)
+        try:
+            recording = recorder.record(path, options, on_level=meter.show, should_stop=stop.is_set)
+        finally:
+            meter.close()
+    for note in recording.notes:
+        Console(stderr=True).print(f"mockmic: {note}", highlight=False)
+    return recording
+
+
+@contextlib.contextmanager
+def _library_chatter_hidden() -> "Iterator[TextIO]":
+    """Silence what PortAudio, ALSA and libpulse print on stderr while a take runs; yield the real stderr.
+
+    They write diagnostics such as "Expression 'alsa_snd_pcm_poll_descriptors_revents(...)' failed"
+    straight to file descriptor 2, which would bury mockmic's own one-sentence messages.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    real = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8")
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield real
+    finally:
+        real.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        real.close()
+
+
+class _Meter:
+    """The live line: elapsed time (against the target), input level, clipping and silence warnings."""
+
+    def __init__(self, console: Console, target: tuple[float, float] | None, live: bool) -> None:
+        self.console, self.target, self.live = console, target, live
+        self.last_draw = 0.0
+        self.last_clip = -10.0
+
+    def show(self, level: "recorder.Level") -> None:
+        if level.clipped:
+            self.last_clip = level.elapsed_s
+        if not self.live or time.monotonic() - self.last_draw < 0.1:
+            return
+        self.last_draw = time.monotonic()
+        self.console.file.write("\r" + self.line(level) + "\x1b[K")
+        self.console.file.flush()
+
+    def line(self, level: "recorder.Level") -> str:
+        elapsed = _clock(level.elapsed_s)
+        if self.target:
+            elapsed += f" / {_clock(self.target[0])}–{_clock(self.target[1])}"
+        filled = int(max(0.0, min(1.0, (level.rms_dbfs + 60) / 60)) * 20)
+        bar = "█" * filled + "·" * (20 - filled)
+        warnings = []
+        if level.elapsed_s - self.last_clip < 1.0:
+            warnings.append("CLIPPING: move back or lower the input gain")
+        if level.silent_for_s >= 3.0:
+            warnings.append(f"no sound for {level.silent_for_s:.0f} s: is the microphone muted?")
+        return f"● {elapsed}  {bar} {level.rms_dbfs:5.0f} dBFS  " + "  ".join(warnings)
+
+    def close(self) -> None:
+        if self.live:
+            self.console.file.write("\n")
+            self.console.file.flush()
+
+
+def _saved_line(recording: "recorder.Recording") -> str:
+    channels = "channel" if recording.channels == 1 else "channels"
+    line = (
+        f"Saved {recording.seconds:.1f} s to {recording.path} ({recording.samplerate} Hz, {recording.channels} "
+        f"{channels}); input overflows: {recording.overflows}"
+    )
+    if recording.overflows:
+        line += " (blocks were dropped: close other programs or use a larger --device buffer)"
+    if recording.clipped_blocks:
+        line += f"; clipped in {recording.clipped_blocks} blocks"
+    return line + "."
+
+
+def _countdown(seconds: float, out: Console) -> None:
+    for remaining in range(int(seconds), 0, -1):
+        out.print(f"Prepare… {remaining}", highlight=False)
+        time.sleep(1)
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
+COMMANDS = {
+    "transcribe": _transcribe, "analyze": _analyze, "models": _models,
+    "devices": _devices, "record": _record, "practice": _practice,
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from . import constants
 from .audio import Audio
 from .measure import Metrics
 from .models import ModelInfo
+from .recorder import InputDevice
 from .transcribe import Transcript, Word
 
 TRANSCRIPT_SCHEMA = "mockmic.transcript/1"
@@ -179,3 +180,14 @@ def _band(band: tuple[float | None, float | None], unit: str) -> str:
 
 def _repeats(m: Metrics) -> str:
     return ", ".join(f"“{r.text}” ×{r.count}" for r in (*m.repeated_words, *m.repeated_phrases))
+
+
+def devices_renderable(devices: list[InputDevice]) -> RenderableType:
+    if not devices:
+        return Text("No input devices were found.", style="yellow")
+    table = Table(title="Input devices (* default)", title_justify="left")
+    for column in ("", "index", "name", "channels", "default rate"):
+        table.add_column(column)
+    for d in devices:
+        table.add_row("*" if d.is_default else "", str(d.index), d.name, str(d.channels), f"{d.default_samplerate:.0f} Hz")
+    return table

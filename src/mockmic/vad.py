@@ -118,13 +118,21 @@ def _silero():
     return load_silero_vad(onnx=True)  # the same model; onnxruntime runs it twice as fast as TorchScript
 
 
-def frame_db(samples: np.ndarray, frame: int, hop: int) -> np.ndarray:
-    """RMS level of each frame in dB relative to full scale (silence is -120 dB, not -inf)."""
+def frame_db(samples: np.ndarray, frame: int, hop: int, block: int = 4096) -> np.ndarray:
+    """RMS level of each frame in dB relative to full scale (silence is -120 dB, not -inf).
+
+    Frames are taken `block` at a time, so memory stays flat for an answer of any length.
+    """
     if len(samples) < frame:
         samples = np.pad(samples, (0, frame - len(samples)))
-    frames = np.lib.stride_tricks.sliding_window_view(samples, frame)[::hop]
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
-    return 20 * np.log10(np.maximum(rms, 1e-6))
+    count = 1 + (len(samples) - frame) // hop
+    levels = np.empty(count)
+    for first in range(0, count, block):
+        last = min(count, first + block)
+        chunk = samples[first * hop : (last - 1) * hop + frame].astype(np.float64)
+        frames = np.lib.stride_tricks.sliding_window_view(chunk, frame)[::hop]
+        levels[first:last] = np.sqrt(np.mean(frames**2, axis=1))
+    return 20 * np.log10(np.maximum(levels, 1e-6))
 
 
 def speech_threshold_db(levels: np.ndarray, options: VadOptions) -> float:

@@ -1,0 +1,285 @@
+"""Recording from the microphone so that no take is ever lost.
+
+The PortAudio callback (sounddevice) only copies each block into a queue; the recording loop takes
+blocks off the queue and appends them to a WAV file whose header is rewritten after every block.
+So memory stays flat for any length, and a crash or `kill -9` leaves a valid WAV holding everything
+up to the last 50 ms block: the format survives as written, nothing needs repairing on the next start.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import numpy as np
+
+from .errors import AudioError, DeviceError
+
+if TYPE_CHECKING:
+    import sounddevice
+
+NO_DEVICE = "No microphone was found; connect one (or start PulseAudio) and check `mockmic devices`."
+CLIP_LEVEL = 0.999  # a block with a sample this close to full scale has clipped
+SILENT_DBFS = -60.0  # below this the microphone delivers nothing above a quiet room's floor
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordOptions:
+    """Where and how long to record."""
+
+    device: int | str | None = None  # PortAudio device index, or part of its name; None for the default input
+    samplerate: int | None = None  # None records at the device's default rate
+    channels: int = 1  # mono: speech analysis needs no more
+    seconds: float | None = None  # stop after exactly this long; None records until stopped
+    block_s: float = 0.05  # one callback block: the meter's refresh and the most a crash can lose
+    silent_warning_s: float = 3.0  # warn when nothing rises above the floor for this long
+    stall_s: float = 2.0  # no block for this long while recording means the device went away
+
+
+@dataclass(frozen=True)
+class Level:
+    """The meter after one block."""
+
+    elapsed_s: float
+    rms_dbfs: float
+    peak_dbfs: float
+    clipped: bool  # this block touched full scale
+    silent_for_s: float  # how long the input has stayed below SILENT_DBFS
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What a take left on disk."""
+
+    path: Path
+    seconds: float
+    samplerate: int
+    channels: int
+    overflows: int  # blocks PortAudio dropped because they were not read in time
+    clipped_blocks: int
+    stopped_by: str  # "seconds", "stop" (Enter), "interrupt" (Ctrl-C)
+    notes: tuple[str, ...] = field(default=())  # e.g. a sample rate fallback
+
+
+@dataclass(frozen=True)
+class InputDevice:
+    index: int
+    name: str
+    channels: int
+    default_samplerate: float
+    is_default: bool
+
+
+def input_devices() -> list[InputDevice]:
+    """Every device PortAudio can record from, the default one marked."""
+    sd = _sounddevice()
+    try:
+        default = sd.default.device[0]
+        devices = sd.query_devices()
+    except sd.PortAudioError as e:
+        raise DeviceError(NO_DEVICE) from e
+    return [
+        InputDevice(i, d["name"], d["max_input_channels"], d["default_samplerate"], i == default)
+        for i, d in enumerate(devices)
+        if d["max_input_channels"] > 0
+    ]
+
+
+def record(
+    path: Path,
+    options: RecordOptions = RecordOptions(),
+    *,
+    on_level: Callable[[Level], None] = lambda level: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Recording:
+    """Record until `should_stop()`, Ctrl-C or `options.seconds`; the file is valid at every moment."""
+    sd = _sounddevice()
+    device = _find_device(sd, options.device)
+    rate, notes = _samplerate(sd, device, options)
+    blocks: queue.Queue[np.ndarray] = queue.Queue()
+    overflows = [0]
+
+    def callback(indata: np.ndarray, frames: int, time_info: Any, status: "sounddevice.CallbackFlags") -> None:
+        if status.input_overflow:
+            overflows[0] += 1
+        blocks.put(indata.copy())
+
+    with WavAppender(path, rate, options.channels) as wav:
+        try:
+            stream = sd.InputStream(
+                device=device, samplerate=rate, channels=options.channels, dtype="float32",
+                blocksize=int(rate * options.block_s), callback=callback,
+            )  # fmt: skip
+            stream.start()
+        except sd.PortAudioError as e:
+            raise DeviceError(f"The microphone could not be opened ({_reason(e)}); close other programs using it, or pick another with --device.") from e
+        with stream:
+            stopped_by, clipped = _drain(blocks, wav, rate, options, on_level, should_stop)
+        while not blocks.empty() and stopped_by != "seconds":  # blocks that arrived while stopping
+            wav.append(_to_int16(blocks.get()))
+    return Recording(path, wav.frames / rate, rate, options.channels, overflows[0], clipped, stopped_by, notes)
+
+
+def _drain(
+    blocks: "queue.Queue[np.ndarray]",
+    wav: "WavAppender",
+    rate: int,
+    options: RecordOptions,
+    on_level: Callable[[Level], None],
+    should_stop: Callable[[], bool],
+) -> tuple[str, int]:
+    """Move blocks from the queue to the file until a stop condition; returns (why, clipped blocks)."""
+    limit = math.inf if options.seconds is None else round(options.seconds * rate)
+    clipped = 0
+    quiet_since: float | None = None
+    last_block = time.monotonic()
+    try:
+        while wav.frames < limit:
+            if should_stop():
+                return "stop", clipped
+            try:
+                block = blocks.get(timeout=0.1)
+            except queue.Empty:
+                if time.monotonic() - last_block > options.stall_s:
+                    raise DeviceError(_stalled(wav, rate)) from None
+                continue
+            last_block = time.monotonic()
+            block = block[: int(min(len(block), limit - wav.frames))]
+            wav.append(_to_int16(block))
+            level = _level(block, wav.frames / rate)
+            clipped += level.clipped
+            quiet_since = (quiet_since if quiet_since is not None else level.elapsed_s) if level.rms_dbfs < SILENT_DBFS else None
+            on_level(Level(level.elapsed_s, level.rms_dbfs, level.peak_dbfs, level.clipped,
+                           0.0 if quiet_since is None else level.elapsed_s - quiet_since))  # fmt: skip
+    except KeyboardInterrupt:
+        return "interrupt", clipped
+    return "seconds", clipped
+
+
+def _stalled(wav: "WavAppender", rate: int) -> str:
+    return (
+        f"The microphone stopped delivering audio (unplugged or taken by another program); "
+        f"the {wav.frames / rate:.1f} s recorded so far are saved in {wav.path}."
+    )
+
+
+def _level(block: np.ndarray, elapsed: float) -> Level:
+    peak = float(np.max(np.abs(block))) if len(block) else 0.0
+    rms = float(np.sqrt(np.mean(np.square(block, dtype=np.float64)))) if len(block) else 0.0
+    return Level(elapsed, _dbfs(rms), _dbfs(peak), peak >= CLIP_LEVEL, 0.0)
+
+
+def _dbfs(value: float) -> float:
+    return 20 * math.log10(max(value, 1e-6))
+
+
+def _to_int16(block: np.ndarray) -> np.ndarray:
+    return (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
+
+
+def _find_device(sd: Any, wanted: int | str | None) -> int:
+    """The input device's index: the default, an index, or the first whose name contains the text."""
+    devices = input_devices()
+    if not devices:
+        raise DeviceError(NO_DEVICE)
+    if wanted is None:
+        default = [d.index for d in devices if d.is_default]
+        return default[0] if default else devices[0].index
+    if isinstance(wanted, int) or str(wanted).isdigit():
+        if int(wanted) in {d.index for d in devices}:
+            return int(wanted)
+    else:
+        named = [d.index for d in devices if str(wanted).lower() in d.name.lower()]
+        if named:
+            return named[0]
+    raise DeviceError(f"There is no input device {wanted!r}; `mockmic devices` lists the ones there are.")
+
+
+def _samplerate(sd: Any, device: int, options: RecordOptions) -> tuple[int, tuple[str, ...]]:
+    default = int(sd.query_devices(device)["default_samplerate"])
+    if options.samplerate is None:
+        return default, ()
+    try:
+        sd.check_input_settings(device=device, samplerate=options.samplerate, channels=options.channels)
+    except (sd.PortAudioError, ValueError):
+        return default, (f"The device does not record at {options.samplerate} Hz; recording at its default {default} Hz.",)
+    return options.samplerate, ()
+
+
+def _reason(error: Exception) -> str:
+    return str(error).split("[")[0].strip().rstrip(":") or type(error).__name__
+
+
+def _sounddevice() -> Any:
+    try:
+        import sounddevice
+    except OSError as e:  # PortAudio itself is missing
+        raise DeviceError("PortAudio is not installed; install it (apt-get install libportaudio2) to record.") from e
+    return sounddevice
+
+
+class WavAppender:
+    """A 16-bit PCM WAV file that is complete after every append (its header always matches)."""
+
+    HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
+
+    def __init__(self, path: Path, samplerate: int, channels: int) -> None:
+        self.path = Path(path)
+        self.samplerate = samplerate
+        self.channels = channels
+        self.frames = 0
+        self._file: BinaryIO | None = None
+
+    def __enter__(self) -> "WavAppender":
+        try:
+            self._file = open(self.path, "wb", buffering=0)  # unbuffered: every append reaches the OS
+        except OSError as e:
+            raise AudioError(f"Cannot write the recording to {self.path} ({e.strerror}); choose another path.") from e
+        self._write_header()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file:
+            self._file.close()
+
+    def append(self, samples: np.ndarray) -> None:
+        """Append int16 frames, then make the header count them; a full disk keeps what fitted."""
+        assert self._file is not None
+        data = np.ascontiguousarray(samples, dtype="<i2").tobytes()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[self._file.write(view) :]
+            self.frames += len(samples)
+            self._write_header()
+        except OSError as e:
+            self._truncate_to_header_count()
+            raise AudioError(
+                f"Writing the recording failed ({e.strerror}; is the disk full?), and the "
+                f"{self.frames / self.samplerate:.1f} s recorded before that are saved in {self.path}."
+            ) from e
+
+    def _write_header(self) -> None:
+        assert self._file is not None
+        data_bytes = self.frames * self.channels * 2
+        header = self.HEADER.pack(
+            b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, self.channels, self.samplerate,
+            self.samplerate * self.channels * 2, self.channels * 2, 16, b"data", data_bytes,
+        )  # fmt: skip
+        self._file.seek(0)
+        self._file.write(header)
+        self._file.seek(0, os.SEEK_END)
+
+    def _truncate_to_header_count(self) -> None:
+        """After a failed write, cut any partial block so the file is exactly what the header says."""
+        try:
+            os.truncate(self.path, self.HEADER.size + self.frames * self.channels * 2)
+        except OSError:
+            pass

@@ -1,0 +1,221 @@
+"""Recording through real PortAudio from a virtual microphone: a PulseAudio null sink whose monitor is
+remapped as the default source. Each test plays a real clip into the sink with `paplay` while
+`mockmic record` runs in its own process, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mockmic.audio import load_audio
+from mockmic.recorder import WavAppender
+from tests.helpers import ROOT
+
+SINK = "mockmic_test_sink"
+
+
+class VirtualMic:
+    """A private PulseAudio daemon with a null sink and a remapped source as the default microphone."""
+
+    def __init__(self) -> None:
+        self.runtime = Path(tempfile.mkdtemp(prefix="mockmic-pulse-"))
+        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(self.runtime), "PULSE_RUNTIME_PATH": str(self.runtime / "pulse")}
+
+    def start(self) -> None:
+        subprocess.run(
+            ["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--use-pid-file=yes",
+             "-L", "module-native-protocol-unix",
+             "-L", f"module-null-sink sink_name={SINK}",
+             "-L", f"module-remap-source master={SINK}.monitor source_name=mockmic_test_mic"],
+            env=self.env, check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        subprocess.run(["pactl", "set-default-source", "mockmic_test_mic"], env=self.env, check=True)
+
+    def stop(self) -> None:
+        subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True)
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode != 0:
+                return
+            time.sleep(0.1)
+
+    def play(self, wav: Path, delay: float = 0.5) -> subprocess.Popen:
+        return subprocess.Popen(
+            ["sh", "-c", f"sleep {delay}; exec paplay --device={SINK} '{wav}'"], env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def mockmic(self, *args: str, **kwargs) -> subprocess.Popen:
+        kwargs.setdefault("env", self.env)
+        return subprocess.Popen(
+            [sys.executable, "-m", "mockmic", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs,
+        )  # fmt: skip
+
+    def run(self, *args: str, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+        process = self.mockmic(*args, **kwargs)
+        stdout, stderr = process.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+@pytest.fixture(scope="module")
+def mic() -> Iterator[VirtualMic]:
+    if not (shutil.which("pulseaudio") and shutil.which("paplay")):
+        pytest.skip("PulseAudio is not installed (make test installs pulseaudio and pulseaudio-utils)")
+    virtual = VirtualMic()
+    virtual.start()
+    yield virtual
+    virtual.stop()
+    shutil.rmtree(virtual.runtime, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def clip(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """jfk as 16-bit WAV: paplay mis-plays the corpus FLAC (11 s of speech came out in 2 s of noise)."""
+    wav = tmp_path_factory.mktemp("clip") / "jfk.wav"
+    subprocess.run(["sox", str(corpus / "openai-whisper" / "jfk.flac"), "-b", "16", str(wav)], check=True)
+    return wav
+
+
+def best_ncc(recording: np.ndarray, reference: np.ndarray) -> float:
+    """Normalised cross-correlation of the recording with the reference at their best alignment."""
+    import scipy.signal
+
+    correlation = scipy.signal.correlate(recording, reference, mode="full", method="fft")
+    lag = int(np.argmax(np.abs(correlation))) - (len(reference) - 1)
+    a = recording[max(lag, 0) : max(lag, 0) + len(reference)]
+    b = reference[max(-lag, 0) : max(-lag, 0) + len(a)]
+    a = a[: len(b)]
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip: Path, tmp_path: Path) -> None:
+    out = tmp_path / "take.wav"
+    player = mic.play(clip)
+    result = mic.run("record", str(out), "--seconds", "8")
+    player.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    info = sf.info(out)
+    assert info.frames == 8 * info.samplerate
+    assert "input overflows: 0" in result.stdout
+    recorded = load_audio(out).samples
+    reference = load_audio(clip).samples[: 7 * 16_000]  # the clip's first 7 s fit inside the take
+    assert best_ncc(recorded, reference) >= 0.9
+
+
+def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Path, isolated_user_dir: Path) -> None:
+    player = mic.play(clip)
+    result = mic.run("practice", "--seconds", "13", env={**mic.env, "MOCKMIC_HOME": str(isolated_user_dir)})
+    player.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "Tell me about yourself" in result.stdout
+    spoken = " ".join(re.sub(r"\[[^\]]*\]|,", "", result.stdout.lower()).split())  # without [0.4 s] marks
+    assert "ask not what your country can do for you" in spoken
+    assert "Delivery" in result.stdout
+    takes = list((isolated_user_dir / "recordings").glob("*-intro.wav"))
+    assert len(takes) == 1 and sf.info(takes[0]).duration == pytest.approx(13, abs=0.01)
+
+
+def test_kill_9_leaves_a_readable_file(mic: VirtualMic, clip: Path, tmp_path: Path) -> None:
+    out = tmp_path / "killed.wav"
+    player = mic.play(clip, delay=0)
+    process = mic.mockmic("record", str(out), "--seconds", "60")
+    time.sleep(5)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    player.wait(timeout=30)
+    data, rate = sf.read(out)
+    assert 2.5 <= len(data) / rate <= 5.0  # everything recorded until the kill, less process start-up
+    assert np.abs(data).max() > 0.05
+
+
+def test_full_disk_keeps_what_was_written(mic: VirtualMic, clip: Path, tmp_path: Path) -> None:
+    out = tmp_path / "full.wav"
+
+    def small_disk() -> None:  # the kernel refuses writes past 200 kB, as a full disk would
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    result = mic.run("record", str(out), "--seconds", "20", preexec_fn=small_disk)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "saved in" in result.stderr
+    data, rate = sf.read(out)
+    assert len(data) / rate > 1.0 and out.stat().st_size <= 200_000
+
+
+def test_unsupported_rate_falls_back_to_the_device_default(mic: VirtualMic, tmp_path: Path) -> None:
+    result = mic.run("record", str(tmp_path / "rate.wav"), "--seconds", "1", "--samplerate", "1000000")
+    assert result.returncode == 0, result.stderr
+    assert "does not record at 1000000 Hz" in result.stderr
+    assert sf.info(tmp_path / "rate.wav").samplerate == 44_100
+
+
+def test_unknown_device_and_unwritable_path_are_one_sentence(mic: VirtualMic, tmp_path: Path) -> None:
+    result = mic.run("record", str(tmp_path / "x.wav"), "--seconds", "1", "--device", "no such mic")
+    assert result.returncode == 2 and "mockmic devices" in result.stderr and result.stderr.count("\n") == 1
+    result = mic.run("record", str(tmp_path / "missing" / "x.wav"), "--seconds", "1")
+    assert result.returncode == 2 and "choose another path" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_without_a_terminal_seconds_is_required(mic: VirtualMic, tmp_path: Path) -> None:
+    result = mic.run("record", str(tmp_path / "x.wav"))
+    assert result.returncode == 2 and "--seconds" in result.stderr
+
+
+def test_devices_lists_the_virtual_microphone(mic: VirtualMic) -> None:
+    result = mic.run("devices")
+    assert result.returncode == 0 and "default" in result.stdout and "*" in result.stdout
+
+
+def test_device_vanishing_mid_take_keeps_the_recording(clip: Path, tmp_path: Path) -> None:
+    if not shutil.which("pulseaudio"):
+        pytest.skip("PulseAudio is not installed")
+    virtual = VirtualMic()
+    virtual.start()
+    out = tmp_path / "vanished.wav"
+    player = virtual.play(clip, delay=0)
+    process = virtual.mockmic("record", str(out), "--seconds", "30")
+    time.sleep(4)
+    virtual.stop()
+    stdout, stderr = process.communicate(timeout=60)
+    player.wait(timeout=30)
+    assert process.returncode == 2 and "Traceback" not in stderr and stderr.count("\n") == 1
+    assert "saved in" in stderr
+    assert sf.info(out).duration >= 2.0
+
+
+def test_no_device_at_all_is_one_sentence(tmp_path: Path) -> None:
+    # No PulseAudio daemon (a fresh runtime directory) and no ALSA sound card on this machine.
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path), "PULSE_RUNTIME_PATH": str(tmp_path / "pulse")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mockmic", "record", str(tmp_path / "x.wav"), "--seconds", "2"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert "microphone" in result.stderr
+
+
+def test_wav_appender_is_complete_after_every_append(tmp_path: Path) -> None:
+    path = tmp_path / "grow.wav"
+    with WavAppender(path, 16_000, 1) as wav:
+        for n in range(1, 4):
+            wav.append(np.full(1600, 1000 * n, dtype=np.int16))
+            data, rate = sf.read(path, dtype="int16")  # readable mid-recording, header up to date
+            assert rate == 16_000 and len(data) == 1600 * n and data[-1] == 1000 * n

@@ -45,9 +45,9 @@ def warm(audio_path: Path, model_name: str, runs: int) -> None:
     parts: dict[str, list[float]] = {"measure()": [], "  VAD (Silero)": [], "  pitch (pYIN)": []}
     for _ in range(runs):
         parts["measure()"].append(_timed(lambda: measure(audio, transcript)))
-        regions = voice_regions(audio.samples)
         parts["  VAD (Silero)"].append(_timed(lambda: voice_regions(audio.samples)))
-        parts["  pitch (pYIN)"].append(_timed(lambda: track_pitch(audio.samples, regions)))
+        regions = voice_regions(audio.samples)
+        parts["  pitch (pYIN)"].append(_timed(lambda regions=regions: track_pitch(audio.samples, regions)))
     transcribing = _timed(lambda: transcribe(audio, model, model_name, TranscribeOptions(language="en")))
     print(f"## Warm process: {audio_path.name}, {audio.duration_s:.1f} s of audio, {runs} runs\n")
     print(f"{'step':22} {'median s':>9} {'share of audio':>15}")

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from mockmic import report
 from mockmic.audio import Audio
+from mockmic.measure import Metrics
 from mockmic.transcribe import Transcript, Word
 
 
@@ -49,7 +50,7 @@ def test_transcript_document_round_trips() -> None:
     assert document["transcript"]["words"][1] == {"text": "um", "start": 0.9, "end": 1.1, "probability": 0.31}
 
 
-def constructed_metrics() -> "measure.Metrics":
+def constructed_metrics() -> tuple[tuple[Word, ...], "Metrics"]:
     from mockmic import measure as m
 
     words = (

@@ -121,7 +121,7 @@ def _devices(args: argparse.Namespace, out: Console) -> None:
 
 def _record(args: argparse.Namespace, out: Console) -> None:
     recording = _take(args, Path(args.out), target=None)
-    out.print(_saved_line(recording), highlight=False)
+    out.print(_saved_line(recording), highlight=False, soft_wrap=True)
 
 
 def _practice(args: argparse.Namespace, out: Console) -> None:
@@ -135,7 +135,7 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
     takes.mkdir(parents=True, exist_ok=True)
     path = takes / f"{time.strftime('%Y%m%d-%H%M%S')}-{question.id}.wav"
     recording = _take(args, path, target=question.target_s)
-    out.print(_saved_line(recording), highlight=False)
+    out.print(_saved_line(recording), highlight=False, soft_wrap=True)
     audio, transcript, metrics = pipeline.analyze(
         path, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
     )

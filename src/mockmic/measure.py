@@ -7,7 +7,7 @@ silence; the words say what was said and where sentences end.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from . import constants, lexicon
 from .audio import Audio
 from .pitch import PitchOptions, PitchTrack, semitones, track_pitch, without_octave_jumps
 from .transcribe import Transcript, Word
-from .vad import VoiceOptions, bridge, frame_db, speech_regions, voice_regions
+from .vad import VoiceOptions, frame_db, speech_regions, voice_regions
 
 NO_WORDS = "no speech was recognised"
 
@@ -32,8 +32,8 @@ class MeasureOptions:
     pitch_window_s: float = 10.0  # pitch variation is also given per window of this length
     min_voiced_s: float = 1.0  # less voiced speech than this gives no pitch figures
     repeated_min_count: int = 3  # a content word is "repeated" from this many uses
-    voice: VoiceOptions = VoiceOptions()  # how voice is told from silence, breath and noise
-    pitch: PitchOptions = PitchOptions()  # how pitch is tracked
+    voice: VoiceOptions = field(default_factory=VoiceOptions)  # how voice is told from silence, breath and noise
+    pitch: PitchOptions = field(default_factory=PitchOptions)  # how pitch is tracked
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,9 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     texts = [w.text for w in words]
     fillers = _marked(words, lexicon.find_fillers(texts, language))
     hedges = _marked(words, lexicon.find_hedges(texts, language))
-    in_filler = {i for f in fillers for i in range(f.first_word, f.last_word + 1)}
+    in_filler = _indices(fillers)
     content = [w for i, w in enumerate(words) if i not in in_filler and lexicon.is_word(w.text)]
+    plain = [w for i, w in enumerate(words) if i not in in_filler | _indices(hedges) and lexicon.is_word(w.text)]
 
     regions = _speech_in_span(voice_regions(audio.samples, options=options.voice), words, options)
     if words and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
@@ -188,10 +189,14 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
             probable_untranscribed=_voice_without_words(regions, words, track, options),
         ),
         hedges=Hedges(count=len(hedges), items=tuple(hedges)),
-        repeated_words=_repeated_words(content, language, options.repeated_min_count),
-        repeated_phrases=_repeated_phrases(content, language),
+        repeated_words=_repeated_words(plain, language, options.repeated_min_count),  # hedges are counted apart
+        repeated_phrases=_repeated_phrases(plain, language),
         reason=NO_WORDS if not words else None if span else "no voice was found around the words",
     )
+
+
+def _indices(marked: list[Marked]) -> set[int]:
+    return {i for m in marked for i in range(m.first_word, m.last_word + 1)}
 
 
 def _rate(count: float, per: float | None, scale: float) -> float | None:

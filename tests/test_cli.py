@@ -88,13 +88,39 @@ def test_analyze_json_is_one_document_with_the_binding_fields(corpus: Path) -> N
     assert metrics["word_count"] == 22
     assert metrics["words_per_minute"] == pytest.approx(133.3, rel=0.05)  # 22 words over 9.9 s of speech
     assert metrics["pauses"]["count"] >= 3 and metrics["pitch"]["median_hz"] > 0
+    feedback = document["feedback"]
+    assert set(feedback["scores"]) == {"conciseness", "enthusiasm", "assertiveness", "clarity"}
+    assert feedback["question"] == "intro" and all(0 <= v <= 100 for v in feedback["scores"].values())
+    assert set(feedback["evidence"]) == set(feedback["scores"])
+    too_short = [t for t in feedback["tips"] if t["id"] == "too_short"]  # 10 s against a 60-90 s target
+    assert too_short and set(too_short[0]) == {"id", "message", "at_s"}
 
 
-def test_analyze_prints_marked_transcript_and_metrics_table() -> None:
+def test_analyze_prints_marked_transcript_metrics_scores_and_tips() -> None:
     result = mockmic("analyze", str(ROOT / "samples" / "rambling_flat.flac"))
     assert result.returncode == 0, result.stderr
     assert "Delivery" in result.stdout and "words/min" in result.stdout
     assert " s]" in result.stdout  # pauses marked inline, e.g. [2.2 s]
+    assert "Scores" in result.stdout and "What to change" in result.stdout and "1. " in result.stdout
+
+
+def test_analyze_spanish_answer_for_another_question_coaches_in_spanish() -> None:
+    result = mockmic("analyze", str(ROOT / "samples" / "spanish_concise.flac"), "--language", "es",
+                     "--question", "project", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    feedback = json.loads(result.stdout)["feedback"]
+    assert feedback["question"] == "project"
+    assert any(t["id"] == "too_short" and "Hablaste" in t["message"] for t in feedback["tips"])
+
+
+def test_questions_lists_the_bank_and_rejects_bad_toml(tmp_path: Path) -> None:
+    result = mockmic("questions")
+    assert result.returncode == 0 and "Tell me about" in result.stdout and "closing" in result.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[question]]\nid = 'a\n")
+    result = mockmic("questions", "--questions", str(bad))
+    assert result.returncode == 2 and str(bad) in result.stderr and "line" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_analyze_noise_exits_0_with_a_clear_message(tmp_path: Path) -> None:

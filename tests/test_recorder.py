@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ import soundfile as sf
 
 from mockmic.audio import load_audio
 from mockmic.recorder import WavAppender
-from tests.helpers import ROOT
+from tests.helpers import CORPUS, ROOT, SAMPLES
 from tests.virtual_mic import VirtualMic
 
 @pytest.fixture(scope="module")
@@ -34,12 +35,23 @@ def mic() -> Iterator[VirtualMic]:
     shutil.rmtree(virtual.runtime, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Clip:
+    wav: Path  # 16-bit WAV: paplay mis-plays FLAC (11 s of jfk speech came out as 2 s of noise)
+    phrase: str  # words the first 12 s are sure to contain
+
+
 @pytest.fixture(scope="module")
-def clip(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """jfk as 16-bit WAV: paplay mis-plays the corpus FLAC (11 s of speech came out in 2 s of noise)."""
-    wav = tmp_path_factory.mktemp("clip") / "jfk.wav"
-    subprocess.run(["sox", str(corpus / "openai-whisper" / "jfk.flac"), "-b", "16", str(wav)], check=True)
-    return wav
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Clip:
+    """Real speech from the corpus (jfk) when it is there, else the bundled concise sample."""
+    jfk = CORPUS / "openai-whisper" / "jfk.flac"
+    source, phrase = (
+        (jfk, "ask not what your country can do for you") if jfk.is_file()
+        else (SAMPLES / "concise_lively.flac", "backend engineer with six years of experience")
+    )  # fmt: skip
+    wav = tmp_path_factory.mktemp("clip") / "clip.wav"
+    subprocess.run(["sox", str(source), "-b", "16", str(wav), "trim", "0", "12"], check=True)
+    return Clip(wav, phrase)
 
 
 def best_ncc(recording: np.ndarray, reference: np.ndarray) -> float:
@@ -54,9 +66,9 @@ def best_ncc(recording: np.ndarray, reference: np.ndarray) -> float:
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip: Path, tmp_path: Path) -> None:
+def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
     out = tmp_path / "take.wav"
-    player = mic.play(clip)
+    player = mic.play(clip.wav)
     result = mic.run("record", str(out), "--seconds", "8")
     player.wait(timeout=30)
     assert result.returncode == 0, result.stderr
@@ -64,26 +76,26 @@ def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip
     assert info.frames == 8 * info.samplerate
     assert "input overflows: 0" in result.stdout
     recorded = load_audio(out).samples
-    reference = load_audio(clip).samples[: 7 * 16_000]  # the clip's first 7 s fit inside the take
+    reference = load_audio(clip.wav).samples[: 7 * 16_000]  # the clip's first 7 s fit inside the take
     assert best_ncc(recorded, reference) >= 0.9
 
 
-def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Path, isolated_user_dir: Path) -> None:
-    player = mic.play(clip)
+def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Clip, isolated_user_dir: Path) -> None:
+    player = mic.play(clip.wav)
     result = mic.run("practice", "--seconds", "13", env={**mic.env, "MOCKMIC_HOME": str(isolated_user_dir)})
     player.wait(timeout=30)
     assert result.returncode == 0, result.stderr
     assert "Tell me about yourself" in result.stdout
     spoken = " ".join(re.sub(r"\[[^\]]*\]|,", "", result.stdout.lower()).split())  # without [0.4 s] marks
-    assert "ask not what your country can do for you" in spoken
+    assert clip.phrase in spoken
     assert "Delivery" in result.stdout
     takes = list((isolated_user_dir / "recordings").glob("*-intro.wav"))
     assert len(takes) == 1 and sf.info(takes[0]).duration == pytest.approx(13, abs=0.01)
 
 
-def test_kill_9_leaves_a_readable_file(mic: VirtualMic, clip: Path, tmp_path: Path) -> None:
+def test_kill_9_leaves_a_readable_file(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
     out = tmp_path / "killed.wav"
-    player = mic.play(clip, delay=0)
+    player = mic.play(clip.wav, delay=0)
     process = mic.mockmic("record", str(out), "--seconds", "60")
     time.sleep(5)
     process.send_signal(signal.SIGKILL)
@@ -94,7 +106,7 @@ def test_kill_9_leaves_a_readable_file(mic: VirtualMic, clip: Path, tmp_path: Pa
     assert np.abs(data).max() > 0.05
 
 
-def test_full_disk_keeps_what_was_written(mic: VirtualMic, clip: Path, tmp_path: Path) -> None:
+def test_full_disk_keeps_what_was_written(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
     out = tmp_path / "full.wav"
 
     def small_disk() -> None:  # the kernel refuses writes past 200 kB, as a full disk would
@@ -132,13 +144,13 @@ def test_devices_lists_the_virtual_microphone(mic: VirtualMic) -> None:
     assert result.returncode == 0 and "default" in result.stdout and "*" in result.stdout
 
 
-def test_device_vanishing_mid_take_keeps_the_recording(clip: Path, tmp_path: Path) -> None:
+def test_device_vanishing_mid_take_keeps_the_recording(clip: Clip, tmp_path: Path) -> None:
     if not shutil.which("pulseaudio"):
         pytest.skip("PulseAudio is not installed")
     virtual = VirtualMic()
     virtual.start()
     out = tmp_path / "vanished.wav"
-    player = virtual.play(clip, delay=0)
+    player = virtual.play(clip.wav, delay=0)
     process = virtual.mockmic("record", str(out), "--seconds", "30")
     time.sleep(4)
     virtual.stop()

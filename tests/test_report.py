@@ -101,3 +101,15 @@ def test_analysis_document_is_strict_json() -> None:
     assert data["metrics"]["pauses"]["items"][0]["kind"] == "mid_sentence"
     assert data["metrics"]["repetition"]["phrases"] == [{"text": "shipped it", "count": 2}]
     assert data["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2}
+
+
+def test_feedback_renders_scores_evidence_tips_and_praise() -> None:
+    from mockmic.feedback import assess
+    from mockmic.questions import get_question
+
+    words, metrics = constructed_metrics()
+    feedback = assess(metrics, get_question("intro"), words)
+    text = render(report.feedback_renderable(feedback), width=120)
+    assert "Scores" in text and "conciseness" in text and "compared with norms" in text
+    assert "What to change" in text and "5. At 0:01 you paused 1.8 s mid-sentence after “Um I think we”" in text
+    assert "−8: 1 mid-sentence pauses over 1.2 s" in text

@@ -19,7 +19,7 @@ from . import __version__
 from .errors import MockmicError
 
 if TYPE_CHECKING:
-    from . import recorder
+    from . import questions, recorder
 
 EXIT_USER_ERROR = 2
 
@@ -40,24 +40,41 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_options(transcribe)
     transcribe.add_argument("--json", action="store_true", help="print one JSON document")
 
-    analyze = commands.add_parser("analyze", help="transcribe an answer and measure how it was said")
+    analyze = commands.add_parser("analyze", help="transcribe an answer, measure how it was said, and coach")
     analyze.add_argument("file", help="audio file (wav, flac, ogg, mp3, m4a, webm, mp4)")
     _add_model_options(analyze)
+    _add_question_options(analyze)
     analyze.add_argument("--json", action="store_true", help="print one JSON document")
 
     commands.add_parser("models", help="list Whisper models and whether they work offline")
     commands.add_parser("devices", help="list the microphones (input devices)")
+    questions = commands.add_parser("questions", help="list the interview questions to practise")
+    questions.add_argument("--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML)")
 
     record = commands.add_parser("record", help="record an answer from the microphone to a WAV file")
     record.add_argument("out", help="where to write the recording (WAV)")
     _add_recording_options(record)
 
     practice = commands.add_parser("practice", help="answer a question out loud, then get its analysis")
-    practice.add_argument("--question", help="question id (default: intro, 'Tell me about yourself')")
+    _add_question_options(practice)
     practice.add_argument("--prep", type=float, default=0, metavar="SECONDS", help="preparation countdown first")
     _add_recording_options(practice)
     _add_model_options(practice)
     return parser
+
+
+def _add_question_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--question", help="question id (default: intro, 'Tell me about yourself'; see `mockmic questions`)")
+    command.add_argument(
+        "--questions", dest="questions_file", metavar="FILE",
+        help="your own questions (TOML; default: questions.toml in the user data directory)",
+    )  # fmt: skip
+
+
+def _question(args: argparse.Namespace) -> "questions.Question":
+    from . import questions
+
+    return questions.get_question(args.question, Path(args.questions_file) if args.questions_file else None)
 
 
 def _add_recording_options(command: argparse.ArgumentParser) -> None:
@@ -91,13 +108,14 @@ def _transcribe(args: argparse.Namespace, out: Console) -> None:
 def _analyze(args: argparse.Namespace, out: Console) -> None:
     from . import config, pipeline, report
 
-    audio, transcript, metrics = pipeline.analyze(
-        Path(args.file), language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
-    )
+    analysis = pipeline.analyze(
+        Path(args.file), _question(args), language=args.language, model=args.model,
+        models_dir=config.models_dir(args.models_dir),
+    )  # fmt: skip
     if args.json:
-        _print_json(out, report.analysis_document(audio, transcript, metrics))
+        _print_json(out, report.analysis_document(*analysis))
     else:
-        out.print(report.analysis_renderable(audio, transcript, metrics))
+        out.print(report.analysis_renderable(*analysis))
 
 
 def _print_json(out: Console, document: dict) -> None:
@@ -113,6 +131,13 @@ def _models(args: argparse.Namespace, out: Console) -> None:
     out.print(report.models_renderable(models.list_models(directory), str(directory)))
 
 
+def _questions(args: argparse.Namespace, out: Console) -> None:
+    from . import questions, report
+
+    bank = questions.load_questions(Path(args.questions_file) if args.questions_file else None)
+    out.print(report.questions_renderable(list(bank.values())))
+
+
 def _devices(args: argparse.Namespace, out: Console) -> None:
     from . import recorder, report
 
@@ -125,21 +150,22 @@ def _record(args: argparse.Namespace, out: Console) -> None:
 
 
 def _practice(args: argparse.Namespace, out: Console) -> None:
-    from . import config, pipeline, questions, report
+    from . import config, pipeline, report
 
-    question = questions.get_question(args.question)
+    question = _question(args)
     low, high = question.target_s
-    out.print(Text.assemble(("Question: ", "bold"), question.text, f"  (aim for {_clock(low)}–{_clock(high)})"))
+    text = question.text_in(args.language)
+    out.print(Text.assemble(("Question: ", "bold"), text, f"  (aim for {_clock(low)}–{_clock(high)})"))
     _countdown(args.prep, out)
     takes = config.user_data_dir() / "recordings"
     takes.mkdir(parents=True, exist_ok=True)
     path = takes / f"{time.strftime('%Y%m%d-%H%M%S')}-{question.id}.wav"
     recording = _take(args, path, target=question.target_s)
     out.print(_saved_line(recording), highlight=False, soft_wrap=True)
-    audio, transcript, metrics = pipeline.analyze(
-        path, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
+    analysis = pipeline.analyze(
+        path, question, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
     )
-    out.print(report.analysis_renderable(audio, transcript, metrics))
+    out.print(report.analysis_renderable(*analysis))
 
 
 def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | None) -> "recorder.Recording":
@@ -251,7 +277,7 @@ def _clock(seconds: float) -> str:
 
 COMMANDS = {
     "transcribe": _transcribe, "analyze": _analyze, "models": _models,
-    "devices": _devices, "record": _record, "practice": _practice,
+    "devices": _devices, "record": _record, "practice": _practice, "questions": _questions,
 }  # fmt: skip
 
 

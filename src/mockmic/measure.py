@@ -119,6 +119,21 @@ class Repeat:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One sentence as punctuated by Whisper, with how its ending sounded."""
+
+    start: float
+    end: float
+    first_word: int
+    last_word: int
+    word_count: int  # without fillers
+    question: bool  # ends with "?"
+    end_rise_semitones: float | None  # last 0.2 s of voiced pitch against the sentence's median; > 0 rises
+    end_drop_db: float | None  # level of the last word against the sentence's median level; < 0 fades
+    restarts: int  # a word said twice in a row ("I I") or cut off ("wh-")
+
+
+@dataclass(frozen=True)
 class Metrics:
     """Everything measured about one answer. None means "not measurable", with a reason beside it."""
 
@@ -139,6 +154,7 @@ class Metrics:
     hedges: Hedges
     repeated_words: tuple[Repeat, ...]  # content words used repeated_min_count times or more
     repeated_phrases: tuple[Repeat, ...]  # two- and three-word phrases said more than once
+    sentences: tuple[Sentence, ...] = ()  # in order
     reason: str | None = None  # why rates are None (no words)
 
     def as_dict(self) -> dict:
@@ -166,6 +182,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     pauses = _pauses(regions, words, span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     track = track_pitch(audio.samples, regions, options=options.pitch)
+    levels = _levels_on_track(audio, track)
     syllables = sum(lexicon.syllables(w.text, language) for w in content)
     return Metrics(
         language=language,
@@ -180,7 +197,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         syllables_per_second=_rate(syllables, speaking_s, 1),
         pauses=pauses,
         pitch=_pitch(track, span, options),
-        loudness=_loudness(audio, track),
+        loudness=_loudness(levels, track),
         fillers=Fillers(
             count=len(fillers),
             per_100_words=_rate(len(fillers), len(content), 100),
@@ -191,6 +208,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         hedges=Hedges(count=len(hedges), items=tuple(hedges)),
         repeated_words=_repeated_words(plain, language, options.repeated_min_count),  # hedges are counted apart
         repeated_phrases=_repeated_phrases(plain, language),
+        sentences=_sentences(words, in_filler, track, levels),
         reason=NO_WORDS if not words else None if span else "no voice was found around the words",
     )
 
@@ -291,14 +309,53 @@ def _pitch_windows(
     return tuple(windows)
 
 
-def _loudness(audio: Audio, track: PitchTrack) -> Loudness:
+def _levels_on_track(audio: Audio, track: PitchTrack) -> np.ndarray:
+    """The level in dB of a 20 ms frame centred on each pitch frame."""
+    hop = int(round((track.times[1] - track.times[0]) * audio.sample_rate)) if len(track.times) > 1 else 160
+    levels = frame_db(np.pad(audio.samples, (hop, hop)), 2 * hop, hop)
+    return np.resize(levels, len(track.times)) if len(levels) < len(track.times) else levels[: len(track.times)]
+
+
+def _loudness(levels: np.ndarray, track: PitchTrack) -> Loudness:
     voiced = track.voiced
     if voiced.sum() < 2:
         return Loudness(None, reason="no voiced speech to measure loudness on")
-    hop = int(round(track.times[1] * audio.sample_rate)) if len(track.times) > 1 else 160
-    levels = frame_db(np.pad(audio.samples, (hop, hop)), 2 * hop, hop)  # frames centred on the pitch frames
-    count = min(len(levels), len(voiced))
-    return Loudness(sd_db=float(np.std(levels[:count][voiced[:count]])))
+    return Loudness(sd_db=float(np.std(levels[voiced])))
+
+
+def _sentences(
+    words: tuple[Word, ...], fillers: set[int], track: PitchTrack, levels: np.ndarray
+) -> tuple[Sentence, ...]:
+    sentences, first = [], 0
+    for i, word in enumerate(words):
+        if lexicon.SENTENCE_END.search(word.text) or i == len(words) - 1:
+            sentences.append(_sentence(words, first, i, fillers, track, levels))
+            first = i + 1
+    return tuple(sentences)
+
+
+def _sentence(
+    words: tuple[Word, ...], first: int, last: int, fillers: set[int], track: PitchTrack, levels: np.ndarray
+) -> Sentence:
+    start, end = words[first].start, words[last].end
+    inside = (track.times >= start) & (track.times <= end + 0.1) & track.voiced
+    f0, level = track.f0_hz[inside], levels[inside]
+    last_word = (track.times >= words[last].start) & (track.times <= end + 0.1) & track.voiced
+    rise = drop = None
+    if len(f0) >= 30:  # 0.3 s of voice: enough to tell an ending from the body
+        tones = semitones(f0, float(np.median(f0)))
+        rise = float(np.median(tones[-20:]) - np.median(tones[:-20]))
+    if len(level) >= 30 and last_word.sum() >= 5:
+        drop = float(np.median(levels[last_word]) - np.median(level))
+    norms = [lexicon.normalise(w.text) for w in words[first : last + 1]]
+    restarts = sum(a == b and a != "" for a, b in zip(norms, norms[1:]))
+    restarts += sum(w.text.rstrip(",.").endswith("-") for w in words[first : last + 1])
+    return Sentence(
+        start=start, end=end, first_word=first, last_word=last,
+        word_count=sum(1 for i in range(first, last + 1) if i not in fillers and lexicon.is_word(words[i].text)),
+        question=words[last].text.rstrip("\"')").endswith("?"), end_rise_semitones=rise, end_drop_db=drop,
+        restarts=restarts,
+    )  # fmt: skip
 
 
 def _voice_without_words(

@@ -12,7 +12,9 @@ from rich.text import Text
 
 from . import constants
 from .audio import Audio
+from .feedback import Feedback
 from .measure import Metrics
+from .questions import Question
 from .models import ModelInfo
 from .recorder import InputDevice
 from .transcribe import Transcript, Word
@@ -35,14 +37,19 @@ def transcript_document(audio: Audio, transcript: Transcript) -> dict[str, Any]:
     return {"schema": TRANSCRIPT_SCHEMA, "audio": audio_dict(audio), "transcript": transcript.as_dict()}
 
 
-def analysis_document(audio: Audio, transcript: Transcript, metrics: Metrics) -> dict[str, Any]:
+def analysis_document(
+    audio: Audio, transcript: Transcript, metrics: Metrics, feedback: Feedback | None = None
+) -> dict[str, Any]:
     """The `mockmic analyze --json` document."""
-    return {
+    document = {
         "schema": ANALYSIS_SCHEMA,
         "audio": audio_dict(audio),
         "transcript": transcript.as_dict(),
         "metrics": metrics.as_dict(),
     }
+    if feedback is not None:
+        document["feedback"] = feedback.as_dict()
+    return document
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -90,8 +97,11 @@ def models_renderable(rows: list[ModelInfo], models_dir: str) -> RenderableType:
     return table
 
 
-def analysis_renderable(audio: Audio, transcript: Transcript, metrics: Metrics) -> RenderableType:
-    """The transcript with fillers, hedges and pauses marked, then the metrics beside their targets."""
+def analysis_renderable(
+    audio: Audio, transcript: Transcript, metrics: Metrics, feedback: Feedback | None = None
+) -> RenderableType:
+    """The transcript with fillers, hedges and pauses marked, the metrics beside their targets, then
+    the scores with their evidence, the tips and what went well."""
     header = Text.assemble(
         (audio.path or "recording", "bold"),
         f"  {audio.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
@@ -102,7 +112,49 @@ def analysis_renderable(audio: Audio, transcript: Transcript, metrics: Metrics) 
         ("filler", "yellow"), "  ", ("hedge", "magenta underline"), "  ", ("[0.4 s]", "dim"), " pause  ",
         ("[1.8 s]", "bold red"), " long mid-sentence pause  ", ("[uh?]", "cyan"), " voice without words",
     )
-    return Group(header, Text(""), marked_transcript(transcript, metrics), Text(""), legend, Text(""), metrics_table(metrics))
+    parts = [header, Text(""), marked_transcript(transcript, metrics), Text(""), legend, Text(""), metrics_table(metrics)]
+    if feedback is not None:
+        parts += [Text(""), feedback_renderable(feedback)]
+    return Group(*parts)
+
+
+def feedback_renderable(feedback: Feedback) -> RenderableType:
+    es = feedback.language == "es"
+    titles = {
+        "conciseness": "concisión" if es else "conciseness", "enthusiasm": "entusiasmo" if es else "enthusiasm",
+        "assertiveness": "asertividad" if es else "assertiveness", "clarity": "claridad" if es else "clarity",
+    }  # fmt: skip
+    table = Table(title="Puntuación" if es else "Scores", title_justify="left")
+    table.add_column("")
+    table.add_column("score", justify="right")
+    table.add_column("what moved it")
+    for name, score in feedback.scores.items():
+        costs = [e for e in feedback.evidence if e.score == name and e.points >= 0.5]
+        why = "; ".join(f"−{e.points:.0f}: {e.note} (norm: {e.norm})" for e in costs) or "nothing to take off"
+        compared = feedback.comparisons.get(name, "norms")
+        table.add_row(titles[name], Text(str(score), style=_score_style(score)), Text(f"{why} [compared with {compared}]"))
+    parts: list[RenderableType] = [table]
+    if feedback.tips:
+        parts.append(Text("\nQué cambiar" if es else "\nWhat to change", style="bold"))
+        parts += [Text(f"{n}. {tip.message}") for n, tip in enumerate(feedback.tips, start=1)]
+    if feedback.went_well:
+        parts.append(Text("\nQué salió bien" if es else "\nWhat went well", style="bold"))
+        parts += [Text(f"✓ {line}", style="green") for line in feedback.went_well]
+    return Group(*parts)
+
+
+def _score_style(score: int) -> str:
+    return "green" if score >= 80 else "yellow" if score >= 60 else "red"
+
+
+def questions_renderable(questions: list[Question]) -> RenderableType:
+    table = Table(title="Questions (mockmic practice --question ID)", title_justify="left")
+    for column in ("id", "question", "target", "assesses"):
+        table.add_column(column)
+    for q in questions:
+        target = f"{q.target_s[0]:g}–{q.target_s[1]:g} s" + (f" (cap {q.hard_cap_s:g})" if q.hard_cap_s else "")
+        table.add_row(q.id, q.text, target, ", ".join(q.assesses))
+    return table
 
 
 def marked_transcript(transcript: Transcript, metrics: Metrics) -> Text:

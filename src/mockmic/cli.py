@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 import threading
@@ -19,7 +20,7 @@ from . import __version__
 from .errors import MockmicError
 
 if TYPE_CHECKING:
-    from . import questions, recorder
+    from . import library, questions, recorder
 
 EXIT_USER_ERROR = 2
 
@@ -45,9 +46,33 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_options(analyze)
     _add_question_options(analyze)
     analyze.add_argument("--json", action="store_true", help="print one JSON document")
+    analyze.add_argument("--save", action="store_true", help="keep the take in the library")
 
     commands.add_parser("models", help="list Whisper models and whether they work offline")
     commands.add_parser("devices", help="list the microphones (input devices)")
+
+    history = commands.add_parser("history", help="list stored takes, newest first")
+    history.add_argument("--question", help="only takes of this question")
+    history.add_argument("--json", action="store_true", help="print a JSON array")
+    show = commands.add_parser("show", help="the full report of a stored take")
+    show.add_argument("id", type=int, help="take id (see `mockmic history`)")
+    show.add_argument("--json", action="store_true", help="print one JSON document")
+    compare = commands.add_parser("compare", help="stored takes side by side, changes marked better or worse")
+    compare.add_argument("ids", type=int, nargs="+", metavar="ID", help="two or more take ids, oldest first")
+    compare.add_argument("--json", action="store_true", help="print one JSON document")
+    progress = commands.add_parser("progress", help="each score over your takes")
+    progress.add_argument("--question", help="only takes of this question")
+    delete = commands.add_parser("delete", help="delete a stored take and its audio")
+    delete.add_argument("id", type=int)
+    export = commands.add_parser("export", help="write stored takes to a JSON or CSV file")
+    export.add_argument("id", type=int, nargs="?", help="take id (or --all)")
+    export.add_argument("--all", action="store_true", help="every take")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", required=True, help="file to write")
+    reanalyze = commands.add_parser("reanalyze", help="recompute a stored take's analysis with this version")
+    reanalyze.add_argument("id", type=int, nargs="?", help="take id (or --all)")
+    reanalyze.add_argument("--all", action="store_true", help="every take")
+    reanalyze.add_argument("--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML)")
     questions = commands.add_parser("questions", help="list the interview questions to practise")
     questions.add_argument("--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML)")
 
@@ -108,14 +133,18 @@ def _transcribe(args: argparse.Namespace, out: Console) -> None:
 def _analyze(args: argparse.Namespace, out: Console) -> None:
     from . import config, pipeline, report
 
+    library = _library() if args.save else None
     analysis = pipeline.analyze(
         Path(args.file), _question(args), language=args.language, model=args.model,
-        models_dir=config.models_dir(args.models_dir),
+        models_dir=config.models_dir(args.models_dir), baseline=pipeline.baseline(library) if library else None,
     )  # fmt: skip
+    take_id = pipeline.save(library, Path(args.file), analysis) if library else None
     if args.json:
-        _print_json(out, report.analysis_document(*analysis))
+        _print_json(out, report.analysis_document(*analysis) | ({"take_id": take_id} if take_id else {}))
     else:
         out.print(report.analysis_renderable(*analysis))
+        if take_id:
+            out.print(f"Saved as take {take_id}.", highlight=False)
 
 
 def _print_json(out: Console, document: dict) -> None:
@@ -129,6 +158,89 @@ def _models(args: argparse.Namespace, out: Console) -> None:
 
     directory = config.models_dir(args.models_dir)
     out.print(report.models_renderable(models.list_models(directory), str(directory)))
+
+
+def _library() -> "library.Library":
+    from . import library
+
+    return library.Library.open()
+
+
+def _history(args: argparse.Namespace, out: Console) -> None:
+    from . import report
+
+    takes = _library().takes(args.question)
+    if args.json:
+        out.print(json.dumps([t.summary() for t in takes], ensure_ascii=False, indent=2), markup=False, highlight=False, soft_wrap=True)
+    else:
+        out.print(report.history_renderable(takes))
+
+
+def _show(args: argparse.Namespace, out: Console) -> None:
+    from . import report
+
+    take = _library().get(args.id)
+    if args.json:
+        _print_json(out, {"schema": "mockmic.take/1", **take.as_dict()})
+    else:
+        out.print(report.stored_take_renderable(take))
+
+
+def _compare(args: argparse.Namespace, out: Console) -> None:
+    from . import compare, questions, report
+
+    if len(args.ids) < 2:
+        raise MockmicError("Give two or more take ids to compare, e.g. `mockmic compare 1 4`.")
+    library = _library()
+    takes = [library.get(i) for i in args.ids]
+    bank = questions.load_questions()
+    comparison = compare.compare(takes, bank.get(takes[-1].question_id, bank["intro"]))
+    if args.json:
+        _print_json(out, {"schema": "mockmic.comparison/1", **comparison.as_dict()})
+    else:
+        out.print(report.comparison_renderable(comparison))
+
+
+def _progress(args: argparse.Namespace, out: Console) -> None:
+    from . import report
+
+    out.print(report.progress_renderable(list(reversed(_library().takes(args.question)))))
+
+
+def _delete(args: argparse.Namespace, out: Console) -> None:
+    _library().delete(args.id)
+    out.print(f"Deleted take {args.id}.", highlight=False)
+
+
+def _export(args: argparse.Namespace, out: Console) -> None:
+    from . import report
+
+    library = _library()
+    takes = _chosen_takes(library, args)
+    text = report.takes_csv(takes) if args.format == "csv" else json.dumps([t.as_dict() for t in takes], ensure_ascii=False, indent=2)
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise MockmicError(f"Cannot write {args.out} ({e.strerror}); choose another path.") from e
+    out.print(f"Exported {len(takes)} take(s) to {args.out}.", highlight=False)
+
+
+def _reanalyze(args: argparse.Namespace, out: Console) -> None:
+    from . import config, pipeline
+
+    library = _library()
+    for take in _chosen_takes(library, args):
+        pipeline.reanalyze(
+            library, take.id, models_dir=config.models_dir(args.models_dir),
+            questions_file=Path(args.questions_file) if args.questions_file else None,
+        )  # fmt: skip
+        out.print(f"Reanalysed take {take.id}.", highlight=False)
+
+
+def _chosen_takes(library: "library.Library", args: argparse.Namespace) -> list:
+    if args.all == (args.id is not None):
+        raise MockmicError("Give one take id or --all.")
+    return library.takes() if args.all else [library.get(args.id)]
 
 
 def _questions(args: argparse.Namespace, out: Console) -> None:
@@ -162,10 +274,14 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
     path = takes / f"{time.strftime('%Y%m%d-%H%M%S')}-{question.id}.wav"
     recording = _take(args, path, target=question.target_s)
     out.print(_saved_line(recording), highlight=False, soft_wrap=True)
+    library = _library()
     analysis = pipeline.analyze(
-        path, question, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
-    )
+        path, question, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir),
+        baseline=pipeline.baseline(library),
+    )  # fmt: skip
+    take_id = pipeline.save(library, path, analysis)
     out.print(report.analysis_renderable(*analysis))
+    out.print(f"Saved as take {take_id}; `mockmic history` lists your takes.", highlight=False)
 
 
 def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | None) -> "recorder.Recording":
@@ -278,6 +394,8 @@ def _clock(seconds: float) -> str:
 COMMANDS = {
     "transcribe": _transcribe, "analyze": _analyze, "models": _models,
     "devices": _devices, "record": _record, "practice": _practice, "questions": _questions,
+    "history": _history, "show": _show, "compare": _compare, "progress": _progress, "delete": _delete,
+    "export": _export, "reanalyze": _reanalyze,
 }  # fmt: skip
 
 

@@ -105,7 +105,20 @@ class Feedback:
             "tips": [{"id": t.id, "message": t.message, "at_s": t.at_s} for t in self.tips],
             "went_well": list(self.went_well),
             "compared_with": self.comparisons,
+            "language": self.language,
         }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Feedback":
+        evidence = tuple(
+            Evidence(score, e["id"], e["value"], e["norm"], e["points"], e["note"])
+            for score, items in data["evidence"].items() for e in items
+        )  # fmt: skip
+        tips = tuple(Tip(t["id"], t["message"], t["at_s"], 0.0) for t in data["tips"])
+        return cls(
+            scores=data["scores"], evidence=evidence, tips=tips, went_well=tuple(data["went_well"]),
+            language=data.get("language", "en"), question_id=data["question"], comparisons=data.get("compared_with", {}),
+        )  # fmt: skip
 
 
 def baseline_from(previous: list[Metrics]) -> Baseline | None:

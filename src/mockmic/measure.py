@@ -162,6 +162,15 @@ class Metrics:
         data["repetition"] = {"words": data.pop("repeated_words"), "phrases": data.pop("repeated_phrases")}
         return _rounded(data)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Metrics":
+        from .library import revive
+
+        flat = {k: v for k, v in data.items() if k != "repetition"}
+        repetition = data.get("repetition", {})
+        flat |= {"repeated_words": repetition.get("words", []), "repeated_phrases": repetition.get("phrases", [])}
+        return revive(cls, flat)
+
 
 def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = MeasureOptions()) -> Metrics:
     """The delivery metrics of one answer."""

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audio import Audio, load_audio
-from .feedback import Feedback, assess
+from .feedback import Baseline, Feedback, assess, baseline_from
+from .library import Library
 from .measure import Metrics, measure
-from .questions import Question
+from .questions import Question, load_questions
 from .models import choose_model, load_model
 from .transcribe import Transcript, TranscribeOptions, transcribe
 
@@ -37,9 +38,36 @@ class Analysis:
 
 
 def analyze(
-    path: Path, question: Question, *, language: str = "en", model: str | None = None, models_dir: Path
+    path: Path, question: Question, *, language: str = "en", model: str | None = None, models_dir: Path,
+    baseline: Baseline | None = None,
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question."""
     audio, transcript = load_and_transcribe(path, language=language, model=model, models_dir=models_dir)
     metrics = measure(audio, transcript)
-    return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words))
+    return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
+
+
+def baseline(library: Library) -> Baseline | None:
+    """The speaker's baseline from every stored take (one user per library)."""
+    return baseline_from([Metrics.from_dict(take.metrics) for take in library.takes()])
+
+
+def save(library: Library, path: Path, analysis: Analysis) -> int:
+    """Store an analysed take, its audio copied into the library; returns the take's id."""
+    return library.save(
+        path, question_id=analysis.feedback.question_id, duration_s=analysis.audio.duration_s,
+        transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),
+        feedback=analysis.feedback.as_dict(),
+    )  # fmt: skip
+
+
+def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_file: Path | None = None) -> None:
+    """Analyse a stored take again with this version; its old results stay until the new are written."""
+    take = library.get(take_id)
+    question = load_questions(questions_file).get(take.question_id) or load_questions()["intro"]
+    language = take.language if take.language in ("en", "es") else "auto"
+    analysis = analyze(take.audio_path, question, language=language, model=take.model or None, models_dir=models_dir)
+    library.replace_analysis(
+        take_id, transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),
+        feedback=analysis.feedback.as_dict(),
+    )  # fmt: skip

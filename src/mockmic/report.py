@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
+import numpy as np
 from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -12,7 +15,9 @@ from rich.text import Text
 
 from . import constants
 from .audio import Audio
+from .compare import Comparison, sparkline
 from .feedback import Feedback
+from .library import StoredTake
 from .measure import Metrics
 from .questions import Question
 from .models import ModelInfo
@@ -104,7 +109,7 @@ def analysis_renderable(
     the scores with their evidence, the tips and what went well."""
     header = Text.assemble(
         (audio.path or "recording", "bold"),
-        f"  {audio.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
+        f"  {metrics.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
     )
     if not transcript.words:
         return Group(header, Text("No speech was recognised in this audio, so there is nothing to measure.", style="yellow"))
@@ -243,3 +248,93 @@ def devices_renderable(devices: list[InputDevice]) -> RenderableType:
     for d in devices:
         table.add_row("*" if d.is_default else "", str(d.index), d.name, str(d.channels), f"{d.default_samplerate:.0f} Hz")
     return table
+
+
+SCORE_NAMES = ("conciseness", "enthusiasm", "assertiveness", "clarity")
+
+
+def history_renderable(takes: list[StoredTake]) -> RenderableType:
+    if not takes:
+        return Text("No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.")
+    table = Table(
+        title="Takes, newest first", title_justify="left", caption_justify="left",
+        caption="scores: C conciseness, E enthusiasm, A assertiveness, Cl clarity; f/100 fillers per 100 words",
+    )  # fmt: skip
+    for column in ("id", "when (UTC)", "question", "length", "C", "E", "A", "Cl", "wpm", "f/100"):
+        table.add_column(column, justify="left" if column in ("when (UTC)", "question") else "right", no_wrap=True)
+    for t in takes:
+        row = t.summary()
+        scores = row["scores"]
+        table.add_row(
+            str(t.id), t.created_at[5:16].replace("T", " "), t.question_id, f"{t.duration_s:.0f} s",
+            *(str(scores.get(name, "—")) for name in SCORE_NAMES),
+            _num(row["words_per_minute"], ".0f"), _num(row["fillers_per_100_words"], ".1f"),
+        )  # fmt: skip
+    return table
+
+
+def stored_take_renderable(take: StoredTake) -> RenderableType:
+    from .audio import Audio
+    from .measure import Metrics
+    from .transcribe import Transcript
+
+    audio = Audio(np.zeros(0, dtype=np.float32), 0, 0, str(take.audio_path))
+    header = Text.assemble((f"Take {take.id}", "bold"), f"  {take.created_at[:19].replace('T', ' ')} UTC · question {take.question_id} "
+                           f"· {take.duration_s:.1f} s · mockmic {take.app_version}")  # fmt: skip
+    body = analysis_renderable(
+        audio, Transcript.from_dict(take.transcript), Metrics.from_dict(take.metrics), Feedback.from_dict(take.feedback)
+    )
+    return Group(header, body)
+
+
+def comparison_renderable(comparison: Comparison) -> RenderableType:
+    table = Table(title="Takes compared (change against the first)", title_justify="left")
+    table.add_column("measure")
+    for take_id in comparison.take_ids:
+        table.add_column(f"take {take_id}", justify="right")
+    for row in comparison.rows:
+        cells = [Text(_num(row.values[0], "g"))]
+        for value, delta, verdict in zip(row.values[1:], row.deltas[1:], row.verdicts[1:]):
+            cell = Text(_num(value, "g"))
+            if delta is not None and verdict:
+                style = {"better": "green", "worse": "red"}.get(verdict, "dim")
+                cell.append(f" ({delta:+g}, {verdict})", style=style)
+            cells.append(cell)
+        table.add_row(row.name, *cells)
+    lines: list[RenderableType] = [table]
+    if comparison.tips_resolved:
+        lines.append(Text("Tips you no longer get: " + ", ".join(comparison.tips_resolved), style="green"))
+    if comparison.tips_new:
+        lines.append(Text("New tips: " + ", ".join(comparison.tips_new), style="yellow"))
+    return Group(*lines)
+
+
+def progress_renderable(takes_oldest_first: list[StoredTake]) -> RenderableType:
+    if not takes_oldest_first:
+        return Text("No takes yet: practise a few times to see your progress.")
+    table = Table(title=f"Scores over {len(takes_oldest_first)} takes, oldest first", title_justify="left")
+    for column in ("score", "trend", "first", "last", "best"):
+        table.add_column(column)
+    for name in SCORE_NAMES:
+        values = [t.feedback.get("scores", {}).get(name) for t in takes_oldest_first]
+        known = [v for v in values if v is not None]
+        table.add_row(name, sparkline(values), _num(known[0] if known else None, "d"),
+                      _num(known[-1] if known else None, "d"), _num(max(known) if known else None, "d"))  # fmt: skip
+    return table
+
+
+def takes_csv(takes: list[StoredTake]) -> str:
+    """One row per take: the history columns plus the main measures."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "created_at", "question", "duration_s", *SCORE_NAMES, "words_per_minute",
+                     "fillers_per_100_words", "hedges", "pitch_sd_semitones", "pauses", "model", "app_version", "text"])  # fmt: skip
+    for t in takes:
+        m = t.metrics
+        writer.writerow([
+            t.id, t.created_at, t.question_id, round(t.duration_s, 2),
+            *(t.feedback.get("scores", {}).get(name) for name in SCORE_NAMES),
+            m.get("words_per_minute"), m["fillers"].get("per_100_words"), m["hedges"].get("count"),
+            m["pitch"].get("sd_semitones"), m["pauses"].get("count"), t.model, t.app_version, t.transcript.get("text"),
+        ])  # fmt: skip
+    return out.getvalue()

@@ -56,6 +56,11 @@ class Transcript:
             "words": [asdict(word) for word in self.words],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Transcript":
+        words = tuple(Word(w["text"], w["start"], w["end"], w["probability"]) for w in data["words"])
+        return cls(words=words, language=data.get("language"), model=data["model"], engine=data.get("engine", ENGINE))
+
 
 @dataclass(frozen=True, kw_only=True)
 class TranscribeOptions:

@@ -24,7 +24,7 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from transcribe import BIN, ROOT, commands, run  # noqa: E402
+from transcribe import BIN, ROOT, commands, interleaved, run  # noqa: E402
 
 from mockmic import config  # noqa: E402
 from mockmic.audio import load_audio  # noqa: E402
@@ -73,13 +73,7 @@ def cold(audio_path: Path, model_name: str, runs: int) -> None:
             "whisper, same decoding options": whisper_commands["whisper, same decoding options"],
             "whisper, its CLI defaults (beam 5)": whisper_commands["whisper, its CLI defaults (beam 5)"],
         }
-        times: dict[str, list[float]] = {name: [] for name in named}
-        memory: dict[str, list[float]] = {name: [] for name in named}
-        for _ in range(runs):
-            for name, command in named.items():
-                seconds, megabytes = run(command)
-                times[name].append(seconds)
-                memory[name].append(megabytes)
+        times, memory = interleaved(named, runs)
     reference = statistics.median(times["whisper, same decoding options"])
     print(f"\n## Cold processes: {audio_path.name}, model {model_name}, {runs} interleaved runs each\n")
     print(f"{'command':36} {'median s':>9} {'min s':>7} {'ratio':>6} {'peak MB':>8}")

@@ -57,6 +57,18 @@ def commands(audio: Path, model: str, out_dir: str) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+def interleaved(named: dict[str, list[str]], runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall seconds and peak MB of every command, run A B C A B C ... so load hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in named}
+    memory: dict[str, list[float]] = {name: [] for name in named}
+    for _ in range(runs):
+        for name, command in named.items():
+            seconds, megabytes = run(command)
+            times[name].append(seconds)
+            memory[name].append(megabytes)
+    return times, memory
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -67,13 +79,7 @@ def main() -> None:
         raise SystemExit(f"{args.audio} is missing; the shared corpus must sit beside the repository.")
     with tempfile.TemporaryDirectory() as out_dir:
         named = commands(args.audio, args.model, out_dir)
-        times: dict[str, list[float]] = {name: [] for name in named}
-        memory: dict[str, list[float]] = {name: [] for name in named}
-        for _ in range(args.runs):
-            for name, command in named.items():
-                seconds, megabytes = run(command)
-                times[name].append(seconds)
-                memory[name].append(megabytes)
+        times, memory = interleaved(named, args.runs)
     reference = statistics.median(times["whisper, same decoding options"])
     print(f"{args.audio.name}, model {args.model}, {args.runs} interleaved runs each\n")
     fastest = min(times["whisper, same decoding options"])

@@ -8,7 +8,7 @@ the answer's language, most costly first, and what went well is said too.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import constants
 from .measure import Metrics, Pause
@@ -167,9 +167,12 @@ def assess(
 
 
 def _band(norm: Norm) -> str:
+    """The band in words, saying so when it is our guide rather than a validated norm."""
     if norm.low is not None and norm.high is not None:
-        return f"{norm.low:g}-{norm.high:g} {norm.unit}"
-    return f"under {norm.high:g} {norm.unit}" if norm.high is not None else f"at least {norm.low:g} {norm.unit}"
+        band = f"{norm.low:g}-{norm.high:g} {norm.unit}"
+    else:
+        band = f"under {norm.high:g} {norm.unit}" if norm.high is not None else f"at least {norm.low:g} {norm.unit}"
+    return band if norm.validated else f"{band}, no validated norm"
 
 
 def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
@@ -208,9 +211,9 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
         Evidence("enthusiasm", "pitch_variation", sd, norm,
                  0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
                  "no pitch measured" if sd is None else f"pitch varies {sd:.1f} semitones"),
-        Evidence("enthusiasm", "flat_stretches", len(flat), _band(NORMS["flat_window"]) + " per 10 s",
+        Evidence("enthusiasm", "flat_stretches", len(flat), _band(replace(NORMS["flat_window"], unit="semitones in every 10 s")),
                  min(15.0, 5.0 * len(flat)), f"{len(flat)} flat 10 s stretches"),
-        Evidence("enthusiasm", "loudness_variation", loud, _band(NORMS["loudness_sd"]) + " (no validated norm)",
+        Evidence("enthusiasm", "loudness_variation", loud, _band(NORMS["loudness_sd"]),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
                  "no loudness measured" if loud is None else f"loudness varies {loud:.1f} dB"),
         Evidence("enthusiasm", "pace", wpm, _band(NORMS["wpm_outer"]), min(15.0, slow / 2),
@@ -224,12 +227,12 @@ def _assertiveness(m: Metrics) -> list[Evidence]:
     rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
     fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
     return [
-        Evidence("assertiveness", "hedges_per_100_words", hedges, _band(NORMS["hedges_per_100"]) + " (no validated norm)",
+        Evidence("assertiveness", "hedges_per_100_words", hedges, _band(NORMS["hedges_per_100"]),
                  min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
                  f"{m.hedges.count} hedges, {hedges:.1f} per 100 words"),
-        Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling",
+        Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling, " + _band(NORMS["uptalk"]),
                  min(30.0, 10.0 * len(rising)), f"{len(rising)} of {len(statements)} statements rise at the end"),
-        Evidence("assertiveness", "trailing_off", len(fading), "sentence ends as loud as the sentence",
+        Evidence("assertiveness", "trailing_off", len(fading), "last word at most 6 dB under its sentence, no validated norm",
                  min(20.0, 5.0 * len(fading)), f"{len(fading)} sentences fade out"),
     ]  # fmt: skip
 

@@ -322,7 +322,8 @@ def _levels_on_track(audio: Audio, track: PitchTrack) -> np.ndarray:
     """The level in dB of a 20 ms frame centred on each pitch frame."""
     hop = int(round((track.times[1] - track.times[0]) * audio.sample_rate)) if len(track.times) > 1 else 160
     levels = frame_db(np.pad(audio.samples, (hop, hop)), 2 * hop, hop)
-    return np.resize(levels, len(track.times)) if len(levels) < len(track.times) else levels[: len(track.times)]
+    missing = len(track.times) - len(levels)  # the 8 kHz pitch grid can hold one frame more
+    return np.pad(levels, (0, missing), mode="edge") if missing > 0 else levels[: len(track.times)]
 
 
 def _loudness(levels: np.ndarray, track: PitchTrack) -> Loudness:

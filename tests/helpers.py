@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +26,14 @@ def run_transcription(path: Path | str, language: str = "en", model: str | None 
     name = model or ("tiny.en" if language == "en" else "base")
     audio = load_audio(path)
     return transcribe(audio, load_model(name, MODELS_DIR), name, TranscribeOptions(language=language))
+
+
+def mockmic(*args: str, cwd: Path = ROOT, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The `mockmic` command in a child process, as a user runs it; `home` sets MOCKMIC_HOME."""
+    env = {**os.environ, "MOCKMIC_HOME": str(home)} if home else None
+    return subprocess.run(
+        [sys.executable, "-m", "mockmic", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600
+    )
 
 
 def write_tone(path: Path, *, seconds: float, rate: int = 16_000, channels: int = 1,

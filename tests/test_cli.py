@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, write_tone
-
-
-def mockmic(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mockmic", *args], capture_output=True, text=True, cwd=cwd, timeout=600
-    )
+from tests.helpers import ROOT, mockmic, write_tone
 
 
 def test_transcribe_json_is_exactly_one_document(corpus: Path) -> None:

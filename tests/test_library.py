@@ -21,7 +21,7 @@ from mockmic.errors import LibraryError
 from mockmic.feedback import assess
 from mockmic.library import AUDIO_DIR, DB_NAME, MIGRATIONS, Library, m001_takes
 from mockmic.questions import get_question
-from tests.helpers import ROOT, SAMPLES
+from tests.helpers import ROOT, SAMPLES, mockmic
 from tests.test_report import constructed_metrics
 
 
@@ -182,11 +182,6 @@ def test_longer_is_not_better_past_the_target(tmp_path: Path) -> None:
 
 def test_sparkline() -> None:
     assert sparkline([0, 50, 100, None]) == "▁▅█ "
-
-
-def mockmic(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MOCKMIC_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "mockmic", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
 
 
 def test_commands_on_takes_of_the_samples(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 import threading
@@ -147,7 +146,7 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
             out.print(f"Saved as take {take_id}.", highlight=False)
 
 
-def _print_json(out: Console, document: dict) -> None:
+def _print_json(out: Console, document: object) -> None:
     from . import report
 
     out.print(report.to_json(document), markup=False, highlight=False, soft_wrap=True)
@@ -171,7 +170,7 @@ def _history(args: argparse.Namespace, out: Console) -> None:
 
     takes = _library().takes(args.question)
     if args.json:
-        out.print(json.dumps([t.summary() for t in takes], ensure_ascii=False, indent=2), markup=False, highlight=False, soft_wrap=True)
+        _print_json(out, [t.summary() for t in takes])
     else:
         out.print(report.history_renderable(takes))
 
@@ -217,7 +216,7 @@ def _export(args: argparse.Namespace, out: Console) -> None:
 
     library = _library()
     takes = _chosen_takes(library, args)
-    text = report.takes_csv(takes) if args.format == "csv" else json.dumps([t.as_dict() for t in takes], ensure_ascii=False, indent=2)
+    text = report.takes_csv(takes) if args.format == "csv" else report.to_json([t.as_dict() for t in takes])
     try:
         Path(args.out).write_text(text, encoding="utf-8")
     except OSError as e:
@@ -381,14 +380,16 @@ def _saved_line(recording: "recorder.Recording") -> str:
     return line + "."
 
 
+def _clock(seconds: float) -> str:
+    from .feedback import clock
+
+    return clock(seconds)
+
+
 def _countdown(seconds: float, out: Console) -> None:
     for remaining in range(int(seconds), 0, -1):
         out.print(f"Prepare… {remaining}", highlight=False)
         time.sleep(1)
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
 COMMANDS = {

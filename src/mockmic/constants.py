@@ -63,17 +63,6 @@ LONG_PAUSE_S = 1.0
 # dropped (issue 3's definition; an "uh" lasts 0.3-0.6 s in the MFA test recordings).
 PROBABLE_FILLER_MIN_S = 0.3
 
-# Target ranges shown beside the metrics: (low, high), None where open. Sources:
-# - words per minute: 130-160 is the common sweet spot for presentations (National Center for Voice
-#   and Speech; Toastmasters), inside PowerPoint Speaker Coach's 100-165 wpm band;
-# - fillers: fewer than 5 per 100 words (our reading of Speaker Coach and Yoodli's filler guidance;
-#   no validated norm exists);
-# - pitch variation: at least 2.5 semitones SD; Hincks (2005, "Measures and perceptions of liveliness
-#   in student oral presentation speech") found listeners rate speech lively from a pitch variation
-#   quotient of about 0.15-0.2, which is 2.4-3.2 semitones; a guide, not a validated norm;
-# - long mid-sentence pauses: none over 1.2 s (pauses within a clause over ~1.2 s read as hesitant,
-#   Campione & Véronis 2002).
-TARGET_WPM = (130.0, 160.0)
-TARGET_FILLERS_PER_100 = (None, 5.0)
-TARGET_PITCH_SD_ST = (2.5, None)
+# Pauses within a clause over ~1.2 s read as hesitant (Campione & Véronis 2002); the other norms the
+# scores and the report use are in feedback.NORMS, each with its source.
 HESITANT_PAUSE_S = 1.2

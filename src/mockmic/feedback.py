@@ -166,13 +166,13 @@ def assess(
 # --- scores --------------------------------------------------------------------------------------
 
 
-def _band(norm: Norm) -> str:
+def band(norm: Norm) -> str:
     """The band in words, saying so when it is our guide rather than a validated norm."""
     if norm.low is not None and norm.high is not None:
-        band = f"{norm.low:g}-{norm.high:g} {norm.unit}"
+        text = f"{norm.low:g}–{norm.high:g} {norm.unit}"
     else:
-        band = f"under {norm.high:g} {norm.unit}" if norm.high is not None else f"at least {norm.low:g} {norm.unit}"
-    return band if norm.validated else f"{band}, no validated norm"
+        text = f"under {norm.high:g} {norm.unit}" if norm.high is not None else f"at least {norm.low:g} {norm.unit}"
+    return text if norm.validated else f"{text}, no validated norm"
 
 
 def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
@@ -186,11 +186,11 @@ def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
     restarts = sum(s.restarts for s in m.sentences)
     repeats = len(m.repeated_words) + len(m.repeated_phrases)
     return [
-        Evidence("conciseness", "duration", length, f"{low:g}-{high:g} s for this question", points,
-                 f"{length:.0f} s of speaking against a {low:g}-{high:g} s target"),
-        Evidence("conciseness", "fillers_per_100_words", fillers, _band(NORMS["fillers_per_100"]),
+        Evidence("conciseness", "duration", length, f"{low:g}–{high:g} s for this question", points,
+                 f"{length:.0f} s of speaking against a {low:g}–{high:g} s target"),
+        Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"]),
                  min(30.0, max(0.0, fillers - 2) * 4), f"{m.fillers.count} fillers, {fillers:.1f} per 100 words"),
-        Evidence("conciseness", "long_sentences", len(long_sentences), _band(NORMS["sentence_words"]),
+        Evidence("conciseness", "long_sentences", len(long_sentences), band(NORMS["sentence_words"]),
                  min(15.0, 5.0 * len(long_sentences)), f"{len(long_sentences)} sentences over 40 words"),
         Evidence("conciseness", "restarts", restarts, "none", min(10.0, 2.0 * restarts),
                  f"{restarts} restarts (a word repeated or cut off)"),
@@ -202,7 +202,7 @@ def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
 def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     sd = m.pitch.sd_semitones
     target = max(NORMS["pitch_sd"].low, baseline.pitch_sd * 0.9) if baseline else NORMS["pitch_sd"].low
-    norm = f"your usual {baseline.pitch_sd:.1f} st" if baseline else _band(NORMS["pitch_sd"])
+    norm = f"your usual {baseline.pitch_sd:.1f} st" if baseline else band(NORMS["pitch_sd"])
     flat = [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
     loud = m.loudness.sd_db
     wpm = m.words_per_minute or 0.0
@@ -211,12 +211,12 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
         Evidence("enthusiasm", "pitch_variation", sd, norm,
                  0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
                  "no pitch measured" if sd is None else f"pitch varies {sd:.1f} semitones"),
-        Evidence("enthusiasm", "flat_stretches", len(flat), _band(replace(NORMS["flat_window"], unit="semitones in every 10 s")),
+        Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones in every 10 s")),
                  min(15.0, 5.0 * len(flat)), f"{len(flat)} flat 10 s stretches"),
-        Evidence("enthusiasm", "loudness_variation", loud, _band(NORMS["loudness_sd"]),
+        Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"]),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
                  "no loudness measured" if loud is None else f"loudness varies {loud:.1f} dB"),
-        Evidence("enthusiasm", "pace", wpm, _band(NORMS["wpm_outer"]), min(15.0, slow / 2),
+        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"]), min(15.0, slow / 2),
                  f"{wpm:.0f} words per minute"),
     ]  # fmt: skip
 
@@ -227,10 +227,10 @@ def _assertiveness(m: Metrics) -> list[Evidence]:
     rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
     fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
     return [
-        Evidence("assertiveness", "hedges_per_100_words", hedges, _band(NORMS["hedges_per_100"]),
+        Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"]),
                  min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
                  f"{m.hedges.count} hedges, {hedges:.1f} per 100 words"),
-        Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling, " + _band(NORMS["uptalk"]),
+        Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling, " + band(NORMS["uptalk"]),
                  min(30.0, 10.0 * len(rising)), f"{len(rising)} of {len(statements)} statements rise at the end"),
         Evidence("assertiveness", "trailing_off", len(fading), "last word at most 6 dB under its sentence, no validated norm",
                  min(20.0, 5.0 * len(fading)), f"{len(fading)} sentences fade out"),
@@ -239,23 +239,24 @@ def _assertiveness(m: Metrics) -> list[Evidence]:
 
 def _clarity(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     wpm = m.words_per_minute or 0.0
-    band = NORMS["wpm"]
-    off = max(0.0, band.low - wpm, wpm - band.high) if wpm else 0.0
-    hesitant = _hesitant_pauses(m)
+    pace = NORMS["wpm"]
+    off = max(0.0, pace.low - wpm, wpm - pace.high) if wpm else 0.0
+    hesitant = hesitant_pauses(m)
     rate = m.syllables_per_second
     art = NORMS["articulation"]
     art_off = 0.0 if rate is None else max(0.0, art.low - rate, rate - art.high)
-    norm = _band(band) + (f"; your usual {baseline.wpm:.0f}" if baseline else "")
+    norm = band(pace) + (f"; your usual {baseline.wpm:.0f}" if baseline else "")
     return [
         Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), f"{wpm:.0f} words per minute"),
-        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), _band(NORMS["mid_pause"]) + " mid-sentence",
+        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), band(NORMS["mid_pause"]) + " mid-sentence",
                  min(40.0, 8.0 * len(hesitant)), f"{len(hesitant)} mid-sentence pauses over 1.2 s"),
-        Evidence("clarity", "articulation_rate", rate, _band(art), min(15.0, art_off * 10),
+        Evidence("clarity", "articulation_rate", rate, band(art), min(15.0, art_off * 10),
                  "no articulation rate" if rate is None else f"{rate:.1f} syllables per second"),
     ]  # fmt: skip
 
 
-def _hesitant_pauses(m: Metrics) -> list[Pause]:
+def hesitant_pauses(m: Metrics) -> list[Pause]:
+    """Mid-sentence pauses longer than the hesitation norm."""
     return [p for p in m.pauses.items if p.kind == "mid_sentence" and p.duration_s > NORMS["mid_pause"].high]
 
 
@@ -329,7 +330,8 @@ WENT_WELL = {
 }  # fmt: skip
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
@@ -342,24 +344,24 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
         return []
     say = lambda key, **kw: MESSAGES[key][lang].format(**kw)  # noqa: E731
     tips: list[Tip] = []
-    for p in _hesitant_pauses(m)[:2]:
+    for p in hesitant_pauses(m)[:2]:
         before = _words_before(words, p.after_word) if words else "…"
-        tips.append(Tip("mid_pause", say("mid_pause", at=_clock(p.start), seconds=p.duration_s, before=before), p.start, 8 + p.duration_s))
+        tips.append(Tip("mid_pause", say("mid_pause", at=clock(p.start), seconds=p.duration_s, before=before), p.start, 8 + p.duration_s))
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     if length > high:
         at = (m.speech_start or 0.0) + high
-        tips.append(Tip("too_long", say("too_long", length=_clock(length), low=_clock(low), high=_clock(high), at=_clock(at)), at, min(40, (length - high) / 1.5)))
+        tips.append(Tip("too_long", say("too_long", length=clock(length), low=clock(low), high=clock(high), at=clock(at)), at, min(40, (length - high) / 1.5)))
     elif length < low:
-        tips.append(Tip("too_short", say("too_short", length=_clock(length), low=_clock(low), high=_clock(high)), None, min(15, (low - length) / 3)))
+        tips.append(Tip("too_short", say("too_short", length=clock(length), low=clock(low), high=clock(high)), None, min(15, (low - length) / 3)))
     rate = m.fillers.per_100_words or 0.0
     if m.fillers.items and rate > 2:
         first = m.fillers.items[0]
-        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, rate=rate, text=first.text, at=_clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
+        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, rate=rate, text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
     if m.hedges.items:
         h = m.hedges.items[0]
         per_100 = m.hedges.count / m.word_count * 100
-        tips.append(Tip("hedges", say("hedges", at=_clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
+        tips.append(Tip("hedges", say("hedges", at=clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
     sd = m.pitch.sd_semitones
     if sd is not None and sd < NORMS["pitch_sd"].low:
         tips.append(Tip("monotone", say("monotone", sd=sd), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
@@ -367,25 +369,25 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
         flat = [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
         if flat:
             w = flat[0]
-            tips.append(Tip("flat", say("flat", at=_clock(w.start), end=_clock(w.end), sd=w.sd_semitones), w.start, 5 * len(flat)))
+            tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=w.sd_semitones), w.start, 5 * len(flat)))
     statements = [s for s in m.sentences if not s.question and s.word_count >= 3]
     rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
     if rising and words:
         s = rising[0]
-        tips.append(Tip("uptalk", say("uptalk", at=_clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, 10 * len(rising)))
+        tips.append(Tip("uptalk", say("uptalk", at=clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, 10 * len(rising)))
     fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
     if fading and words:
         s = fading[0]
-        tips.append(Tip("trail_off", say("trail_off", at=_clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, 5 * len(fading)))
+        tips.append(Tip("trail_off", say("trail_off", at=clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, 5 * len(fading)))
     wpm = m.words_per_minute or 0.0
-    band = NORMS["wpm"]
-    if wpm > band.high:
-        tips.append(Tip("fast", say("fast", wpm=wpm, low=f"{band.low:g}", high=f"{band.high:g}"), None, min(25.0, (wpm - band.high) / 2)))
-    elif 0 < wpm < band.low:
-        tips.append(Tip("slow", say("slow", wpm=wpm, low=f"{band.low:g}", high=f"{band.high:g}"), None, min(25.0, (band.low - wpm) / 2)))
+    pace = NORMS["wpm"]
+    if wpm > pace.high:
+        tips.append(Tip("fast", say("fast", wpm=wpm, low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (wpm - pace.high) / 2)))
+    elif 0 < wpm < pace.low:
+        tips.append(Tip("slow", say("slow", wpm=wpm, low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (pace.low - wpm) / 2)))
     long = [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
     if long:
-        tips.append(Tip("long_sentence", say("long_sentence", at=_clock(long[0].start), count=long[0].word_count), long[0].start, 5 * len(long)))
+        tips.append(Tip("long_sentence", say("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, 5 * len(long)))
     repeats = [*m.repeated_words, *m.repeated_phrases]
     if len(repeats) > 1:
         top = max(repeats, key=lambda r: r.count)
@@ -401,7 +403,7 @@ def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     if low <= length <= high:
-        good.append(say("length", length=_clock(length), low=_clock(low), high=_clock(high)))
+        good.append(say("length", length=clock(length), low=clock(low), high=clock(high)))
     wpm = m.words_per_minute or 0.0
     if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
         good.append(say("pace", wpm=wpm))
@@ -409,7 +411,7 @@ def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
         good.append(say("fillers", count=m.fillers.count))
     if m.pitch.sd_semitones is not None and m.pitch.sd_semitones >= NORMS["pitch_sd"].low:
         good.append(say("pitch", sd=m.pitch.sd_semitones))
-    if not _hesitant_pauses(m):
+    if not hesitant_pauses(m):
         good.append(say("pauses"))
     if not m.hedges.count:
         good.append(say("hedges"))

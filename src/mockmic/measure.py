@@ -402,11 +402,6 @@ def _minus(span: tuple[float, float], cut: tuple[float, float]) -> list[tuple[fl
     return [part for part in ((a, c), (d, b)) if part[1] > part[0]]
 
 
-def _true_runs(flags: np.ndarray, step: float) -> list[tuple[float, float]]:
-    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    return [(float(s * step), float(e * step)) for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))]
-
-
 def _repeated_words(content: list[Word], language: str, min_count: int) -> tuple[Repeat, ...]:
     stop = lexicon.STOPWORDS[language]
     counts = Counter(n for w in content if (n := lexicon.normalise(w.text)) not in stop and len(n) > 2)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import constants
-from .vad import bridge
+from .vad import padded
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +62,7 @@ def track_pitch(
     hop = int(round(options.hop_s * options.sample_rate))
     n_frames = 1 + len(y) // hop
     times = np.arange(n_frames) * hop / options.sample_rate
-    regions = _padded_regions(speech_regions, options.region_pad_s, len(y) / options.sample_rate)
+    regions = padded(speech_regions, options.region_pad_s, len(y) / options.sample_rate, join_within=2 * options.region_pad_s)
     speech = np.zeros(n_frames, dtype=bool)
     for start, end in regions:
         speech[int(start / options.hop_s) : int(np.ceil(end / options.hop_s)) + 1] = True
@@ -92,11 +92,6 @@ def _first_seconds(regions: list[tuple[float, float]], seconds: float) -> list[t
         chosen.append((start, end))
         total += end - start
     return chosen
-
-
-def _padded_regions(regions: list[tuple[float, float]], pad: float, duration: float) -> list[tuple[float, float]]:
-    padded = [(max(0.0, start - pad), min(duration, end + pad)) for start, end in regions]
-    return bridge(padded, 2 * pad)
 
 
 def _track(

@@ -16,7 +16,7 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import Feedback
+from .feedback import NORMS, Feedback, band, hesitant_pauses
 from .library import StoredTake
 from .measure import Metrics
 from .questions import Question
@@ -57,7 +57,7 @@ def analysis_document(
     return document
 
 
-def to_json(document: dict[str, Any]) -> str:
+def to_json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
 
 
@@ -186,7 +186,7 @@ def marked_transcript(transcript: Transcript, metrics: Metrics) -> Text:
 
 
 def _pause_style(duration: float, kind: str) -> str:
-    if kind == "mid_sentence" and duration >= constants.HESITANT_PAUSE_S:
+    if kind == "mid_sentence" and duration > NORMS["mid_pause"].high:
         return "bold red"
     return "yellow" if duration >= constants.LONG_PAUSE_S else "dim"
 
@@ -203,20 +203,20 @@ def metrics_table(metrics: Metrics) -> Table:
 
 def _metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
     p, pitch, f = m.pauses, m.pitch, m.fillers
-    mid_long = sum(x.kind == "mid_sentence" and x.duration_s >= constants.HESITANT_PAUSE_S for x in p.items)
+    mid_long = len(hesitant_pauses(m))
     return [
         ("duration", f"{m.duration_s:.0f} s (speaking {_num(m.speaking_span_s, '.0f')} s)", "60–90 s for a self-introduction"),
-        ("pace", f"{_num(m.words_per_minute, '.0f')} words/min", _band(constants.TARGET_WPM, "words/min")),
+        ("pace", f"{_num(m.words_per_minute, '.0f')} words/min", band(NORMS["wpm"])),
         ("articulation rate", f"{_num(m.articulation_rate_wpm, '.0f')} words/min, {_num(m.syllables_per_second, '.1f')} syll/s", "pace without the pauses"),
         ("pauses", f"{p.count} ({_num(p.per_minute, '.1f')}/min), {p.total_s:.1f} s in all", f"pauses of {p.min_pause_s:g} s or more"),
         ("long pauses", f"{p.long_count} ≥ {p.long_pause_s:g} s, longest {_num(p.longest_s, '.1f')} s",
-         f"none mid-sentence over {constants.HESITANT_PAUSE_S:g} s ({mid_long} now)"),
-        ("fillers", f"{f.count} ({_num(f.per_100_words, '.1f')} per 100 words)", _band(constants.TARGET_FILLERS_PER_100, "per 100 words")),
+         f"none mid-sentence over {NORMS['mid_pause'].high:g} s ({mid_long} now)"),
+        ("fillers", f"{f.count} ({_num(f.per_100_words, '.1f')} per 100 words)", band(NORMS["fillers_per_100"])),
         ("voice without words", f"{len(f.probable_untranscribed)}", "probable fillers the transcript missed"),
         ("hedges", f"{m.hedges.count}" + (f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""),
          "say what you know; ask when unsure"),
         ("pitch variation", f"{_num(pitch.sd_semitones, '.1f')} semitones SD" if pitch.reason is None else pitch.reason,
-         _band(constants.TARGET_PITCH_SD_ST, "semitones")),
+         band(NORMS["pitch_sd"])),
         ("pitch", f"median {pitch.median_hz:.0f} Hz, range {pitch.range_semitones:.1f} st" if pitch.median_hz else "—",
          "your own voice; no target"),
         ("loudness variation", f"{_num(m.loudness.sd_db, '.1f')} dB SD" if m.loudness.reason is None else m.loudness.reason, "no validated target"),
@@ -226,13 +226,6 @@ def _metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
 
 def _num(value: float | None, spec: str) -> str:
     return "—" if value is None else format(value, spec)
-
-
-def _band(band: tuple[float | None, float | None], unit: str) -> str:
-    low, high = band
-    if low is not None and high is not None:
-        return f"{low:g}–{high:g} {unit}"
-    return f"under {high:g} {unit}" if high is not None else f"at least {low:g} {unit}"
 
 
 def _repeats(m: Metrics) -> str:

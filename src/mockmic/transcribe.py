@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import constants
 from .audio import Audio
 from .models import ENGINE
-from .vad import bridge, speech_regions
+from .vad import bridge, padded, speech_regions
 
 if TYPE_CHECKING:
     import whisper
@@ -135,7 +135,7 @@ def _redo_where_the_prompt_misled(
     catch are not lost to a merely cautious second pass); in a runaway span the plain decoding wins.
     """
     sparse, runaway = suspect_spans(segments, words, speech)
-    spans = _padded(sparse + runaway, audio.duration_s)
+    spans = padded(sparse + runaway, constants.GUARD_PAD_S, audio.duration_s, join_within=constants.GUARD_PAD_S)
     if not spans:
         return words
     # Each span is decoded as its own clip: whisper's clip_timestamps looped for over an hour on a 1.8 s
@@ -183,11 +183,6 @@ def suspect_spans(
         if len(s.get("words", [])) / max(s["end"] - s["start"], 0.1) > constants.GUARD_MAX_WORDS_PER_S
     ]  # fmt: skip
     return sparse, runaway
-
-
-def _padded(spans: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
-    padded = [(max(0.0, a - constants.GUARD_PAD_S), min(duration, b + constants.GUARD_PAD_S)) for a, b in spans]
-    return bridge(sorted(padded), constants.GUARD_PAD_S)
 
 
 def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:

@@ -164,6 +164,14 @@ def _runs(active: np.ndarray, step: float, offset: float) -> list[tuple[float, f
     return [(max(0.0, offset + s * step - half), offset + (e - 1) * step + half) for s, e in zip(starts, ends)]
 
 
+def padded(
+    regions: list[tuple[float, float]], pad: float, duration: float, join_within: float
+) -> list[tuple[float, float]]:
+    """Regions widened by `pad` on each side (inside [0, duration]), sorted, and joined when closer than `join_within`."""
+    widened = [(max(0.0, start - pad), min(duration, end + pad)) for start, end in regions]
+    return bridge(sorted(widened), join_within)
+
+
 def bridge(regions: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
     """Join sorted (start, end) spans separated by less than `gap` seconds."""
     merged: list[tuple[float, float]] = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mockmic.pitch import semitones, track_pitch, without_octave_jumps
+from mockmic.audio import load_audio
+from mockmic.pitch import pyin, semitones, track_pitch, without_octave_jumps
+from tests.helpers import SAMPLES
 
 RATE = 16_000
 
@@ -58,3 +60,16 @@ def test_frames_outside_speech_are_not_analysed() -> None:
     track = track_pitch(samples, [(0.5, 1.0)])
     assert not track.voiced[track.times > 1.2].any()
     assert track.speech[(track.times > 0.6) & (track.times < 0.9)].all()
+
+
+def test_pyin_gives_librosas_track_on_real_speech() -> None:
+    import librosa
+
+    speech = load_audio(SAMPLES / "concise_lively.flac").samples[: 12 * RATE]
+    y = librosa.resample(speech, orig_sr=RATE, target_sr=8000, res_type="soxr_hq")
+    settings = dict(fmin=60.0, fmax=400.0, sr=8000, frame_length=336, hop_length=80, resolution=0.25, switch_prob=0.1)
+    expected, voiced, _ = librosa.pyin(y, **settings)
+    ours = pyin(y, **settings)
+    assert voiced.mean() > 0.3
+    np.testing.assert_array_equal(np.isnan(ours), ~voiced)
+    np.testing.assert_allclose(ours[voiced], expected[voiced], rtol=1e-9)

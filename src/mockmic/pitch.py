@@ -3,10 +3,16 @@
 A first coarse pass finds the speaker's median pitch; the second, fine pass searches an octave either
 side of it. Both run only on the stretches of speech the VAD found, at 8 kHz: that is what keeps pitch
 under a second for a minute of speech (pYIN's Viterbi costs frames × pitch bins²).
+
+`pyin` is librosa's pYIN (librosa/core/pitch.py, 0.10-0.11) with the per-frame Python loop that turns
+YIN troughs into pitch probabilities replaced by array operations over all troughs at once: that loop
+called scipy's Boltzmann pmf ~100 times a second of speech and was three quarters of pYIN's time. It
+returns the same track as `librosa.pyin` (tests/test_pitch.py compares them on real speech).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,8 +111,6 @@ def _track(
     options: PitchOptions,
 ) -> np.ndarray:
     """pYIN over each region, stitched into one array of frames (every `hop` samples) of the signal."""
-    import librosa
-
     sr = options.sample_rate
     frame = int(round(options.frame_s * sr))
     f0 = np.full(n_frames, np.nan)
@@ -115,15 +119,136 @@ def _track(
         segment = y[first * hop : int(end * sr)]
         if len(segment) < frame:
             continue
-        values, voiced, _ = librosa.pyin(
+        values = pyin(
             segment, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame, hop_length=hop,
-            resolution=resolution, center=True, switch_prob=options.voicing_switch_probability,
+            resolution=resolution, switch_prob=options.voicing_switch_probability,
             beta_parameters=options.threshold_beta,
         )  # fmt: skip
-        values = np.where(voiced, values, np.nan)
         count = min(len(values), n_frames - first)
         f0[first : first + count] = values[:count]
     return f0
+
+
+def pyin(
+    y: np.ndarray,
+    *,
+    fmin: float,
+    fmax: float,
+    sr: int,
+    frame_length: int,
+    hop_length: int,
+    resolution: float = 0.1,
+    switch_prob: float = 0.01,
+    beta_parameters: tuple[float, float] = (2.0, 18.0),
+    n_thresholds: int = 100,
+    boltzmann_parameter: float = 2.0,
+    no_trough_prob: float = 0.01,
+    max_transition_rate: float = 35.92,
+) -> np.ndarray:
+    """Pitch of every centred frame in Hz, NaN when unvoiced: `librosa.pyin` with the same defaults."""
+    import librosa
+    import scipy.special
+
+    padded_y = np.pad(y, (frame_length // 2, frame_length // 2))
+    frames = librosa.util.frame(padded_y, frame_length=frame_length, hop_length=hop_length)
+    min_period = int(np.floor(sr / fmax))
+    max_period = min(int(np.ceil(sr / fmin)), frame_length - 1)
+    yin = _cumulative_mean_normalized_difference(frames, min_period, max_period)
+    thresholds = np.linspace(0, 1, n_thresholds + 1)
+    beta_probs = np.diff(scipy.special.betainc(*beta_parameters, thresholds))  # the Beta prior's CDF
+    trough_probs = _trough_probabilities(yin, thresholds[1:], beta_probs, boltzmann_parameter, no_trough_prob)
+
+    bins_per_semitone = int(np.ceil(1.0 / resolution))
+    n_bins = int(np.floor(12 * bins_per_semitone * np.log2(fmax / fmin))) + 1
+    lag, frame = np.nonzero(trough_probs)
+    periods = min_period + lag + _parabolic_shifts(yin)[lag, frame]
+    bins = np.clip(np.round(12 * bins_per_semitone * np.log2(sr / periods / fmin)), 0, n_bins).astype(int)
+    observations = np.zeros((2 * n_bins, yin.shape[1]))
+    observations[bins, frame] = trough_probs[lag, frame]  # as librosa: a clash keeps the longest period
+    voiced_prob = np.clip(observations[:n_bins].sum(axis=0), 0, 1)
+    observations[n_bins:] = (1 - voiced_prob) / n_bins
+
+    steps = round(max_transition_rate * 12 * hop_length / sr) * bins_per_semitone + 1
+    transition = _transition(n_bins, steps, switch_prob)
+    states = librosa.sequence.viterbi(observations, transition, p_init=np.full(2 * n_bins, 1 / (2 * n_bins)))
+    f0 = fmin * 2 ** ((states % n_bins) / (12 * bins_per_semitone))
+    return np.where(states < n_bins, f0, np.nan)
+
+
+@functools.lru_cache(maxsize=8)
+def _transition(n_bins: int, steps: int, switch_prob: float) -> np.ndarray:
+    """pYIN's transitions: pitch moves at most `steps` bins a frame; voicing switches with switch_prob."""
+    import librosa
+
+    within = librosa.sequence.transition_local(n_bins, steps, window="triangle", wrap=False)
+    transition = np.kron(librosa.sequence.transition_loop(2, 1 - switch_prob), within)
+    transition.flags.writeable = False  # shared between calls
+    return transition
+
+
+def _cumulative_mean_normalized_difference(frames: np.ndarray, min_period: int, max_period: int) -> np.ndarray:
+    """YIN's d'(τ) for τ in [min_period, max_period], one column per frame (de Cheveigné & Kawahara 2002, eq. 8)."""
+    import librosa
+
+    acf = librosa.autocorrelate(frames, max_size=max_period + 1, axis=-2)
+    energy = np.cumsum(np.square(frames), axis=-2)
+    difference = np.zeros((max_period + 1, frames.shape[1]), dtype=acf.dtype)
+    difference[1:] = 2 * (acf[0:1] - acf[1 : max_period + 1]) - energy[:max_period]
+    lags = np.arange(1, max_period + 1)[:, None]
+    cumulative_mean = np.cumsum(difference[1:], axis=0) / lags
+    denominator = cumulative_mean[min_period - 1 : max_period]
+    return difference[min_period:] / (denominator + np.finfo(denominator.dtype).tiny)
+
+
+def _parabolic_shifts(yin: np.ndarray) -> np.ndarray:
+    """Where the parabola through each lag and its neighbours bottoms out, relative to the lag (0 at the edges)."""
+    shifts = np.zeros_like(yin)
+    before, here, after = yin[:-2], yin[1:-1], yin[2:]
+    a = after + before - 2 * here
+    b = (after - before) / 2
+    inside = np.abs(b) < np.abs(a)
+    shifts[1:-1] = np.where(inside, -b / np.where(inside, a, 1), 0)
+    return shifts
+
+
+def _trough_probabilities(
+    yin: np.ndarray, thresholds: np.ndarray, beta_probs: np.ndarray, boltzmann: float, no_trough_prob: float
+) -> np.ndarray:
+    """pYIN's probability that each trough of d'(τ) is the period, summed over the thresholds' Beta prior.
+
+    For each threshold, the troughs under it get a Boltzmann prior favouring shorter periods (their rank
+    among the troughs under it); a frame with no trough under a threshold gives that threshold's weight,
+    scaled by no_trough_prob, to its lowest trough.
+    """
+    troughs = np.zeros_like(yin, dtype=bool)
+    troughs[1:-1] = (yin[1:-1] < yin[:-2]) & (yin[1:-1] <= yin[2:])
+    troughs[0] = yin[0] < yin[1]
+    troughs[-1] = yin[-1] < yin[-2]
+    frame, lag = np.nonzero(troughs.T)  # grouped by frame, shortest period first
+    heights = yin[lag, frame]
+    n_frames = yin.shape[1]
+    first_of_frame = np.searchsorted(frame, np.arange(n_frames))
+
+    probs = np.zeros(len(heights))
+    scale = 1 - np.exp(-boltzmann)
+    for threshold, weight in zip(thresholds, beta_probs):
+        under = heights < threshold
+        running = np.cumsum(under)
+        before_frame = np.concatenate([[0], running])[first_of_frame]
+        rank = running - before_frame[frame] - 1
+        count = np.bincount(frame, weights=under, minlength=n_frames)[frame]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            prior = scale * np.exp(-boltzmann * rank) / (1 - np.exp(-boltzmann * count))
+        probs += weight * np.where(under, prior, 0.0)
+
+    by_height = np.lexsort((heights, frame))  # stable: ties keep the shorter period, as np.argmin does
+    lowest = by_height[first_of_frame[np.bincount(frame, minlength=n_frames) > 0]]
+    thresholds_not_reached = np.searchsorted(thresholds, heights[lowest], side="right")
+    probs[lowest] += no_trough_prob * np.concatenate([[0], np.cumsum(beta_probs)])[thresholds_not_reached]
+
+    result = np.zeros_like(yin)
+    result[lag, frame] = probs
+    return result
 
 
 def semitones(f0_hz: np.ndarray, reference_hz: float) -> np.ndarray:

@@ -127,8 +127,8 @@ def test_espeak_spanish_voice(tmp_path: Path) -> None:
     assert {"llamo", "empresa", "donde", "para", "procesar"} <= set(words_only(transcript.text))
 
 
-# espeak-ng's robotic voice is hard for the small models; measured: concise_lively 0.26 (tiny.en),
-# rambling_flat 0.09 (tiny.en), spanish_concise 0.34 (base).
+# espeak-ng's robotic voice is hard for the small models; measured: concise_lively 0.24 (tiny.en),
+# rambling_flat 0.08 (tiny.en), spanish_concise 0.34 (base).
 @pytest.mark.parametrize(("sample", "language", "max_wer"), [
     ("concise_lively", "en", 0.30), ("rambling_flat", "en", 0.20), ("spanish_concise", "es", 0.40),
 ])  # fmt: skip
@@ -140,6 +140,8 @@ def test_samples_transcribe(sample: str, language: str, max_wer: float) -> None:
     assert error < max_wer
     assert_monotonic(transcript.words)
     assert transcript.words[-1].end <= sf.info(SAMPLES / f"{sample}.flac").duration + 0.1
+    if sample == "concise_lively":  # the prompt made tiny.en skip 30-60 s; the guard's redo keeps its short question
+        assert "what did i learn" in " ".join(words_only(transcript.text))
 
 
 def test_suspect_spans_find_skipped_phrases_and_runaway_segments() -> None:

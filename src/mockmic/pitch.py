@@ -164,7 +164,9 @@ def pyin(
     periods = min_period + lag + _parabolic_shifts(yin)[lag, frame]
     bins = np.clip(np.round(12 * bins_per_semitone * np.log2(sr / periods / fmin)), 0, n_bins).astype(int)
     observations = np.zeros((2 * n_bins, yin.shape[1]))
-    observations[bins, frame] = trough_probs[lag, frame]  # as librosa: a clash keeps the longest period
+    # As in librosa: a clash of bins keeps the longest period, and a bin clipped to n_bins lands on the
+    # first unvoiced state (kept so the track stays librosa's).
+    observations[bins, frame] = trough_probs[lag, frame]
     voiced_prob = np.clip(observations[:n_bins].sum(axis=0), 0, 1)
     observations[n_bins:] = (1 - voiced_prob) / n_bins
 

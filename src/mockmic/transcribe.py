@@ -145,7 +145,8 @@ def _redo_where_the_prompt_misled(
         phrase for phrase in bridge(speech, constants.GUARD_BRIDGE_S)
         if not _words_touching(phrase, words) and any(start <= phrase[0] and phrase[1] <= end for start, end in clips)
     ]  # fmt: skip
-    spans = padded(sparse + runaway + wordless, constants.GUARD_PAD_S, audio.duration_s, join_within=constants.GUARD_PAD_S)
+    pad = constants.GUARD_PAD_S
+    spans = padded(sparse + runaway + wordless, pad, audio.duration_s, join_within=pad)
     # Spans are decoded as clips of their own: whisper's clip_timestamps looped for over an hour on a
     # 1.8 s span of mfa_uhuh.flac (its seek never left the clip), and its hallucination-silence skip is
     # not needed on a short prompt-free clip. Spans that fit in one 30 s window share a clip, so the

@@ -135,7 +135,8 @@ def _redo_where_the_prompt_misled(
     catch are not lost to a merely cautious second pass); in a runaway span the plain decoding wins.
     """
     sparse, runaway = suspect_spans(segments, words, speech)
-    spans = padded(sparse + runaway, constants.GUARD_PAD_S, audio.duration_s, join_within=constants.GUARD_PAD_S)
+    pad = constants.GUARD_PAD_S
+    spans = padded(sparse + runaway, pad, audio.duration_s, join_within=pad)
     if not spans:
         return words
     clips = _clips(spans)
@@ -145,7 +146,6 @@ def _redo_where_the_prompt_misled(
         phrase for phrase in bridge(speech, constants.GUARD_BRIDGE_S)
         if not _words_touching(phrase, words) and any(start <= phrase[0] and phrase[1] <= end for start, end in clips)
     ]  # fmt: skip
-    pad = constants.GUARD_PAD_S
     spans = padded(sparse + runaway + wordless, pad, audio.duration_s, join_within=pad)
     # Spans are decoded as clips of their own: whisper's clip_timestamps looped for over an hour on a
     # 1.8 s span of mfa_uhuh.flac (its seek never left the clip), and its hallucination-silence skip is

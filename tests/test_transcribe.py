@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.audio import from_samples
+from mockmic.audio import from_samples, load_audio
 from mockmic.models import load_model
 from mockmic.transcribe import TranscribeOptions, transcribe, whisper_arguments
 from tests.helpers import MODELS_DIR, SAMPLES, run_transcription, words_only
@@ -153,3 +153,18 @@ def test_suspect_spans_find_skipped_phrases_and_runaway_segments() -> None:
     sparse, runaway = suspect_spans([runaway_segment], words, speech)
     assert sparse == [(1.0, 4.0)]  # 3 s of speech (bridged over 0.1 s) that no word touches
     assert runaway == [(10.0, 10.6)]  # 15 words/s
+
+
+def test_same_audio_gives_the_same_words_whatever_the_random_state() -> None:
+    import torch
+
+    # rambling_flat's last segment (86.5 s) falls back to temperature 0.4, which samples
+    audio = load_audio(SAMPLES / "rambling_flat.flac")
+    model = load_model("tiny.en", MODELS_DIR)
+    runs = []
+    for seed in (1, 2):
+        torch.manual_seed(seed)
+        before = torch.random.get_rng_state()
+        runs.append(transcribe(audio, model, "tiny.en").words)
+        assert torch.equal(torch.random.get_rng_state(), before)  # the caller's generator is left alone
+    assert runs[0] == runs[1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -108,11 +110,24 @@ def transcribe(
         return Transcript(words=(), language=language, model=model_name)
     language = _language(audio, model, options)
     arguments = whisper_arguments(options, language)
-    segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
-    words = _kept_words(segments)
-    if arguments["initial_prompt"] and options.prompt_guard:
-        words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words, speech)
+    with _repeatable_sampling():
+        segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
+        words = _kept_words(segments)
+        if arguments["initial_prompt"] and options.prompt_guard:
+            words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words, speech)
     return Transcript(words=words, language=language, model=model_name)
+
+
+@contextmanager
+def _repeatable_sampling() -> Iterator[None]:
+    """The same audio gives the same words: Whisper's fallback temperatures sample from torch's global
+    generator, and tiny.en gave 57 or 58 words on one MFA monologue until it was seeded. The caller's
+    generator state is restored afterwards."""
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(constants.SAMPLING_SEED)
+        yield
 
 
 def _language(audio: Audio, model: "whisper.Whisper", options: TranscribeOptions) -> str:

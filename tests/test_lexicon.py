@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockmic.lexicon import find_fillers, find_hedges, normalise, syllables, tokens
+from mockmic.lexicon import find_fillers, find_hedges, normalise, second_halves, syllables, tokens
 
 
 def fillers(sentence: str, language: str = "en") -> list[str]:
@@ -112,3 +112,14 @@ def test_tokens_read_punctuation() -> None:
 def test_normalise_keeps_apostrophes_and_accents() -> None:
     assert normalise("¿Quizás?") == "quizás"
     assert normalise("I’m,") == "i'm"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("All right, thanks.", {1}),
+    ("Alright, thanks.", set()),
+    ("We were all, right then, tired.", set()),
+    ("That is all. Right, next one.", set()),
+])  # fmt: skip
+def test_all_right_is_one_word_however_it_is_spelled(sentence: str, expected: set[int]) -> None:
+    assert second_halves(sentence.split(), "en") == expected
+    assert second_halves(sentence.split(), "es") == set()

@@ -187,13 +187,14 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None
     heard = {i for i, w in enumerate(words) if lexicon.is_word(w.text) and _voiced_around(w, span, options)}
-    content = [words[i] for i in sorted(heard - in_filler)]
+    spoken = [words[i] for i in sorted(heard - in_filler)]
+    content = [words[i] for i in sorted(heard - in_filler - lexicon.second_halves(texts, language))]
     plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
     pauses = _pauses(regions, words, span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     track = track_pitch(audio.samples, regions, options=options.pitch)
     levels = _levels_on_track(audio, track)
-    syllables = sum(lexicon.syllables(w.text, language) for w in content)
+    syllables = sum(lexicon.syllables(w.text, language) for w in spoken)
     return Metrics(
         language=language,
         duration_s=audio.duration_s,

@@ -18,9 +18,9 @@ NO_SPEECH_THRESHOLD = 0.6
 # sampled long runs of invented tokens for 75 s; stopping at 0.4 took it to 4.5 s with the same words.
 TEMPERATURES = (0.0, 0.2, 0.4)
 LOGPROB_THRESHOLD = -1.0
-# Those higher temperatures sample; a fixed seed makes every analysis of the same audio repeatable.
-SAMPLING_SEED = 0
 COMPRESSION_RATIO_THRESHOLD = 2.4
+# Temperatures above 0 sample; a fixed seed makes every analysis of the same audio repeatable.
+SAMPLING_SEED = 0
 
 # Silences longer than this around a suspected hallucination are skipped (openai/whisper PR #1838,
 # which suggests 2 s in its help text for the `--hallucination_silence_threshold` option).

@@ -209,7 +209,8 @@ def bench_pitch(analyze: Analyzer) -> None:
             if truth is not None and found is not None:
                 s["sd"].append(abs(found - truth))
             if both.any():  # the same, on the frames both call voiced: how much is voicing, how much pitch
-                s["sd_both"].append(abs(reference_sd(np.where(both, estimate, 0)) - reference_sd(np.where(both, f0, 0))))
+                ours_both, truth_both = reference_sd(np.where(both, estimate, 0)), reference_sd(np.where(both, f0, 0))
+                s["sd_both"].append(abs(ours_both - truth_both))
     for key, s in sums.items():
         p, r = s["tp"] / max(s["tp"] + s["fp"], 1), s["tp"] / max(s["tp"] + s["fn"], 1)
         print(f"{key:10} {s['files']:5} {s['gross'] / max(s['both'], 1):7.2%} {p:10.3f} {r:6.3f} "

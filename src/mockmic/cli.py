@@ -98,7 +98,11 @@ def _add_question_options(command: argparse.ArgumentParser) -> None:
 def _question(args: argparse.Namespace) -> "questions.Question":
     from . import questions
 
-    return questions.get_question(args.question, Path(args.questions_file) if args.questions_file else None)
+    return questions.get_question(args.question, _questions_file(args))
+
+
+def _questions_file(args: argparse.Namespace) -> Path | None:
+    return Path(args.questions_file) if args.questions_file else None
 
 
 def _add_recording_options(command: argparse.ArgumentParser) -> None:
@@ -192,8 +196,7 @@ def _compare(args: argparse.Namespace, out: Console) -> None:
         raise MockmicError("Give two or more take ids to compare, e.g. `mockmic compare 1 4`.")
     library = _library()
     takes = [library.get(i) for i in args.ids]
-    bank = questions.load_questions()
-    comparison = compare.compare(takes, bank.get(takes[-1].question_id, bank["intro"]))
+    comparison = compare.compare(takes, questions.question_of_take(takes[-1].question_id))
     if args.json:
         _print_json(out, {"schema": "mockmic.comparison/1", **comparison.as_dict()})
     else:
@@ -231,7 +234,7 @@ def _reanalyze(args: argparse.Namespace, out: Console) -> None:
     for take in _chosen_takes(library, args):
         pipeline.reanalyze(
             library, take.id, models_dir=config.models_dir(args.models_dir),
-            questions_file=Path(args.questions_file) if args.questions_file else None,
+            questions_file=_questions_file(args),
         )  # fmt: skip
         out.print(f"Reanalysed take {take.id}.", highlight=False)
 
@@ -245,7 +248,7 @@ def _chosen_takes(library: "library.Library", args: argparse.Namespace) -> list:
 def _questions(args: argparse.Namespace, out: Console) -> None:
     from . import questions, report
 
-    bank = questions.load_questions(Path(args.questions_file) if args.questions_file else None)
+    bank = questions.load_questions(_questions_file(args))
     out.print(report.questions_renderable(list(bank.values())))
 
 

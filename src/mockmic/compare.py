@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .feedback import NORMS
+from .feedback import NORMS, is_hesitant
 from .library import StoredTake
 from .questions import Question
 
@@ -59,7 +59,6 @@ def _score(name: str) -> Callable[[StoredTake], float | None]:
 def measures(question: Question) -> list[tuple[str, Callable[[StoredTake], float | None], Callable[[float], float]]]:
     """(name, value of a take, badness of a value): lower badness is better."""
     wpm = NORMS["wpm"]
-    mid = NORMS["mid_pause"].high
     return [
         ("conciseness", _score("conciseness"), _higher),
         ("enthusiasm", _score("enthusiasm"), _higher),
@@ -72,7 +71,7 @@ def measures(question: Question) -> list[tuple[str, Callable[[StoredTake], float
         ("pitch variation st", lambda t: t.metrics["pitch"].get("sd_semitones"), _higher),
         ("loudness variation dB", lambda t: t.metrics["loudness"].get("sd_db"), _higher),
         ("mid-sentence pauses > 1.2 s",
-         lambda t: sum(p["kind"] == "mid_sentence" and p["duration_s"] > mid for p in t.metrics["pauses"]["items"]),
+         lambda t: sum(is_hesitant(p["kind"], p["duration_s"]) for p in t.metrics["pauses"]["items"]),
          _lower),
     ]  # fmt: skip
 

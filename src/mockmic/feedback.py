@@ -11,8 +11,8 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from . import constants
-from .measure import Metrics, Pause
-from .questions import Question
+from .measure import Metrics, Pause, PitchWindow, Sentence
+from .questions import DIMENSIONS, Question
 from .transcribe import Word
 
 
@@ -146,7 +146,7 @@ def assess(
     ]
     scores = {
         name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name))))
-        for name in ("conciseness", "enthusiasm", "assertiveness", "clarity")
+        for name in DIMENSIONS
     }
     if not metrics.word_count:
         scores = dict.fromkeys(scores, 0)
@@ -182,7 +182,7 @@ def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
     under = max(0.0, low - length)
     points = min(40.0, over / 1.5) + (10.0 if q.hard_cap_s and length > q.hard_cap_s else 0.0) + min(15.0, under / 3)
     fillers = m.fillers.per_100_words or 0.0
-    long_sentences = [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
+    long = long_sentences(m)
     restarts = sum(s.restarts for s in m.sentences)
     repeats = len(m.repeated_words) + len(m.repeated_phrases)
     return [
@@ -190,8 +190,8 @@ def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
                  f"{length:.0f} s of speaking against a {low:g}–{high:g} s target"),
         Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"]),
                  min(30.0, max(0.0, fillers - 2) * 4), f"{m.fillers.count} fillers, {fillers:.1f} per 100 words"),
-        Evidence("conciseness", "long_sentences", len(long_sentences), band(NORMS["sentence_words"]),
-                 min(15.0, 5.0 * len(long_sentences)), f"{len(long_sentences)} sentences over 40 words"),
+        Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"]),
+                 min(15.0, 5.0 * len(long)), f"{len(long)} sentences over 40 words"),
         Evidence("conciseness", "restarts", restarts, "none", min(10.0, 2.0 * restarts),
                  f"{restarts} restarts (a word repeated or cut off)"),
         Evidence("conciseness", "repetition", repeats, "few repeated words", min(10.0, 3.0 * max(0, repeats - 1)),
@@ -203,7 +203,7 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     sd = m.pitch.sd_semitones
     target = max(NORMS["pitch_sd"].low, baseline.pitch_sd * 0.9) if baseline else NORMS["pitch_sd"].low
     norm = f"your usual {baseline.pitch_sd:.1f} st" if baseline else band(NORMS["pitch_sd"])
-    flat = [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
+    flat = flat_windows(m)
     loud = m.loudness.sd_db
     wpm = m.words_per_minute or 0.0
     slow = max(0.0, NORMS["wpm_outer"].low - wpm) if wpm else 0.0
@@ -222,16 +222,14 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
 
 
 def _assertiveness(m: Metrics) -> list[Evidence]:
-    hedges = m.hedges.count / m.word_count * 100 if m.word_count else 0.0
-    statements = [s for s in m.sentences if not s.question and s.word_count >= 3]
-    rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
-    fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
+    hedges = hedges_per_100_words(m)
+    rising, fading = rising_statements(m), fading_statements(m)
     return [
         Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"]),
                  min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
                  f"{m.hedges.count} hedges, {hedges:.1f} per 100 words"),
         Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling, " + band(NORMS["uptalk"]),
-                 min(30.0, 10.0 * len(rising)), f"{len(rising)} of {len(statements)} statements rise at the end"),
+                 min(30.0, 10.0 * len(rising)), f"{len(rising)} of {len(_statements(m))} statements rise at the end"),
         Evidence("assertiveness", "trailing_off", len(fading), "last word at most 6 dB under its sentence, no validated norm",
                  min(20.0, 5.0 * len(fading)), f"{len(fading)} sentences fade out"),
     ]  # fmt: skip
@@ -255,9 +253,39 @@ def _clarity(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     ]  # fmt: skip
 
 
+def is_hesitant(kind: str, duration_s: float) -> bool:
+    """A mid-sentence pause longer than the hesitation norm."""
+    return kind == "mid_sentence" and duration_s > NORMS["mid_pause"].high
+
+
 def hesitant_pauses(m: Metrics) -> list[Pause]:
-    """Mid-sentence pauses longer than the hesitation norm."""
-    return [p for p in m.pauses.items if p.kind == "mid_sentence" and p.duration_s > NORMS["mid_pause"].high]
+    return [p for p in m.pauses.items if is_hesitant(p.kind, p.duration_s)]
+
+
+def flat_windows(m: Metrics) -> list[PitchWindow]:
+    """10 s stretches whose pitch varied less than the flat-window norm."""
+    return [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
+
+
+def long_sentences(m: Metrics) -> list[Sentence]:
+    return [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
+
+
+def hedges_per_100_words(m: Metrics) -> float:
+    return m.hedges.count / m.word_count * 100 if m.word_count else 0.0
+
+
+def _statements(m: Metrics) -> list[Sentence]:
+    """Sentences that are not questions and long enough to have an ending worth hearing."""
+    return [s for s in m.sentences if not s.question and s.word_count >= 3]
+
+
+def rising_statements(m: Metrics) -> list[Sentence]:
+    return [s for s in _statements(m) if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
+
+
+def fading_statements(m: Metrics) -> list[Sentence]:
+    return [s for s in _statements(m) if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
 
 
 # --- tips ----------------------------------------------------------------------------------------
@@ -360,22 +388,21 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
         tips.append(Tip("fillers", say("fillers", count=m.fillers.count, rate=rate, text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
     if m.hedges.items:
         h = m.hedges.items[0]
-        per_100 = m.hedges.count / m.word_count * 100
+        per_100 = hedges_per_100_words(m)
         tips.append(Tip("hedges", say("hedges", at=clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
     sd = m.pitch.sd_semitones
     if sd is not None and sd < NORMS["pitch_sd"].low:
         tips.append(Tip("monotone", say("monotone", sd=sd), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
     else:
-        flat = [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
+        flat = flat_windows(m)
         if flat:
             w = flat[0]
             tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=w.sd_semitones), w.start, 5 * len(flat)))
-    statements = [s for s in m.sentences if not s.question and s.word_count >= 3]
-    rising = [s for s in statements if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
+    rising = rising_statements(m)
     if rising and words:
         s = rising[0]
         tips.append(Tip("uptalk", say("uptalk", at=clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, 10 * len(rising)))
-    fading = [s for s in statements if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
+    fading = fading_statements(m)
     if fading and words:
         s = fading[0]
         tips.append(Tip("trail_off", say("trail_off", at=clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, 5 * len(fading)))
@@ -385,7 +412,7 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
         tips.append(Tip("fast", say("fast", wpm=wpm, low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (wpm - pace.high) / 2)))
     elif 0 < wpm < pace.low:
         tips.append(Tip("slow", say("slow", wpm=wpm, low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (pace.low - wpm) / 2)))
-    long = [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
+    long = long_sentences(m)
     if long:
         tips.append(Tip("long_sentence", say("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, 5 * len(long)))
     repeats = [*m.repeated_words, *m.repeated_phrases]

@@ -9,7 +9,7 @@ from .audio import Audio, load_audio
 from .feedback import Baseline, Feedback, assess, baseline_from
 from .library import Library
 from .measure import Metrics, measure
-from .questions import Question, load_questions
+from .questions import Question, question_of_take
 from .models import choose_model, load_model
 from .transcribe import Transcript, TranscribeOptions, transcribe
 
@@ -64,7 +64,7 @@ def save(library: Library, path: Path, analysis: Analysis) -> int:
 def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_file: Path | None = None) -> None:
     """Analyse a stored take again with this version; its old results stay until the new are written."""
     take = library.get(take_id)
-    question = load_questions(questions_file).get(take.question_id) or load_questions()["intro"]
+    question = question_of_take(take.question_id, questions_file)
     language = take.language if take.language in ("en", "es") else "auto"
     analysis = analyze(take.audio_path, question, language=language, model=take.model or None, models_dir=models_dir)
     library.replace_analysis(

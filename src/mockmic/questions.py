@@ -110,6 +110,12 @@ def get_question(question_id: str | None, path: Path | None = None) -> Question:
         ) from None
 
 
+def question_of_take(question_id: str, path: Path | None = None) -> Question:
+    """The question a stored take answered, or the default one if the bank no longer holds it."""
+    questions = load_questions(path)
+    return questions.get(question_id, questions[DEFAULT_ID])
+
+
 def read_toml(path: Path) -> list[Question]:
     """The [[question]] tables of a TOML file; any problem is one sentence naming file and line."""
     try:

@@ -14,7 +14,7 @@ import queue
 import struct
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -101,7 +101,7 @@ def record(
 ) -> Recording:
     """Record until `should_stop()`, Ctrl-C or `options.seconds`; the file is valid at every moment."""
     sd = _sounddevice()
-    device = _find_device(sd, options.device)
+    device = _find_device(options.device)
     rate, notes = _samplerate(sd, device, options)
     blocks: queue.Queue[np.ndarray] = queue.Queue()
     overflows = [0]
@@ -156,8 +156,7 @@ def _drain(
             level = _level(block, wav.frames / rate)
             clipped += level.clipped
             quiet_since = (quiet_since if quiet_since is not None else level.elapsed_s) if level.rms_dbfs < SILENT_DBFS else None
-            on_level(Level(level.elapsed_s, level.rms_dbfs, level.peak_dbfs, level.clipped,
-                           0.0 if quiet_since is None else level.elapsed_s - quiet_since))  # fmt: skip
+            on_level(replace(level, silent_for_s=0.0 if quiet_since is None else level.elapsed_s - quiet_since))
     except KeyboardInterrupt:
         return "interrupt", clipped
     return "seconds", clipped
@@ -184,7 +183,7 @@ def _to_int16(block: np.ndarray) -> np.ndarray:
     return (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
 
 
-def _find_device(sd: Any, wanted: int | str | None) -> int:
+def _find_device(wanted: int | str | None) -> int:
     """The input device's index: the default, an index, or the first whose name contains the text."""
     devices = input_devices()
     if not devices:

@@ -16,10 +16,10 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import NORMS, Feedback, band, hesitant_pauses
+from .feedback import NORMS, Feedback, band, hesitant_pauses, is_hesitant
 from .library import StoredTake
 from .measure import Metrics
-from .questions import Question
+from .questions import DIMENSIONS, Question
 from .models import ModelInfo
 from .recorder import InputDevice
 from .transcribe import Transcript, Word
@@ -186,7 +186,7 @@ def marked_transcript(transcript: Transcript, metrics: Metrics) -> Text:
 
 
 def _pause_style(duration: float, kind: str) -> str:
-    if kind == "mid_sentence" and duration > NORMS["mid_pause"].high:
+    if is_hesitant(kind, duration):
         return "bold red"
     return "yellow" if duration >= constants.LONG_PAUSE_S else "dim"
 
@@ -243,7 +243,7 @@ def devices_renderable(devices: list[InputDevice]) -> RenderableType:
     return table
 
 
-SCORE_NAMES = ("conciseness", "enthusiasm", "assertiveness", "clarity")
+SCORE_NAMES = DIMENSIONS
 
 
 def history_renderable(takes: list[StoredTake]) -> RenderableType:
@@ -267,10 +267,6 @@ def history_renderable(takes: list[StoredTake]) -> RenderableType:
 
 
 def stored_take_renderable(take: StoredTake) -> RenderableType:
-    from .audio import Audio
-    from .measure import Metrics
-    from .transcribe import Transcript
-
     audio = Audio(np.zeros(0, dtype=np.float32), 0, 0, str(take.audio_path))
     header = Text.assemble((f"Take {take.id}", "bold"), f"  {take.created_at[:19].replace('T', ' ')} UTC · question {take.question_id} "
                            f"· {take.duration_s:.1f} s · mockmic {take.app_version}")  # fmt: skip

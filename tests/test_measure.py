@@ -128,6 +128,11 @@ def test_a_word_in_the_silence_after_the_answer_is_not_counted(lively) -> None:
     assert with_invented.words_per_minute == pytest.approx(metrics.words_per_minute)
 
 
+def test_sentences_count_words_as_the_answer_does(lively, rambling) -> None:
+    for _, _, metrics in (lively, rambling):
+        assert sum(s.word_count for s in metrics.sentences) == metrics.word_count
+
+
 def test_telephone_audio_at_8_khz(jfk, tmp_path: Path, corpus: Path) -> None:
     phone = sox(corpus / "openai-whisper" / "jfk.flac", tmp_path / "phone.wav", "rate", "8k", "channels", "1")
     _, _, metrics = analyse(phone)

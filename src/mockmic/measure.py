@@ -126,7 +126,7 @@ class Sentence:
     end: float
     first_word: int
     last_word: int
-    word_count: int  # without fillers
+    word_count: int  # counted as the answer's word_count is
     question: bool  # ends with "?"
     end_rise_semitones: float | None  # last 0.2 s of voiced pitch against the sentence's median; > 0 rises
     end_drop_db: float | None  # level of the last word against the sentence's median level; < 0 fades
@@ -188,7 +188,8 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     span_s = span[1] - span[0] if span else None
     heard = {i for i, w in enumerate(words) if lexicon.is_word(w.text) and _voiced_around(w, span, options)}
     spoken = [words[i] for i in sorted(heard - in_filler)]
-    content = [words[i] for i in sorted(heard - in_filler - lexicon.second_halves(texts, language))]
+    counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
+    content = [words[i] for i in sorted(counted)]
     plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
     pauses = _pauses(regions, words, span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
@@ -219,7 +220,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         hedges=Hedges(count=len(hedges), items=tuple(hedges)),
         repeated_words=_repeated_words(plain, language, options.repeated_min_count),  # hedges are counted apart
         repeated_phrases=_repeated_phrases(plain, language),
-        sentences=_sentences(words, in_filler, track, levels),
+        sentences=_sentences(words, counted, track, levels),
         reason=NO_WORDS if not words else None if span else "no voice was found around the words",
     )
 
@@ -344,18 +345,18 @@ def _loudness(levels: np.ndarray, track: PitchTrack) -> Loudness:
 
 
 def _sentences(
-    words: tuple[Word, ...], fillers: set[int], track: PitchTrack, levels: np.ndarray
+    words: tuple[Word, ...], counted: set[int], track: PitchTrack, levels: np.ndarray
 ) -> tuple[Sentence, ...]:
     sentences, first = [], 0
     for i, word in enumerate(words):
         if lexicon.SENTENCE_END.search(word.text) or i == len(words) - 1:
-            sentences.append(_sentence(words, first, i, fillers, track, levels))
+            sentences.append(_sentence(words, first, i, counted, track, levels))
             first = i + 1
     return tuple(sentences)
 
 
 def _sentence(
-    words: tuple[Word, ...], first: int, last: int, fillers: set[int], track: PitchTrack, levels: np.ndarray
+    words: tuple[Word, ...], first: int, last: int, counted: set[int], track: PitchTrack, levels: np.ndarray
 ) -> Sentence:
     start, end = words[first].start, words[last].end
     inside = (track.times >= start) & (track.times <= end + 0.1) & track.voiced
@@ -372,7 +373,7 @@ def _sentence(
     restarts += sum(w.text.rstrip(",.").endswith("-") for w in words[first : last + 1])
     return Sentence(
         start=start, end=end, first_word=first, last_word=last,
-        word_count=sum(1 for i in range(first, last + 1) if i not in fillers and lexicon.is_word(words[i].text)),
+        word_count=sum(1 for i in range(first, last + 1) if i in counted),
         question=words[last].text.rstrip("\"')").endswith("?"), end_rise_semitones=rise, end_drop_db=drop,
         restarts=restarts,
     )  # fmt: skip

@@ -270,7 +270,8 @@ def _dump(data: dict) -> str:
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1e6) % 1_000_000:06d}Z"
+    now = time.time()  # read once: seconds and microseconds from two reads could straddle a second
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1e6) % 1_000_000:06d}Z"
 
 
 def revive(cls: type, data: Any) -> Any:

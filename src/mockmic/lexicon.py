@@ -192,17 +192,14 @@ def is_word(text: str) -> bool:
 
 # One word that may be written as two. A speaking rate must not depend on the spelling: for the same
 # "alright" in an MFA monologue, tiny.en wrote "All right" decoding greedily and "Alright" with beam search.
-ONE_WORD_SPELLED_AS_TWO = {"en": (("all", "right"),), "es": ()}
+ONE_WORD_SPELLED_AS_TWO = {"en": ("all right",), "es": ()}
 
 
 def second_halves(texts: list[str], language: str | None) -> set[int]:
     """Indices of words that only finish a word spelled as two ("right" of "all right"): not counted apart."""
-    pairs = ONE_WORD_SPELLED_AS_TWO[language_of(language)]
     toks = tokens(texts)
-    return {
-        i for i in range(1, len(toks))
-        if (toks[i - 1].norm, toks[i].norm) in pairs and not toks[i - 1].comma_after and not toks[i].sentence_start
-    }  # fmt: skip
+    found = _phrases(toks, texts, ONE_WORD_SPELLED_AS_TWO[language_of(language)])
+    return {m.last for m in found if not toks[m.first].comma_after}  # "all, right" is two words
 
 
 # --- syllables ------------------------------------------------------------------------------------

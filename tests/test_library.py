@@ -213,6 +213,12 @@ def test_commands_on_takes_of_the_samples(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
+def test_an_empty_library_says_there_is_nothing_to_reanalyse(tmp_path: Path) -> None:
+    result = mockmic("reanalyze", "--all", home=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "No takes to reanalyse: `mockmic practice` records one."
+
+
 def test_damaged_database_through_the_command_line(tmp_path: Path) -> None:
     (tmp_path / DB_NAME).write_bytes(b"garbage" * 1000)
     result = mockmic("history", home=tmp_path)

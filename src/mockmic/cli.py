@@ -231,7 +231,10 @@ def _reanalyze(args: argparse.Namespace, out: Console) -> None:
     from . import config, pipeline
 
     library = _library()
-    for take in _chosen_takes(library, args):
+    takes = _chosen_takes(library, args)
+    if not takes:
+        out.print("No takes to reanalyse: `mockmic practice` records one.", highlight=False)
+    for take in takes:
         pipeline.reanalyze(
             library, take.id, models_dir=config.models_dir(args.models_dir),
             questions_file=_questions_file(args),

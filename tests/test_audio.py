@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.audio import from_samples, load_audio
+from mockmic.audio import from_samples, load_audio, without_rumble
 from mockmic.constants import SAMPLE_RATE
 from mockmic.errors import AudioError
 from tests.helpers import write_tone
@@ -131,3 +131,18 @@ def test_over_two_hours_is_refused_without_reading_it(tmp_path: Path) -> None:
             file.write(block)
     with pytest.raises(AudioError, match=r"2\.0 hours long"):
         load_audio(path)
+
+
+def test_rumble_is_removed_and_the_voice_band_kept() -> None:
+    t = np.arange(10 * SAMPLE_RATE) / SAMPLE_RATE
+    filtered = without_rumble((0.1 * np.sin(2 * np.pi * 120 * t) + 0.5 * np.sin(2 * np.pi * 5 * t)).astype(np.float32))
+    settled = filtered[SAMPLE_RATE:]  # 9 s after the filter's first second: whole cycles of both tones
+    amplitude = 2 * np.abs(np.fft.rfft(settled)) / len(settled)
+    frequencies = np.fft.rfftfreq(len(settled), 1 / SAMPLE_RATE)
+    assert amplitude[frequencies == 120][0] == pytest.approx(0.1, rel=0.01)
+    assert amplitude[frequencies == 5][0] < 0.5 * 10 ** (-60 / 20)  # down by more than 60 dB
+
+
+def test_rumble_filter_is_the_same_in_blocks() -> None:
+    noise = np.random.default_rng(0).normal(0, 0.1, 5 * SAMPLE_RATE).astype(np.float32)
+    np.testing.assert_allclose(without_rumble(noise, block_s=0.37), without_rumble(noise, block_s=60), atol=1e-6)

@@ -133,6 +133,19 @@ def test_sentences_count_words_as_the_answer_does(lively, rambling) -> None:
         assert sum(s.word_count for s in metrics.sentences) == metrics.word_count
 
 
+def test_rumble_does_not_change_pitch_or_loudness(lively) -> None:
+    # Handling noise and wind sit below 30 Hz, here louder than the voice (as on the MFA monologues).
+    audio, transcript, metrics = lively
+    t = np.arange(len(audio.samples)) / RATE
+    rumble = 0.2 * np.sin(2 * np.pi * 4 * t) + 0.1 * np.sin(2 * np.pi * 11 * t + 1) + 0.05 * np.sin(2 * np.pi * 23 * t)
+    assert np.std(rumble) > np.std(audio.samples)
+    rumbling = measure(from_samples(audio.samples + rumble.astype(np.float32), RATE), transcript)
+    assert rumbling.pitch.median_hz == pytest.approx(metrics.pitch.median_hz, rel=0.01)
+    assert rumbling.pitch.sd_semitones == pytest.approx(metrics.pitch.sd_semitones, abs=0.1)
+    assert rumbling.pitch.voiced_fraction == pytest.approx(metrics.pitch.voiced_fraction, abs=0.05)
+    assert rumbling.loudness.sd_db == pytest.approx(metrics.loudness.sd_db, abs=0.5)
+
+
 def test_telephone_audio_at_8_khz(jfk, tmp_path: Path, corpus: Path) -> None:
     phone = sox(corpus / "openai-whisper" / "jfk.flac", tmp_path / "phone.wav", "rate", "8k", "channels", "1")
     _, _, metrics = analyse(phone)

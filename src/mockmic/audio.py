@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from .constants import MAX_DURATION_S, MIN_DURATION_S, SAMPLE_RATE
+from .constants import MAX_DURATION_S, MIN_DURATION_S, RUMBLE_CUTOFF_HZ, SAMPLE_RATE
 from .errors import AudioError
 
 # Containers libsndfile reads itself; everything else goes through ffmpeg.
@@ -150,3 +150,19 @@ def _probe(path: Path) -> tuple[int, int]:
 def _first_line(error: object) -> str:
     lines = str(error).strip().splitlines()
     return lines[0].rstrip(".") if lines else "unknown error"
+
+
+def without_rumble(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, block_s: float = 60.0) -> np.ndarray:
+    """The samples high-passed above RUMBLE_CUTOFF_HZ: handling noise, wind and DC drift removed.
+
+    Filtered a block at a time with the filter's state carried over, so memory stays flat for long answers.
+    """
+    from scipy.signal import butter, sosfilt, sosfilt_zi
+
+    sos = butter(4, RUMBLE_CUTOFF_HZ, "highpass", fs=sample_rate, output="sos")
+    state = sosfilt_zi(sos) * (samples[0] if len(samples) else 0.0)  # starts settled: no step at sample 0
+    filtered = np.empty(len(samples), dtype=np.float32)
+    block = int(block_s * sample_rate)
+    for first in range(0, len(samples), block):
+        filtered[first : first + block], state = sosfilt(sos, samples[first : first + block], zi=state)
+    return filtered

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import constants, lexicon
-from .audio import Audio
+from .audio import Audio, without_rumble
 from .pitch import PitchOptions, PitchTrack, semitones, track_pitch, without_octave_jumps
 from .transcribe import Transcript, Word
 from .vad import VoiceOptions, frame_db, speech_regions, voice_regions
@@ -193,8 +193,9 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
     pauses = _pauses(regions, words, span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
-    track = track_pitch(audio.samples, regions, options=options.pitch)
-    levels = _levels_on_track(audio, track)
+    samples = without_rumble(audio.samples, audio.sample_rate)  # rumble swamps pitch and level, not Silero
+    track = track_pitch(samples, regions, options=options.pitch)
+    levels = _levels_on_track(samples, audio.sample_rate, track)
     syllables = sum(lexicon.syllables(w.text, language) for w in spoken)
     return Metrics(
         language=language,
@@ -329,10 +330,10 @@ def _pitch_windows(
     return tuple(windows)
 
 
-def _levels_on_track(audio: Audio, track: PitchTrack) -> np.ndarray:
+def _levels_on_track(samples: np.ndarray, sample_rate: int, track: PitchTrack) -> np.ndarray:
     """The level in dB of a 20 ms frame centred on each pitch frame."""
-    hop = int(round((track.times[1] - track.times[0]) * audio.sample_rate)) if len(track.times) > 1 else 160
-    levels = frame_db(np.pad(audio.samples, (hop, hop)), 2 * hop, hop)
+    hop = int(round((track.times[1] - track.times[0]) * sample_rate)) if len(track.times) > 1 else 160
+    levels = frame_db(np.pad(samples, (hop, hop)), 2 * hop, hop)
     missing = len(track.times) - len(levels)  # the 8 kHz pitch grid can hold one frame more
     return np.pad(levels, (0, missing), mode="edge") if missing > 0 else levels[: len(track.times)]
 

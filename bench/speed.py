@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from transcribe import BIN, ROOT, commands, interleaved, run  # noqa: E402
 
 from mockmic import config  # noqa: E402
-from mockmic.audio import load_audio  # noqa: E402
+from mockmic.audio import load_audio, without_rumble  # noqa: E402
 from mockmic.measure import measure  # noqa: E402
 from mockmic.models import load_model  # noqa: E402
 from mockmic.pitch import track_pitch  # noqa: E402
@@ -47,7 +47,8 @@ def warm(audio_path: Path, model_name: str, runs: int) -> None:
         parts["measure()"].append(_timed(lambda: measure(audio, transcript)))
         parts["  VAD (Silero)"].append(_timed(lambda: voice_regions(audio.samples)))
         regions = voice_regions(audio.samples)
-        parts["  pitch (pYIN)"].append(_timed(lambda regions=regions: track_pitch(audio.samples, regions)))
+        above_rumble = without_rumble(audio.samples)
+        parts["  pitch (pYIN)"].append(_timed(lambda regions=regions: track_pitch(above_rumble, regions)))
     transcribing = _timed(lambda: transcribe(audio, model, model_name, TranscribeOptions(language="en")))
     print(f"## Warm process: {audio_path.name}, {audio.duration_s:.1f} s of audio, {runs} runs\n")
     print(f"{'step':22} {'median s':>9} {'share of audio':>15}")
@@ -70,6 +71,8 @@ def cold(audio_path: Path, model_name: str, runs: int) -> None:
         whisper_commands = commands(audio_path, model_name, out_dir)
         named = {
             "mockmic analyze --json": [str(BIN / "mockmic"), "analyze", str(audio_path), "--json", "--model", model_name],
+            # the same words without measuring: what analyze adds on top of its own transcription
+            "mockmic transcribe": whisper_commands["mockmic transcribe"],
             "whisper, same decoding options": whisper_commands["whisper, same decoding options"],
             "whisper, its CLI defaults (beam 5)": whisper_commands["whisper, its CLI defaults (beam 5)"],
             # whisper.transcribe()'s own defaults: greedy, no prompt (it transcribes every window)
@@ -85,6 +88,8 @@ def cold(audio_path: Path, model_name: str, runs: int) -> None:
         print(f"{name:36} {median:9.2f} {min(times[name]):7.2f} {median / reference:6.2f} {max(memory[name]):8.0f}")
     ratio = statistics.median(times["mockmic analyze --json"]) / reference
     print(f"\ncold analyze / bare whisper transcription: {ratio:.2f} (target <= 1.15)")
+    own = statistics.median(times["mockmic analyze --json"]) / statistics.median(times["mockmic transcribe"])
+    print(f"cold analyze / mockmic transcribe (measuring's own cost, imports included): {own:.2f}")
 
 
 def long_audio(audio_path: Path, model_name: str) -> None:

@@ -72,6 +72,22 @@ def to_mono_16k(frames: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.ascontiguousarray(np.clip(mono, -1.0, 1.0))
 
 
+def without_rumble(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, block_s: float = 60.0) -> np.ndarray:
+    """The samples high-passed above RUMBLE_CUTOFF_HZ: handling noise, wind and DC drift removed.
+
+    Filtered a block at a time with the filter's state carried over, so memory stays flat for long answers.
+    """
+    from scipy.signal import butter, sosfilt, sosfilt_zi
+
+    sos = butter(4, RUMBLE_CUTOFF_HZ, "highpass", fs=sample_rate, output="sos")
+    state = sosfilt_zi(sos) * (samples[0] if len(samples) else 0.0)  # starts settled: no step at sample 0
+    filtered = np.empty(len(samples), dtype=np.float32)
+    block = int(block_s * sample_rate)
+    for first in range(0, len(samples), block):
+        filtered[first : first + block], state = sosfilt(sos, samples[first : first + block], zi=state)
+    return filtered
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise AudioError(f"{path} does not exist; check the path and try again.")
@@ -151,18 +167,3 @@ def _first_line(error: object) -> str:
     lines = str(error).strip().splitlines()
     return lines[0].rstrip(".") if lines else "unknown error"
 
-
-def without_rumble(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, block_s: float = 60.0) -> np.ndarray:
-    """The samples high-passed above RUMBLE_CUTOFF_HZ: handling noise, wind and DC drift removed.
-
-    Filtered a block at a time with the filter's state carried over, so memory stays flat for long answers.
-    """
-    from scipy.signal import butter, sosfilt, sosfilt_zi
-
-    sos = butter(4, RUMBLE_CUTOFF_HZ, "highpass", fs=sample_rate, output="sos")
-    state = sosfilt_zi(sos) * (samples[0] if len(samples) else 0.0)  # starts settled: no step at sample 0
-    filtered = np.empty(len(samples), dtype=np.float32)
-    block = int(block_s * sample_rate)
-    for first in range(0, len(samples), block):
-        filtered[first : first + block], state = sosfilt(sos, samples[first : first + block], zi=state)
-    return filtered

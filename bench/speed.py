@@ -46,9 +46,8 @@ def warm(audio_path: Path, model_name: str, runs: int) -> None:
     for _ in range(runs):
         parts["measure()"].append(_timed(lambda: measure(audio, transcript)))
         parts["  VAD (Silero)"].append(_timed(lambda: voice_regions(audio.samples)))
-        regions = voice_regions(audio.samples)
-        above_rumble = without_rumble(audio.samples)
-        parts["  pitch (pYIN)"].append(_timed(lambda regions=regions: track_pitch(above_rumble, regions)))
+        regions, above_rumble = voice_regions(audio.samples), without_rumble(audio.samples)
+        parts["  pitch (pYIN)"].append(_timed(lambda r=regions, s=above_rumble: track_pitch(s, r)))
     transcribing = _timed(lambda: transcribe(audio, model, model_name, TranscribeOptions(language="en")))
     print(f"## Warm process: {audio_path.name}, {audio.duration_s:.1f} s of audio, {runs} runs\n")
     print(f"{'step':22} {'median s':>9} {'share of audio':>15}")

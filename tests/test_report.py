@@ -64,7 +64,7 @@ def constructed_metrics() -> tuple[tuple[Word, ...], "Metrics"]:
         syllables_per_second=3.1,
         pauses=m.Pauses(min_pause_s=0.25, long_pause_s=1.0, count=1, total_s=1.8, longest_s=1.8,
                         per_minute=17.6, long_count=1, items=pauses),
-        pitch=m.Pitch(None, None, None, None, (), reason="too little voiced speech for pitch (whispered or unvoiced?)"),
+        pitch=m.Pitch(None, None, None, None, (), reason=m.TOO_LITTLE_VOICE),
         loudness=m.Loudness(6.5),
         fillers=m.Fillers(count=1, per_100_words=20.0, per_minute=17.6,
                           items=(m.Marked("um", 0.1, 0.3, 0, 0),), probable_untranscribed=(m.Span(3.6, 3.9),)),

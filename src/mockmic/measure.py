@@ -18,6 +18,7 @@ from .transcribe import Transcript, Word
 from .vad import VoiceOptions, frame_db, speech_regions, voice_regions
 
 NO_WORDS = "no speech was recognised"
+TOO_LITTLE_VOICE = "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,7 +303,7 @@ def _pitch(track: PitchTrack, span: tuple[float, float] | None, options: Measure
     hop = options.pitch.hop_s
     speech_frames = int(np.sum(track.speech & inside))
     if median is None or len(kept) * hop < options.min_voiced_s:
-        return Pitch(None, None, None, None, (), reason="too little voiced speech for pitch (whispered or unvoiced?)")
+        return Pitch(None, None, None, None, (), reason=TOO_LITTLE_VOICE)
     tones = semitones(kept, median)
     p10, p90 = np.percentile(tones, [10, 90])
     return Pitch(

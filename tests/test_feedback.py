@@ -158,6 +158,13 @@ def test_personal_baseline_after_three_takes() -> None:
     assert against_self.scores["enthusiasm"] < 100 and against_self.comparisons["enthusiasm"] == "your 3 earlier takes"
 
 
+def test_enthusiasm_is_not_scored_when_no_pitch_was_measured() -> None:
+    hoarse = good_metrics(pitch=m.Pitch(None, None, None, None, (), reason=m.TOO_LITTLE_VOICE), loudness=m.Loudness(None, "none"))
+    feedback = assess(hoarse, INTRO, WORDS)
+    assert feedback.scores == {"conciseness": 100, "enthusiasm": None, "assertiveness": 100, "clarity": 100}
+    assert "monotone" not in {tip.id for tip in feedback.tips}
+
+
 def test_no_speech_scores_zero_without_tips() -> None:
     empty = good_metrics(word_count=0, words_per_minute=None, speaking_span_s=None, sentences=())
     feedback = assess(empty, INTRO, ())

@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 
 from mockmic.audio import Audio, from_samples, load_audio
-from mockmic.measure import Metrics, measure
+from mockmic.measure import Metrics, _pause, measure
 from mockmic.transcribe import Transcript, Word
 from tests.helpers import SAMPLES, run_transcription
 
@@ -71,6 +71,20 @@ def test_pauses_are_classified_by_the_words_around_them(rambling) -> None:
     assert kinds.count("mid_sentence") >= 0.8 * len(mid), kinds
     between = inserted_silences("concise_lively", "sentence_gap")
     assert len(between) == 11
+
+
+def test_a_pause_after_a_hesitation_sound_is_classified_by_the_word_before_it() -> None:
+    words = tuple(
+        Word(text, start, start + 0.3, 0.9)
+        for text, start in [("It", 0.0), ("shipped.", 0.3), ("Uh,", 0.8), ("and", 2.4), ("I", 2.7), ("was,", 3.0),
+                            ("um,", 3.5), ("working.", 5.0), ("I", 5.3), ("mean,", 5.6), ("why?", 7.0)]
+    )  # fmt: skip
+    sounds = {2, 6}
+    assert _pause(1.1, 2.4, words, sounds).kind == "between_sentences"  # "shipped. Uh, [1.3 s] and"
+    assert _pause(3.8, 5.0, words, sounds).kind == "mid_sentence"  # "was, um, [1.2 s] working"
+    assert _pause(5.9, 7.0, words, sounds).kind == "mid_sentence"  # "working. I mean, [1.1 s] why?"
+    assert _pause(0.6, 0.8, words, sounds).kind == "between_sentences"
+    assert _pause(2.7, 3.0, words, sounds).kind == "mid_sentence"
 
 
 def test_lively_answer_in_numbers(lively) -> None:

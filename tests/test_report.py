@@ -113,3 +113,5 @@ def test_feedback_renders_scores_evidence_tips_and_praise() -> None:
     assert "Scores" in text and "conciseness" in text and "compared with norms" in text
     assert "What to change" in text and "5. At 0:01 you paused 1.8 s mid-sentence after “Um I think we”" in text
     assert "−8: 1 mid-sentence pauses over 1.2 s" in text
+    assert feedback.scores["enthusiasm"] is None  # the constructed answer has no pitch
+    assert "enthusiasm    │     — │ not scored: no pitch measured: too little voiced speech" in text

@@ -82,7 +82,7 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Feedback:
-    scores: dict[str, int]  # conciseness, enthusiasm, assertiveness, clarity: 0-100
+    scores: dict[str, int | None]  # conciseness, enthusiasm, assertiveness, clarity: 0-100; None: not judged
     evidence: tuple[Evidence, ...]
     tips: tuple[Tip, ...]  # 3-5, most valuable first
     went_well: tuple[str, ...]
@@ -150,6 +150,8 @@ def assess(
     }
     if not metrics.word_count:
         scores = dict.fromkeys(scores, 0)
+    elif metrics.pitch.sd_semitones is None:
+        scores["enthusiasm"] = None  # tone of voice is three quarters of it: pace alone gave a hoarse take 100
     tips = sorted(_tips(metrics, question, words, lang), key=lambda t: -t.points)
     comparison = f"your {baseline.takes} earlier takes" if baseline else "norms"
     return Feedback(
@@ -210,12 +212,12 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     return [
         Evidence("enthusiasm", "pitch_variation", sd, norm,
                  0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
-                 "no pitch measured" if sd is None else f"pitch varies {sd:.1f} semitones"),
+                 f"no pitch measured: {m.pitch.reason}" if sd is None else f"pitch varies {sd:.1f} semitones"),
         Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones in every 10 s")),
                  min(15.0, 5.0 * len(flat)), f"{len(flat)} flat 10 s stretches"),
         Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"]),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
-                 "no loudness measured" if loud is None else f"loudness varies {loud:.1f} dB"),
+                 f"no loudness measured: {m.loudness.reason}" if loud is None else f"loudness varies {loud:.1f} dB"),
         Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"]), min(15.0, slow / 2),
                  f"{wpm:.0f} words per minute"),
     ]  # fmt: skip

@@ -192,7 +192,8 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
     content = [words[i] for i in sorted(counted)]
     plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
-    pauses = _pauses(regions, words, span_s, options)
+    sounds = {i for i, text in enumerate(texts) if lexicon.is_hesitation(lexicon.normalise(text), language)}
+    pauses = _pauses(regions, words, sounds, span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     samples = without_rumble(audio.samples, audio.sample_rate)  # rumble swamps pitch and level, not Silero
     track = track_pitch(samples, regions, options=options.pitch)
@@ -265,10 +266,11 @@ def _voiced_around(word: Word, span: tuple[float, float] | None, options: Measur
 
 
 def _pauses(
-    regions: list[tuple[float, float]], words: tuple[Word, ...], span_s: float | None, options: MeasureOptions
+    regions: list[tuple[float, float]], words: tuple[Word, ...], hesitations: set[int], span_s: float | None,
+    options: MeasureOptions,
 ) -> Pauses:
     items = tuple(
-        _pause(end, start, words)
+        _pause(end, start, words, hesitations)
         for (_, end), (start, _) in zip(regions, regions[1:])
         if start - end >= options.min_pause_s
     )
@@ -285,11 +287,14 @@ def _pauses(
     )
 
 
-def _pause(start: float, end: float, words: tuple[Word, ...]) -> Pause:
-    """A silence, classified by whether the word before it ended a sentence."""
+def _pause(start: float, end: float, words: tuple[Word, ...], hesitations: set[int]) -> Pause:
+    """A silence, classified by whether the last word before it, hesitation sounds aside, ended a sentence:
+    in "...the original one. Uh, [1.4 s] and here's..." the speaker is planning the next sentence. A
+    filler that is a word ("I mean, [1.2 s] why this job?") has begun the sentence."""
     middle = (start + end) / 2
     before = max((i for i, w in enumerate(words) if (w.start + w.end) / 2 <= middle), default=0)
-    ends_sentence = bool(lexicon.SENTENCE_END.search(words[before].text))
+    said = next((i for i in range(before, -1, -1) if i not in hesitations), None)
+    ends_sentence = said is None or bool(lexicon.SENTENCE_END.search(words[said].text))
     kind = "between_sentences" if ends_sentence else "mid_sentence"
     return Pause(start=start, end=end, duration_s=end - start, kind=kind, after_word=before)
 

@@ -162,7 +162,8 @@ def test_enthusiasm_is_not_scored_when_no_pitch_was_measured() -> None:
     hoarse = good_metrics(pitch=m.Pitch(None, None, None, None, (), reason=m.TOO_LITTLE_VOICE), loudness=m.Loudness(None, "none"))
     feedback = assess(hoarse, INTRO, WORDS)
     assert feedback.scores == {"conciseness": 100, "enthusiasm": None, "assertiveness": 100, "clarity": 100}
-    assert "monotone" not in {tip.id for tip in feedback.tips}
+    pitch = next(e for e in feedback.evidence if e.id == "pitch_variation")
+    assert pitch.value is None and pitch.note == f"no pitch measured: {m.TOO_LITTLE_VOICE}"
 
 
 def test_no_speech_scores_zero_without_tips() -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from mockmic import lexicon
 from mockmic.audio import Audio, from_samples, load_audio
 from mockmic.measure import Metrics, _pause, measure
 from mockmic.transcribe import Transcript, Word
@@ -79,7 +80,8 @@ def test_a_pause_after_a_hesitation_sound_is_classified_by_the_word_before_it() 
         for text, start in [("It", 0.0), ("shipped.", 0.3), ("Uh,", 0.8), ("and", 2.4), ("I", 2.7), ("was,", 3.0),
                             ("um,", 3.5), ("working.", 5.0), ("I", 5.3), ("mean,", 5.6), ("why?", 7.0)]
     )  # fmt: skip
-    sounds = {2, 6}
+    sounds = lexicon.hesitations([w.text for w in words], "en")
+    assert sounds == {2, 6}  # "Uh," and "um,"; "I mean," is a filler but a word
     assert _pause(1.1, 2.4, words, sounds).kind == "between_sentences"  # "shipped. Uh, [1.3 s] and"
     assert _pause(3.8, 5.0, words, sounds).kind == "mid_sentence"  # "was, um, [1.2 s] working"
     assert _pause(5.9, 7.0, words, sounds).kind == "mid_sentence"  # "working. I mean, [1.1 s] why?"
@@ -149,11 +151,13 @@ def test_sentences_count_words_as_the_answer_does(lively, rambling) -> None:
 
 def test_rumble_does_not_change_pitch_or_loudness(lively) -> None:
     # Handling noise and wind sit below 30 Hz, here louder than the voice (as on the MFA monologues).
-    audio, transcript, metrics = lively
-    t = np.arange(len(audio.samples)) / RATE
+    audio, transcript, _ = lively
+    voice = audio.samples * 0.5  # room for the rumble: the sum must not clip
+    t = np.arange(len(voice)) / RATE
     rumble = 0.2 * np.sin(2 * np.pi * 4 * t) + 0.1 * np.sin(2 * np.pi * 11 * t + 1) + 0.05 * np.sin(2 * np.pi * 23 * t)
-    assert np.std(rumble) > np.std(audio.samples)
-    rumbling = measure(from_samples(audio.samples + rumble.astype(np.float32), RATE), transcript)
+    assert np.std(rumble) > np.std(voice) and np.max(np.abs(voice + rumble)) < 1
+    metrics = measure(from_samples(voice, RATE), transcript)
+    rumbling = measure(from_samples(voice + rumble.astype(np.float32), RATE), transcript)
     assert rumbling.pitch.median_hz == pytest.approx(metrics.pitch.median_hz, rel=0.01)
     assert rumbling.pitch.sd_semitones == pytest.approx(metrics.pitch.sd_semitones, abs=0.1)
     assert rumbling.pitch.voiced_fraction == pytest.approx(metrics.pitch.voiced_fraction, abs=0.05)

@@ -73,16 +73,16 @@ def to_mono_16k(frames: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def without_rumble(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, block_s: float = 60.0) -> np.ndarray:
-    """The samples high-passed above RUMBLE_CUTOFF_HZ: handling noise, wind and DC drift removed.
-
-    Filtered a block at a time with the filter's state carried over, so memory stays flat for long answers.
+    """A float32 copy of the samples high-passed above RUMBLE_CUTOFF_HZ: handling noise, wind and DC
+    drift removed. Filtered a block at a time with the filter's state carried over, so the filter's
+    float64 working buffers stay one block long however long the answer is.
     """
     from scipy.signal import butter, sosfilt, sosfilt_zi
 
     sos = butter(4, RUMBLE_CUTOFF_HZ, "highpass", fs=sample_rate, output="sos")
     state = sosfilt_zi(sos) * (samples[0] if len(samples) else 0.0)  # starts settled: no step at sample 0
     filtered = np.empty(len(samples), dtype=np.float32)
-    block = int(block_s * sample_rate)
+    block = max(1, int(block_s * sample_rate))
     for first in range(0, len(samples), block):
         filtered[first : first + block], state = sosfilt(sos, samples[first : first + block], zi=state)
     return filtered
@@ -166,4 +166,3 @@ def _probe(path: Path) -> tuple[int, int]:
 def _first_line(error: object) -> str:
     lines = str(error).strip().splitlines()
     return lines[0].rstrip(".") if lines else "unknown error"
-

@@ -124,6 +124,11 @@ def is_hesitation(norm: str, language: str) -> bool:
     return bool(norm) and bool(HESITATION[language].match(norm.replace("-", "")))
 
 
+def hesitations(texts: list[str], language: str) -> set[int]:
+    """Indices of the hesitation sounds ("Uh,", "umm"): fillers that are not words."""
+    return {i for i, text in enumerate(texts) if is_hesitation(normalise(text), language)}
+
+
 def find_fillers(texts: list[str], language: str | None) -> list[Match]:
     """Fillers in a run of words: hesitations, filler phrases, and set-off discourse markers."""
     lang = language_of(language)

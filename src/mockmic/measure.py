@@ -192,8 +192,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
     content = [words[i] for i in sorted(counted)]
     plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
-    sounds = {i for i, text in enumerate(texts) if lexicon.is_hesitation(lexicon.normalise(text), language)}
-    pauses = _pauses(regions, words, sounds, span_s, options)
+    pauses = _pauses(regions, words, lexicon.hesitations(texts, language), span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     samples = without_rumble(audio.samples, audio.sample_rate)  # rumble swamps pitch and level, not Silero
     track = track_pitch(samples, regions, options=options.pitch)

@@ -151,7 +151,7 @@ def assess(
     if not metrics.word_count:
         scores = dict.fromkeys(scores, 0)
     elif metrics.pitch.sd_semitones is None:
-        scores["enthusiasm"] = None  # tone of voice is three quarters of it: pace alone gave a hoarse take 100
+        scores["enthusiasm"] = None  # pitch and loudness carry 75 of its points: pace alone gave a hoarse take 100
     tips = sorted(_tips(metrics, question, words, lang), key=lambda t: -t.points)
     comparison = f"your {baseline.takes} earlier takes" if baseline else "norms"
     return Feedback(

@@ -194,7 +194,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
     pauses = _pauses(regions, words, lexicon.hesitations(texts, language), span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
-    samples = without_rumble(audio.samples, audio.sample_rate)  # rumble swamps pitch and level, not Silero
+    samples = without_rumble(audio.samples, audio.sample_rate)  # Silero reads the full signal: see RUMBLE_CUTOFF_HZ
     track = track_pitch(samples, regions, options=options.pitch)
     levels = _levels_on_track(samples, audio.sample_rate, track)
     syllables = sum(lexicon.syllables(w.text, language) for w in spoken)

@@ -134,13 +134,13 @@ def feedback_renderable(feedback: Feedback) -> RenderableType:
     table.add_column("score", justify="right")
     table.add_column("what moved it")
     for name, score in feedback.scores.items():
-        compared = feedback.comparisons.get(name, "norms")
         if score is None:
             unmeasured = [e.note for e in feedback.evidence if e.score == name and e.value is None]
             table.add_row(titles[name], Text("—", style="dim"), Text(("sin puntuar: " if es else "not scored: ") + "; ".join(unmeasured)))
             continue
         costs = [e for e in feedback.evidence if e.score == name and e.points >= 0.5]
         why = "; ".join(f"−{e.points:.0f}: {e.note} (norm: {e.norm})" for e in costs) or "nothing to take off"
+        compared = feedback.comparisons.get(name, "norms")
         table.add_row(titles[name], Text(str(score), style=_score_style(score)), Text(f"{why} [compared with {compared}]"))
     parts: list[RenderableType] = [table]
     if feedback.tips:

@@ -185,6 +185,12 @@ def reference_sd(f0: np.ndarray) -> float | None:
     return float(np.std(semitones(kept, median))) if median else None
 
 
+def f0_at(track, times: np.ndarray) -> np.ndarray:
+    """The track's pitch at the reference's frame times (nearest frame)."""
+    index = np.clip(np.round(times / (track.times[1] - track.times[0])).astype(int), 0, len(track.times) - 1)
+    return track.f0_hz[index]
+
+
 def bench_pitch(analyze: Analyzer) -> None:
     print("\n## Pitch vs laryngograph references")
     print(f"{'set':10} {'files':>5} {'GPE':>7} {'voicing P':>10} {'R':>6} {'F1':>6} {'|sd err| median':>16} {'p90':>6}")
@@ -193,8 +199,7 @@ def bench_pitch(analyze: Analyzer) -> None:
         result = analyze(path)
         samples = result.audio.samples  # tracked as measure() tracks it: above the rumble, in Silero's regions
         track = track_pitch(without_rumble(samples), voice_regions(samples))
-        index = np.clip(np.round(times / (track.times[1] - track.times[0])).astype(int), 0, len(track.times) - 1)
-        estimate = track.f0_hz[index]
+        estimate = f0_at(track, times)
         ref_voiced, est_voiced = f0 > 0, np.isfinite(estimate)
         both = ref_voiced & est_voiced
         for key in (group, "all"):
@@ -252,8 +257,7 @@ def bench_rumble(_analyze: Analyzer) -> None:
         )  # fmt: skip
         for name, (samples, regions) in zip(rows, variants):
             track = track_pitch(samples, regions)
-            index = np.clip(np.round(times / (track.times[1] - track.times[0])).astype(int), 0, len(track.times) - 1)
-            rows[name].append((f0, track.f0_hz[index]))
+            rows[name].append((f0, f0_at(track, times)))
     for name, pairs in rows.items():
         ref = np.concatenate([f0 for f0, _ in pairs])
         est = np.concatenate([e for _, e in pairs])

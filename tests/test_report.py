@@ -115,3 +115,24 @@ def test_feedback_renders_scores_evidence_tips_and_praise() -> None:
     assert "−8: 1 mid-sentence pauses over 1.2 s" in text
     assert feedback.scores["enthusiasm"] is None  # the constructed answer has no pitch
     assert "enthusiasm    │     — │ not scored: no pitch measured: too little voiced speech" in text
+
+
+def test_spanish_answer_gets_the_whole_report_in_spanish() -> None:
+    from dataclasses import replace
+
+    from mockmic.feedback import assess
+    from mockmic.questions import get_question
+
+    words, english = constructed_metrics()
+    metrics = replace(english, language="es")
+    feedback = assess(metrics, get_question("intro"), words)
+    text = render(report.analysis_renderable(AUDIO, Transcript(words, "es", "base"), metrics, feedback), width=240)
+    assert "muletilla  atenuador  [0.4 s] pausa  [1.8 s] pausa larga a mitad de frase" in text
+    assert "88 palabras/min" in text and "130–160 palabras/min" in text
+    assert "menos de 5 por cada 100 palabras, sin norma validada" in text
+    assert "demasiado poca voz sonora" in text  # measure's reason, translated
+    assert "[comparado con las normas]" in text
+    assert "−8: 1 pausas a mitad de frase de más de 1.2 s (norma: menos de 1.2 s a mitad de frase)" in text
+    assert "sin puntuar: tono sin medir: demasiado poca voz sonora" in text
+    english_words = ("words/min", "per 100 words", "what moved it", "norm:", "compared with", "not scored", "pause ")
+    assert not [w for w in english_words if w in text]

@@ -1,8 +1,8 @@
 """Coaching: `assess(metrics, question)` turns measures into four scores, their evidence, and tips.
 
 Each score starts at 100 and loses the points its evidence costs, so every score can be explained
-line by line. Tips point at moments ("At 0:42 you paused 2.3 s mid-sentence after 'and then I'") in
-the answer's language, most costly first, and what went well is said too.
+line by line. Tips point at moments ("At 0:42 you paused 2.3 s mid-sentence after 'and then I'"),
+most costly first, and what went well is said too; tips, evidence and norms are in the answer's language.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from . import constants
-from .measure import Metrics, Pause, PitchWindow, Sentence
+from .measure import NO_VOICE_NEAR_WORDS, NO_VOICED_SPEECH, NO_WORDS, TOO_LITTLE_VOICE, Metrics, Pause, PitchWindow, Sentence
 from .questions import DIMENSIONS, Question
 from .transcribe import Word
 
@@ -139,10 +139,10 @@ def assess(
     """Scores, the evidence behind each, and tips for this answer to this question."""
     lang = metrics.language
     evidence = [
-        *_conciseness(metrics, question),
-        *_enthusiasm(metrics, baseline),
-        *_assertiveness(metrics),
-        *_clarity(metrics, baseline),
+        *_conciseness(metrics, question, lang),
+        *_enthusiasm(metrics, baseline, lang),
+        *_assertiveness(metrics, lang),
+        *_clarity(metrics, baseline, lang),
     ]
     scores = {
         name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name))))
@@ -153,7 +153,8 @@ def assess(
     elif metrics.pitch.sd_semitones is None:
         scores["enthusiasm"] = None  # pitch and loudness carry 75 of its points: pace alone gave a hoarse take 100
     tips = sorted(_tips(metrics, question, words, lang), key=lambda t: -t.points)
-    comparison = f"your {baseline.takes} earlier takes" if baseline else "norms"
+    norms = _norm("norms", lang)
+    comparison = _norm("baseline_takes", lang, takes=baseline.takes) if baseline else norms
     return Feedback(
         scores=scores,
         evidence=tuple(evidence),
@@ -161,23 +162,46 @@ def assess(
         went_well=tuple(_went_well(metrics, question, lang)),
         language=lang,
         question_id=question.id,
-        comparisons={"conciseness": "norms", "enthusiasm": comparison, "assertiveness": "norms", "clarity": comparison},
+        comparisons={"conciseness": norms, "enthusiasm": comparison, "assertiveness": norms, "clarity": comparison},
     )
 
 
 # --- scores --------------------------------------------------------------------------------------
 
 
-def band(norm: Norm) -> str:
+UNITS_ES = {
+    "words/min": "palabras/min", "per 100 words": "por cada 100 palabras", "semitones": "semitonos",
+    "semitones in every 10 s": "semitonos en cada 10 s", "words": "palabras", "syllables/s": "sílabas/s",
+}  # fmt: skip
+
+
+def band(norm: Norm, lang: str = "en") -> str:
     """The band in words, saying so when it is our guide rather than a validated norm."""
+    es = lang == "es"
+    unit = UNITS_ES.get(norm.unit, norm.unit) if es else norm.unit
     if norm.low is not None and norm.high is not None:
-        text = f"{norm.low:g}–{norm.high:g} {norm.unit}"
+        text = f"{norm.low:g}–{norm.high:g} {unit}"
+    elif norm.high is not None:
+        text = f"{'menos de' if es else 'under'} {norm.high:g} {unit}"
     else:
-        text = f"under {norm.high:g} {norm.unit}" if norm.high is not None else f"at least {norm.low:g} {norm.unit}"
-    return text if norm.validated else f"{text}, no validated norm"
+        text = f"{'al menos' if es else 'at least'} {norm.low:g} {unit}"
+    return text if norm.validated else text + (", sin norma validada" if es else ", no validated norm")
 
 
-def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
+def _note(key: str, lang: str, **values) -> str:
+    return NOTES[key][lang].format(**values)
+
+
+def _norm(key: str, lang: str, **values) -> str:
+    return NORM_TEXT[key][lang].format(**values)
+
+
+def reason_in(reason: str | None, lang: str) -> str:
+    """A reason from measure.py for a missing measure, in the answer's language."""
+    return REASONS_ES.get(reason or "", reason or "") if lang == "es" else reason or ""
+
+
+def _conciseness(m: Metrics, q: Question, lang: str) -> list[Evidence]:
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     over = max(0.0, length - high)
@@ -188,23 +212,23 @@ def _conciseness(m: Metrics, q: Question) -> list[Evidence]:
     restarts = sum(s.restarts for s in m.sentences)
     repeats = len(m.repeated_words) + len(m.repeated_phrases)
     return [
-        Evidence("conciseness", "duration", length, f"{low:g}–{high:g} s for this question", points,
-                 f"{length:.0f} s of speaking against a {low:g}–{high:g} s target"),
-        Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"]),
-                 min(30.0, max(0.0, fillers - 2) * 4), f"{m.fillers.count} fillers, {fillers:.1f} per 100 words"),
-        Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"]),
-                 min(15.0, 5.0 * len(long)), f"{len(long)} sentences over 40 words"),
-        Evidence("conciseness", "restarts", restarts, "none", min(10.0, 2.0 * restarts),
-                 f"{restarts} restarts (a word repeated or cut off)"),
-        Evidence("conciseness", "repetition", repeats, "few repeated words", min(10.0, 3.0 * max(0, repeats - 1)),
-                 f"{repeats} words or phrases repeated"),
+        Evidence("conciseness", "duration", length, _norm("duration", lang, low=low, high=high), points,
+                 _note("duration", lang, length=length, low=low, high=high)),
+        Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"], lang),
+                 min(30.0, max(0.0, fillers - 2) * 4), _note("fillers", lang, count=m.fillers.count, rate=fillers)),
+        Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"], lang),
+                 min(15.0, 5.0 * len(long)), _note("long_sentences", lang, count=len(long), limit=NORMS["sentence_words"].high)),
+        Evidence("conciseness", "restarts", restarts, _norm("restarts", lang), min(10.0, 2.0 * restarts),
+                 _note("restarts", lang, count=restarts)),
+        Evidence("conciseness", "repetition", repeats, _norm("repetition", lang), min(10.0, 3.0 * max(0, repeats - 1)),
+                 _note("repetition", lang, count=repeats)),
     ]  # fmt: skip
 
 
-def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
+def _enthusiasm(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]:
     sd = m.pitch.sd_semitones
     target = max(NORMS["pitch_sd"].low, baseline.pitch_sd * 0.9) if baseline else NORMS["pitch_sd"].low
-    norm = f"your usual {baseline.pitch_sd:.1f} st" if baseline else band(NORMS["pitch_sd"])
+    norm = _norm("usual_pitch_sd", lang, sd=baseline.pitch_sd) if baseline else band(NORMS["pitch_sd"], lang)
     flat = flat_windows(m)
     loud = m.loudness.sd_db
     wpm = m.words_per_minute or 0.0
@@ -212,32 +236,31 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     return [
         Evidence("enthusiasm", "pitch_variation", sd, norm,
                  0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
-                 f"no pitch measured: {m.pitch.reason}" if sd is None else f"pitch varies {sd:.1f} semitones"),
-        Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones in every 10 s")),
-                 min(15.0, 5.0 * len(flat)), f"{len(flat)} flat 10 s stretches"),
-        Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"]),
+                 _note("no_pitch", lang, reason=reason_in(m.pitch.reason, lang)) if sd is None else _note("pitch", lang, sd=sd)),
+        Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones in every 10 s"), lang),
+                 min(15.0, 5.0 * len(flat)), _note("flat", lang, count=len(flat))),
+        Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"], lang),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
-                 f"no loudness measured: {m.loudness.reason}" if loud is None else f"loudness varies {loud:.1f} dB"),
-        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"]), min(15.0, slow / 2),
-                 f"{wpm:.0f} words per minute"),
+                 _note("no_loudness", lang, reason=reason_in(m.loudness.reason, lang)) if loud is None else _note("loudness", lang, db=loud)),
+        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), _note("pace", lang, wpm=wpm)),
     ]  # fmt: skip
 
 
-def _assertiveness(m: Metrics) -> list[Evidence]:
+def _assertiveness(m: Metrics, lang: str) -> list[Evidence]:
     hedges = hedges_per_100_words(m)
     rising, fading = rising_statements(m), fading_statements(m)
     return [
-        Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"]),
+        Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"], lang),
                  min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
-                 f"{m.hedges.count} hedges, {hedges:.1f} per 100 words"),
-        Evidence("assertiveness", "uptalk", len(rising), "statements ending level or falling, " + band(NORMS["uptalk"]),
-                 min(30.0, 10.0 * len(rising)), f"{len(rising)} of {len(_statements(m))} statements rise at the end"),
-        Evidence("assertiveness", "trailing_off", len(fading), "last word at most 6 dB under its sentence, no validated norm",
-                 min(20.0, 5.0 * len(fading)), f"{len(fading)} sentences fade out"),
+                 _note("hedges", lang, count=m.hedges.count, rate=hedges)),
+        Evidence("assertiveness", "uptalk", len(rising), _norm("uptalk", lang, band=band(NORMS["uptalk"], lang)),
+                 min(30.0, 10.0 * len(rising)), _note("uptalk", lang, count=len(rising), total=len(_statements(m)))),
+        Evidence("assertiveness", "trailing_off", len(fading), _norm("trailing_off", lang, db=-NORMS["trail_off"].low),
+                 min(20.0, 5.0 * len(fading)), _note("trailing_off", lang, count=len(fading))),
     ]  # fmt: skip
 
 
-def _clarity(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
+def _clarity(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]:
     wpm = m.words_per_minute or 0.0
     pace = NORMS["wpm"]
     off = max(0.0, pace.low - wpm, wpm - pace.high) if wpm else 0.0
@@ -245,13 +268,14 @@ def _clarity(m: Metrics, baseline: Baseline | None) -> list[Evidence]:
     rate = m.syllables_per_second
     art = NORMS["articulation"]
     art_off = 0.0 if rate is None else max(0.0, art.low - rate, rate - art.high)
-    norm = band(pace) + (f"; your usual {baseline.wpm:.0f}" if baseline else "")
+    norm = band(pace, lang) + (_norm("usual_wpm", lang, wpm=baseline.wpm) if baseline else "")
+    limit = NORMS["mid_pause"].high
     return [
-        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), f"{wpm:.0f} words per minute"),
-        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), band(NORMS["mid_pause"]) + " mid-sentence",
-                 min(40.0, 8.0 * len(hesitant)), f"{len(hesitant)} mid-sentence pauses over 1.2 s"),
-        Evidence("clarity", "articulation_rate", rate, band(art), min(15.0, art_off * 10),
-                 "no articulation rate" if rate is None else f"{rate:.1f} syllables per second"),
+        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), _note("pace", lang, wpm=wpm)),
+        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), _norm("mid_pause", lang, band=band(NORMS["mid_pause"], lang)),
+                 min(40.0, 8.0 * len(hesitant)), _note("mid_pauses", lang, count=len(hesitant), limit=limit)),
+        Evidence("clarity", "articulation_rate", rate, band(art, lang), min(15.0, art_off * 10),
+                 _note("no_articulation", lang) if rate is None else _note("articulation", lang, rate=rate)),
     ]  # fmt: skip
 
 
@@ -288,6 +312,51 @@ def rising_statements(m: Metrics) -> list[Sentence]:
 
 def fading_statements(m: Metrics) -> list[Sentence]:
     return [s for s in _statements(m) if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
+
+
+# The evidence's notes and norms in the answer's language.
+NOTES = {
+    "duration": {"en": "{length:.0f} s of speaking against a {low:g}–{high:g} s target",
+                 "es": "{length:.0f} s hablando frente a un objetivo de {low:g}–{high:g} s"},
+    "fillers": {"en": "{count} fillers, {rate:.1f} per 100 words", "es": "{count} muletillas, {rate:.1f} por cada 100 palabras"},
+    "long_sentences": {"en": "{count} sentences over {limit:g} words", "es": "{count} frases de más de {limit:g} palabras"},
+    "restarts": {"en": "{count} restarts (a word repeated or cut off)", "es": "{count} reinicios (una palabra repetida o cortada)"},
+    "repetition": {"en": "{count} words or phrases repeated", "es": "{count} palabras o frases repetidas"},
+    "pitch": {"en": "pitch varies {sd:.1f} semitones", "es": "el tono varía {sd:.1f} semitonos"},
+    "no_pitch": {"en": "no pitch measured: {reason}", "es": "tono sin medir: {reason}"},
+    "flat": {"en": "{count} flat 10 s stretches", "es": "{count} tramos planos de 10 s"},
+    "loudness": {"en": "loudness varies {db:.1f} dB", "es": "el volumen varía {db:.1f} dB"},
+    "no_loudness": {"en": "no loudness measured: {reason}", "es": "volumen sin medir: {reason}"},
+    "pace": {"en": "{wpm:.0f} words per minute", "es": "{wpm:.0f} palabras por minuto"},
+    "hedges": {"en": "{count} hedges, {rate:.1f} per 100 words", "es": "{count} atenuadores, {rate:.1f} por cada 100 palabras"},
+    "uptalk": {"en": "{count} of {total} statements rise at the end", "es": "{count} de {total} afirmaciones suben al final"},
+    "trailing_off": {"en": "{count} sentences fade out", "es": "{count} frases se apagan al final"},
+    "mid_pauses": {"en": "{count} mid-sentence pauses over {limit:g} s", "es": "{count} pausas a mitad de frase de más de {limit:g} s"},
+    "articulation": {"en": "{rate:.1f} syllables per second", "es": "{rate:.1f} sílabas por segundo"},
+    "no_articulation": {"en": "no articulation rate", "es": "sin velocidad de articulación"},
+}  # fmt: skip
+
+NORM_TEXT = {
+    "duration": {"en": "{low:g}–{high:g} s for this question", "es": "{low:g}–{high:g} s para esta pregunta"},
+    "restarts": {"en": "none", "es": "ninguno"},
+    "repetition": {"en": "few repeated words", "es": "pocas palabras repetidas"},
+    "usual_pitch_sd": {"en": "your usual {sd:.1f} st", "es": "tu habitual {sd:.1f} st"},
+    "usual_wpm": {"en": "; your usual {wpm:.0f}", "es": "; tu habitual {wpm:.0f}"},
+    "uptalk": {"en": "statements ending level or falling, {band}", "es": "afirmaciones que terminan planas o bajando, {band}"},
+    "trailing_off": {"en": "last word at most {db:g} dB under its sentence, no validated norm",
+                     "es": "última palabra como mucho {db:g} dB por debajo de su frase, sin norma validada"},
+    "mid_pause": {"en": "{band} mid-sentence", "es": "{band} a mitad de frase"},
+    "norms": {"en": "norms", "es": "las normas"},
+    "baseline_takes": {"en": "your {takes} earlier takes", "es": "tus {takes} tomas anteriores"},
+}  # fmt: skip
+
+# Why a measure is missing (measure.py's reasons), in Spanish.
+REASONS_ES = {
+    NO_WORDS: "no se reconoció habla",
+    TOO_LITTLE_VOICE: "demasiado poca voz sonora para medir el tono (¿susurrado, ronco o tapado por ruido?)",
+    NO_VOICE_NEAR_WORDS: "no se encontró voz alrededor de las palabras",
+    NO_VOICED_SPEECH: "no hay voz sonora en la que medir el volumen",
+}
 
 
 # --- tips ----------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from .vad import VoiceOptions, frame_db, speech_regions, voice_regions
 
 NO_WORDS = "no speech was recognised"
 TOO_LITTLE_VOICE = "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"
+NO_VOICE_NEAR_WORDS = "no voice was found around the words"
+NO_VOICED_SPEECH = "no voiced speech to measure loudness on"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,7 +225,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         repeated_words=_repeated_words(plain, language, options.repeated_min_count),  # hedges are counted apart
         repeated_phrases=_repeated_phrases(plain, language),
         sentences=_sentences(words, counted, track, levels),
-        reason=NO_WORDS if not words else None if span else "no voice was found around the words",
+        reason=NO_WORDS if not words else None if span else NO_VOICE_NEAR_WORDS,
     )
 
 
@@ -346,7 +348,7 @@ def _levels_on_track(samples: np.ndarray, sample_rate: int, track: PitchTrack) -
 def _loudness(levels: np.ndarray, track: PitchTrack) -> Loudness:
     voiced = track.voiced
     if voiced.sum() < 2:
-        return Loudness(None, reason="no voiced speech to measure loudness on")
+        return Loudness(None, reason=NO_VOICED_SPEECH)
     return Loudness(sd_db=float(np.std(levels[voiced])))
 
 

@@ -16,7 +16,7 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import NORMS, Feedback, band, hesitant_pauses, is_hesitant
+from .feedback import NORMS, Feedback, band, hesitant_pauses, is_hesitant, reason_in
 from .library import StoredTake
 from .measure import Metrics
 from .questions import DIMENSIONS, Question
@@ -113,9 +113,10 @@ def analysis_renderable(
     )
     if not transcript.words:
         return Group(header, Text("No speech was recognised in this audio, so there is nothing to measure.", style="yellow"))
+    t = TEXT[metrics.language]
     legend = Text.assemble(
-        ("filler", "yellow"), "  ", ("hedge", "magenta underline"), "  ", ("[0.4 s]", "dim"), " pause  ",
-        ("[1.8 s]", "bold red"), " long mid-sentence pause  ", ("[uh?]", "cyan"), " voice without words",
+        (t["filler"], "yellow"), "  ", (t["hedge"], "magenta underline"), "  ", ("[0.4 s]", "dim"), f" {t['pause']}  ",
+        ("[1.8 s]", "bold red"), f" {t['hesitant pause']}  ", ("[uh?]", "cyan"), f" {t['voice without words']}",
     )
     parts = [header, Text(""), marked_transcript(transcript, metrics), Text(""), legend, Text(""), metrics_table(metrics)]
     if feedback is not None:
@@ -124,30 +125,26 @@ def analysis_renderable(
 
 
 def feedback_renderable(feedback: Feedback) -> RenderableType:
-    es = feedback.language == "es"
-    titles = {
-        "conciseness": "concisión" if es else "conciseness", "enthusiasm": "entusiasmo" if es else "enthusiasm",
-        "assertiveness": "asertividad" if es else "assertiveness", "clarity": "claridad" if es else "clarity",
-    }  # fmt: skip
-    table = Table(title="Puntuación" if es else "Scores", title_justify="left")
+    t = TEXT[feedback.language]
+    table = Table(title=t["Scores"], title_justify="left")
     table.add_column("")
-    table.add_column("score", justify="right")
-    table.add_column("what moved it")
+    table.add_column(t["score"], justify="right")
+    table.add_column(t["what moved it"])
     for name, score in feedback.scores.items():
         if score is None:
             unmeasured = [e.note for e in feedback.evidence if e.score == name and e.value is None]
-            table.add_row(titles[name], Text("—", style="dim"), Text(("sin puntuar: " if es else "not scored: ") + "; ".join(unmeasured)))
+            table.add_row(t[name], Text("—", style="dim"), Text(f"{t['not scored']}: " + "; ".join(unmeasured)))
             continue
         costs = [e for e in feedback.evidence if e.score == name and e.points >= 0.5]
-        why = "; ".join(f"−{e.points:.0f}: {e.note} (norm: {e.norm})" for e in costs) or "nothing to take off"
-        compared = feedback.comparisons.get(name, "norms")
-        table.add_row(titles[name], Text(str(score), style=_score_style(score)), Text(f"{why} [compared with {compared}]"))
+        why = "; ".join(f"−{e.points:.0f}: {e.note} ({t['norm']}: {e.norm})" for e in costs) or t["nothing to take off"]
+        compared = feedback.comparisons.get(name, t["norms"])
+        table.add_row(t[name], Text(str(score), style=_score_style(score)), Text(f"{why} [{t['compared with']} {compared}]"))
     parts: list[RenderableType] = [table]
     if feedback.tips:
-        parts.append(Text("\nQué cambiar" if es else "\nWhat to change", style="bold"))
+        parts.append(Text("\n" + t["What to change"], style="bold"))
         parts += [Text(f"{n}. {tip.message}") for n, tip in enumerate(feedback.tips, start=1)]
     if feedback.went_well:
-        parts.append(Text("\nQué salió bien" if es else "\nWhat went well", style="bold"))
+        parts.append(Text("\n" + t["What went well"], style="bold"))
         parts += [Text(f"✓ {line}", style="green") for line in feedback.went_well]
     return Group(*parts)
 
@@ -196,36 +193,86 @@ def _pause_style(duration: float, kind: str) -> str:
 
 
 def metrics_table(metrics: Metrics) -> Table:
-    table = Table(title="Delivery", title_justify="left")
-    table.add_column("measure")
-    table.add_column("value")
-    table.add_column("target")
-    for row in _metric_rows(metrics):
+    t = TEXT[metrics.language]
+    table = Table(title=t["Delivery"], title_justify="left")
+    table.add_column(t["measure"])
+    table.add_column(t["value"])
+    table.add_column(t["target"])
+    for row in _metric_rows(metrics, t):
         table.add_row(*row)
     return table
 
 
-def _metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
-    p, pitch, f = m.pauses, m.pitch, m.fillers
-    mid_long = len(hesitant_pauses(m))
-    return [
-        ("duration", f"{m.duration_s:.0f} s (speaking {_num(m.speaking_span_s, '.0f')} s)", "60–90 s for a self-introduction"),
-        ("pace", f"{_num(m.words_per_minute, '.0f')} words/min", band(NORMS["wpm"])),
-        ("articulation rate", f"{_num(m.articulation_rate_wpm, '.0f')} words/min, {_num(m.syllables_per_second, '.1f')} syll/s", "pace without the pauses"),
-        ("pauses", f"{p.count} ({_num(p.per_minute, '.1f')}/min), {p.total_s:.1f} s in all", f"pauses of {p.min_pause_s:g} s or more"),
-        ("long pauses", f"{p.long_count} ≥ {p.long_pause_s:g} s, longest {_num(p.longest_s, '.1f')} s",
-         f"none mid-sentence over {NORMS['mid_pause'].high:g} s ({mid_long} now)"),
-        ("fillers", f"{f.count} ({_num(f.per_100_words, '.1f')} per 100 words)", band(NORMS["fillers_per_100"])),
-        ("voice without words", f"{len(f.probable_untranscribed)}", "probable fillers the transcript missed"),
-        ("hedges", f"{m.hedges.count}" + (f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""),
-         "say what you know; ask when unsure"),
-        ("pitch variation", f"{_num(pitch.sd_semitones, '.1f')} semitones SD" if pitch.reason is None else pitch.reason,
-         band(NORMS["pitch_sd"])),
-        ("pitch", f"median {pitch.median_hz:.0f} Hz, range {pitch.range_semitones:.1f} st" if pitch.median_hz else "—",
-         "your own voice; no target"),
-        ("loudness variation", f"{_num(m.loudness.sd_db, '.1f')} dB SD" if m.loudness.reason is None else m.loudness.reason, "no validated target"),
-        ("repeated", _repeats(m) or "nothing notable", "vary your words"),
+def _metric_rows(m: Metrics, t: dict[str, str]) -> list[tuple[str, str, str]]:
+    p, pitch, f, lang = m.pauses, m.pitch, m.fillers, m.language
+    hedges = f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""
+    rows = [
+        ("duration", t["duration_value"].format(m.duration_s, _num(m.speaking_span_s, ".0f")), t["duration_target"]),
+        ("pace", t["pace_value"].format(_num(m.words_per_minute, ".0f")), band(NORMS["wpm"], lang)),
+        ("articulation rate", t["articulation_value"].format(_num(m.articulation_rate_wpm, ".0f"), _num(m.syllables_per_second, ".1f")),
+         t["articulation_target"]),
+        ("pauses", t["pauses_value"].format(p.count, _num(p.per_minute, ".1f"), p.total_s), t["pauses_target"].format(p.min_pause_s)),
+        ("long pauses", t["long_value"].format(p.long_count, p.long_pause_s, _num(p.longest_s, ".1f")),
+         t["long_target"].format(NORMS["mid_pause"].high, len(hesitant_pauses(m)))),
+        ("fillers", t["fillers_value"].format(f.count, _num(f.per_100_words, ".1f")), band(NORMS["fillers_per_100"], lang)),
+        ("voice without words", f"{len(f.probable_untranscribed)}", t["voice_target"]),
+        ("hedges", f"{m.hedges.count}{hedges}", t["hedges_target"]),
+        ("pitch variation", t["pitch_sd_value"].format(_num(pitch.sd_semitones, ".1f")) if pitch.reason is None
+         else reason_in(pitch.reason, lang), band(NORMS["pitch_sd"], lang)),
+        ("pitch", t["pitch_value"].format(pitch.median_hz, pitch.range_semitones) if pitch.median_hz else "—", t["pitch_target"]),
+        ("loudness variation", t["loudness_value"].format(_num(m.loudness.sd_db, ".1f")) if m.loudness.reason is None
+         else reason_in(m.loudness.reason, lang), t["loudness_target"]),
+        ("repeated", _repeats(m) or t["nothing notable"], t["repeated_target"]),
     ]  # fmt: skip
+    return [(t[name], value, target) for name, value, target in rows]
+
+
+# The report's own words; tips and evidence come in the answer's language from feedback.py.
+TEXT = {
+    "en": {
+        "filler": "filler", "hedge": "hedge", "pause": "pause", "hesitant pause": "long mid-sentence pause",
+        "voice without words": "voice without words", "Delivery": "Delivery", "measure": "measure", "value": "value",
+        "target": "target", "Scores": "Scores", "score": "score", "what moved it": "what moved it",
+        "not scored": "not scored", "norm": "norm", "nothing to take off": "nothing to take off", "norms": "norms",
+        "compared with": "compared with", "duration": "duration", "pace": "pace", "articulation rate": "articulation rate",
+        "pauses": "pauses", "long pauses": "long pauses", "fillers": "fillers", "hedges": "hedges",
+        "pitch variation": "pitch variation", "pitch": "pitch", "loudness variation": "loudness variation",
+        "repeated": "repeated", "nothing notable": "nothing notable",
+        "duration_value": "{:.0f} s (speaking {} s)", "duration_target": "60–90 s for a self-introduction",
+        "pace_value": "{} words/min", "articulation_value": "{} words/min, {} syll/s",
+        "articulation_target": "pace without the pauses", "pauses_value": "{} ({}/min), {:.1f} s in all",
+        "pauses_target": "pauses of {:g} s or more", "long_value": "{} ≥ {:g} s, longest {} s",
+        "long_target": "none mid-sentence over {:g} s ({} now)", "fillers_value": "{} ({} per 100 words)",
+        "voice_target": "probable fillers the transcript missed", "hedges_target": "say what you know; ask when unsure",
+        "pitch_sd_value": "{} semitones SD", "pitch_value": "median {:.0f} Hz, range {:.1f} st",
+        "pitch_target": "your own voice; no target", "loudness_value": "{} dB SD", "loudness_target": "no validated target",
+        "repeated_target": "vary your words", "conciseness": "conciseness", "enthusiasm": "enthusiasm",
+        "assertiveness": "assertiveness", "clarity": "clarity", "What to change": "What to change",
+        "What went well": "What went well",
+    },
+    "es": {
+        "filler": "muletilla", "hedge": "atenuador", "pause": "pausa", "hesitant pause": "pausa larga a mitad de frase",
+        "voice without words": "voz sin palabras", "Delivery": "Expresión", "measure": "medida", "value": "valor",
+        "target": "objetivo", "Scores": "Puntuación", "score": "puntos", "what moved it": "qué la movió",
+        "not scored": "sin puntuar", "norm": "norma", "nothing to take off": "nada que descontar", "norms": "las normas",
+        "compared with": "comparado con", "duration": "duración", "pace": "ritmo", "articulation rate": "velocidad de articulación",
+        "pauses": "pausas", "long pauses": "pausas largas", "fillers": "muletillas", "hedges": "atenuadores",
+        "pitch variation": "variación del tono", "pitch": "tono", "loudness variation": "variación del volumen",
+        "repeated": "repeticiones", "nothing notable": "nada destacable",
+        "duration_value": "{:.0f} s (hablando {} s)", "duration_target": "60–90 s para una presentación",
+        "pace_value": "{} palabras/min", "articulation_value": "{} palabras/min, {} síl/s",
+        "articulation_target": "el ritmo sin las pausas", "pauses_value": "{} ({}/min), {:.1f} s en total",
+        "pauses_target": "pausas de {:g} s o más", "long_value": "{} ≥ {:g} s, la más larga {} s",
+        "long_target": "ninguna a mitad de frase de más de {:g} s (ahora {})", "fillers_value": "{} ({} por cada 100 palabras)",
+        "voice_target": "probables muletillas que faltan en la transcripción",
+        "hedges_target": "di lo que sabes; pregunta si no estás seguro",
+        "pitch_sd_value": "{} semitonos de DE", "pitch_value": "mediana {:.0f} Hz, rango {:.1f} st",
+        "pitch_target": "tu propia voz; sin objetivo", "loudness_value": "{} dB de DE", "loudness_target": "sin objetivo validado",
+        "repeated_target": "varía tus palabras", "conciseness": "concisión", "enthusiasm": "entusiasmo",
+        "assertiveness": "asertividad", "clarity": "claridad", "What to change": "Qué cambiar",
+        "What went well": "Qué salió bien",
+    },
+}  # fmt: skip
 
 
 def _num(value: float | None, spec: str) -> str:

@@ -127,12 +127,35 @@ def test_spanish_answer_gets_the_whole_report_in_spanish() -> None:
     metrics = replace(english, language="es")
     feedback = assess(metrics, get_question("intro"), words)
     text = render(report.analysis_renderable(AUDIO, Transcript(words, "es", "base"), metrics, feedback), width=240)
-    assert "muletilla  atenuador  [0.4 s] pausa  [1.8 s] pausa larga a mitad de frase" in text
+    assert "muletilla  rodeo  [0.4 s] pausa  [1.8 s] pausa larga a mitad de frase" in text
     assert "88 palabras/min" in text and "130–160 palabras/min" in text
-    assert "menos de 5 por cada 100 palabras, sin norma validada" in text
-    assert "demasiado poca voz sonora" in text  # measure's reason, translated
-    assert "[comparado con las normas]" in text
-    assert "−8: 1 pausas a mitad de frase de más de 1.2 s (norma: menos de 1.2 s a mitad de frase)" in text
-    assert "sin puntuar: tono sin medir: demasiado poca voz sonora" in text
+    assert "menos de 5 por cada 100 palabras, sin referencia validada" in text
+    assert "muy poca voz para medir el tono" in text  # measure's reason, translated
+    assert "[comparado con las referencias]" in text
+    assert "−8: pausas de más de 1.2 s a mitad de frase: 1 (referencia: menos de 1.2 s a mitad de frase)" in text
+    assert "sin puntuar: tono sin medir: muy poca voz" in text
+    assert "60–90 s para esta pregunta" in text  # the question's target, as the score judged it
     english_words = ("words/min", "per 100 words", "what moved it", "norm:", "compared with", "not scored", "pause ")
     assert not [w for w in english_words if w in text]
+
+
+def test_spanish_evidence_against_the_speakers_own_takes() -> None:
+    from dataclasses import replace
+
+    from mockmic.feedback import Baseline, assess
+    from mockmic.questions import get_question
+
+    words, english = constructed_metrics()
+    feedback = assess(replace(english, language="es"), get_question("intro"), words, Baseline(takes=4, pitch_sd=3.1, wpm=142))
+    assert feedback.comparisons["clarity"] == "tus 4 tomas anteriores"
+    text = render(report.feedback_renderable(feedback), width=240)
+    assert "88 palabras por minuto (referencia: 130–160 palabras/min; lo habitual en ti: 142)" in text
+    assert "[comparado con tus 4 tomas" in text
+
+
+def test_spanish_silence_says_so_in_spanish() -> None:
+    from dataclasses import replace
+
+    _, metrics = constructed_metrics()
+    text = render(report.analysis_renderable(AUDIO, Transcript((), "es", "base"), replace(metrics, language="es")))
+    assert "No se reconoció habla en este audio" in text

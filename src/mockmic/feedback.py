@@ -11,7 +11,16 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from . import constants
-from .measure import NO_VOICE_NEAR_WORDS, NO_VOICED_SPEECH, NO_WORDS, TOO_LITTLE_VOICE, Metrics, Pause, PitchWindow, Sentence
+from .measure import (
+    NO_VOICE_NEAR_WORDS,
+    NO_VOICED_SPEECH,
+    NO_WORDS,
+    TOO_LITTLE_VOICE,
+    Metrics,
+    Pause,
+    PitchWindow,
+    Sentence,
+)
 from .questions import DIMENSIONS, Question
 from .transcribe import Word
 
@@ -88,7 +97,7 @@ class Feedback:
     went_well: tuple[str, ...]
     language: str
     question_id: str
-    comparisons: dict[str, str] = field(default_factory=dict)  # score -> "norms" or "your N earlier takes"
+    comparisons: dict[str, str] = field(default_factory=dict)  # score -> "norms" or "your N earlier takes", in its language
 
     def as_dict(self) -> dict:
         return {
@@ -177,15 +186,14 @@ UNITS_ES = {
 
 def band(norm: Norm, lang: str = "en") -> str:
     """The band in words, saying so when it is our guide rather than a validated norm."""
-    es = lang == "es"
-    unit = UNITS_ES.get(norm.unit, norm.unit) if es else norm.unit
+    unit = UNITS_ES.get(norm.unit, norm.unit) if lang == "es" else norm.unit
     if norm.low is not None and norm.high is not None:
-        text = f"{norm.low:g}–{norm.high:g} {unit}"
+        text = _norm("between", lang, low=norm.low, high=norm.high, unit=unit)
     elif norm.high is not None:
-        text = f"{'menos de' if es else 'under'} {norm.high:g} {unit}"
+        text = _norm("under", lang, high=norm.high, unit=unit)
     else:
-        text = f"{'al menos' if es else 'at least'} {norm.low:g} {unit}"
-    return text if norm.validated else text + (", sin norma validada" if es else ", no validated norm")
+        text = _norm("at_least", lang, low=norm.low, unit=unit)
+    return text if norm.validated else text + _norm("not_validated", lang)
 
 
 def _note(key: str, lang: str, **values) -> str:
@@ -318,20 +326,20 @@ def fading_statements(m: Metrics) -> list[Sentence]:
 NOTES = {
     "duration": {"en": "{length:.0f} s of speaking against a {low:g}–{high:g} s target",
                  "es": "{length:.0f} s hablando frente a un objetivo de {low:g}–{high:g} s"},
-    "fillers": {"en": "{count} fillers, {rate:.1f} per 100 words", "es": "{count} muletillas, {rate:.1f} por cada 100 palabras"},
-    "long_sentences": {"en": "{count} sentences over {limit:g} words", "es": "{count} frases de más de {limit:g} palabras"},
-    "restarts": {"en": "{count} restarts (a word repeated or cut off)", "es": "{count} reinicios (una palabra repetida o cortada)"},
-    "repetition": {"en": "{count} words or phrases repeated", "es": "{count} palabras o frases repetidas"},
+    "fillers": {"en": "{count} fillers, {rate:.1f} per 100 words", "es": "muletillas: {count}, {rate:.1f} por cada 100 palabras"},
+    "long_sentences": {"en": "{count} sentences over {limit:g} words", "es": "frases de más de {limit:g} palabras: {count}"},
+    "restarts": {"en": "{count} restarts (a word repeated or cut off)", "es": "falsos comienzos (una palabra repetida o cortada): {count}"},
+    "repetition": {"en": "{count} words or phrases repeated", "es": "palabras o frases repetidas: {count}"},
     "pitch": {"en": "pitch varies {sd:.1f} semitones", "es": "el tono varía {sd:.1f} semitonos"},
     "no_pitch": {"en": "no pitch measured: {reason}", "es": "tono sin medir: {reason}"},
-    "flat": {"en": "{count} flat 10 s stretches", "es": "{count} tramos planos de 10 s"},
+    "flat": {"en": "{count} flat 10 s stretches", "es": "tramos planos de 10 s: {count}"},
     "loudness": {"en": "loudness varies {db:.1f} dB", "es": "el volumen varía {db:.1f} dB"},
     "no_loudness": {"en": "no loudness measured: {reason}", "es": "volumen sin medir: {reason}"},
     "pace": {"en": "{wpm:.0f} words per minute", "es": "{wpm:.0f} palabras por minuto"},
-    "hedges": {"en": "{count} hedges, {rate:.1f} per 100 words", "es": "{count} atenuadores, {rate:.1f} por cada 100 palabras"},
-    "uptalk": {"en": "{count} of {total} statements rise at the end", "es": "{count} de {total} afirmaciones suben al final"},
-    "trailing_off": {"en": "{count} sentences fade out", "es": "{count} frases se apagan al final"},
-    "mid_pauses": {"en": "{count} mid-sentence pauses over {limit:g} s", "es": "{count} pausas a mitad de frase de más de {limit:g} s"},
+    "hedges": {"en": "{count} hedges, {rate:.1f} per 100 words", "es": "rodeos: {count}, {rate:.1f} por cada 100 palabras"},
+    "uptalk": {"en": "{count} of {total} statements rise at the end", "es": "afirmaciones que suben al final: {count} de {total}"},
+    "trailing_off": {"en": "{count} sentences fade out", "es": "frases que se apagan al final: {count}"},
+    "mid_pauses": {"en": "{count} mid-sentence pauses over {limit:g} s", "es": "pausas de más de {limit:g} s a mitad de frase: {count}"},
     "articulation": {"en": "{rate:.1f} syllables per second", "es": "{rate:.1f} sílabas por segundo"},
     "no_articulation": {"en": "no articulation rate", "es": "sin velocidad de articulación"},
 }  # fmt: skip
@@ -339,23 +347,27 @@ NOTES = {
 NORM_TEXT = {
     "duration": {"en": "{low:g}–{high:g} s for this question", "es": "{low:g}–{high:g} s para esta pregunta"},
     "restarts": {"en": "none", "es": "ninguno"},
+    "between": {"en": "{low:g}–{high:g} {unit}", "es": "{low:g}–{high:g} {unit}"},
+    "under": {"en": "under {high:g} {unit}", "es": "menos de {high:g} {unit}"},
+    "at_least": {"en": "at least {low:g} {unit}", "es": "al menos {low:g} {unit}"},
+    "not_validated": {"en": ", no validated norm", "es": ", sin referencia validada"},
     "repetition": {"en": "few repeated words", "es": "pocas palabras repetidas"},
-    "usual_pitch_sd": {"en": "your usual {sd:.1f} st", "es": "tu habitual {sd:.1f} st"},
-    "usual_wpm": {"en": "; your usual {wpm:.0f}", "es": "; tu habitual {wpm:.0f}"},
-    "uptalk": {"en": "statements ending level or falling, {band}", "es": "afirmaciones que terminan planas o bajando, {band}"},
+    "usual_pitch_sd": {"en": "your usual {sd:.1f} st", "es": "lo habitual en ti: {sd:.1f} semitonos"},
+    "usual_wpm": {"en": "; your usual {wpm:.0f}", "es": "; lo habitual en ti: {wpm:.0f}"},
+    "uptalk": {"en": "statements ending level or falling, {band}", "es": "afirmaciones que terminan en tono llano o descendente, {band}"},
     "trailing_off": {"en": "last word at most {db:g} dB under its sentence, no validated norm",
-                     "es": "última palabra como mucho {db:g} dB por debajo de su frase, sin norma validada"},
+                     "es": "última palabra como mucho {db:g} dB por debajo de su frase, sin referencia validada"},
     "mid_pause": {"en": "{band} mid-sentence", "es": "{band} a mitad de frase"},
-    "norms": {"en": "norms", "es": "las normas"},
+    "norms": {"en": "norms", "es": "las referencias"},
     "baseline_takes": {"en": "your {takes} earlier takes", "es": "tus {takes} tomas anteriores"},
 }  # fmt: skip
 
 # Why a measure is missing (measure.py's reasons), in Spanish.
 REASONS_ES = {
     NO_WORDS: "no se reconoció habla",
-    TOO_LITTLE_VOICE: "demasiado poca voz sonora para medir el tono (¿susurrado, ronco o tapado por ruido?)",
+    TOO_LITTLE_VOICE: "muy poca voz para medir el tono (¿voz susurrada, ronca o tapada por ruido?)",
     NO_VOICE_NEAR_WORDS: "no se encontró voz alrededor de las palabras",
-    NO_VOICED_SPEECH: "no hay voz sonora en la que medir el volumen",
+    NO_VOICED_SPEECH: "no hay voz en la que medir el volumen",
 }
 
 
@@ -388,7 +400,7 @@ MESSAGES = {
     },
     "monotone": {
         "en": "Your pitch varied only {sd:.1f} semitones over the answer; lively speakers vary 2.5 or more. Stress the key word of each sentence.",
-        "es": "Tu entonación varió solo {sd:.1f} semitonos; quien suena con energía varía 2,5 o más. Enfatiza la palabra clave de cada frase.",
+        "es": "Tu entonación varió solo {sd:.1f} semitonos; quien suena con energía varía {target:g} o más. Enfatiza la palabra clave de cada frase.",
     },
     "uptalk": {
         "en": "At {at} your statement ending “{words}” rose like a question. Land statements with a falling tone.",
@@ -463,7 +475,7 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
         tips.append(Tip("hedges", say("hedges", at=clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
     sd = m.pitch.sd_semitones
     if sd is not None and sd < NORMS["pitch_sd"].low:
-        tips.append(Tip("monotone", say("monotone", sd=sd), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
+        tips.append(Tip("monotone", say("monotone", sd=sd, target=NORMS["pitch_sd"].low), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
     else:
         flat = flat_windows(m)
         if flat:

@@ -16,7 +16,7 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import NORMS, Feedback, band, hesitant_pauses, is_hesitant, reason_in
+from .feedback import NORM_TEXT, NORMS, Feedback, band, hesitant_pauses, is_hesitant, reason_in
 from .library import StoredTake
 from .measure import Metrics
 from .questions import DIMENSIONS, Question
@@ -111,14 +111,17 @@ def analysis_renderable(
         (audio.path or "recording", "bold"),
         f"  {metrics.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
     )
-    if not transcript.words:
-        return Group(header, Text("No speech was recognised in this audio, so there is nothing to measure.", style="yellow"))
     t = TEXT[metrics.language]
+    if not transcript.words:
+        return Group(header, Text(t["no speech"], style="yellow"))
     legend = Text.assemble(
         (t["filler"], "yellow"), "  ", (t["hedge"], "magenta underline"), "  ", ("[0.4 s]", "dim"), f" {t['pause']}  ",
         ("[1.8 s]", "bold red"), f" {t['hesitant pause']}  ", ("[uh?]", "cyan"), f" {t['voice without words']}",
     )
-    parts = [header, Text(""), marked_transcript(transcript, metrics), Text(""), legend, Text(""), metrics_table(metrics)]
+    # The table's length target is the question's, as the conciseness score judged it, once there is feedback.
+    length_target = next((e.norm for e in feedback.evidence if e.id == "duration"), None) if feedback else None
+    table = metrics_table(metrics, length_target)
+    parts = [header, Text(""), marked_transcript(transcript, metrics), Text(""), legend, Text(""), table]
     if feedback is not None:
         parts += [Text(""), feedback_renderable(feedback)]
     return Group(*parts)
@@ -137,7 +140,7 @@ def feedback_renderable(feedback: Feedback) -> RenderableType:
             continue
         costs = [e for e in feedback.evidence if e.score == name and e.points >= 0.5]
         why = "; ".join(f"−{e.points:.0f}: {e.note} ({t['norm']}: {e.norm})" for e in costs) or t["nothing to take off"]
-        compared = feedback.comparisons.get(name, t["norms"])
+        compared = feedback.comparisons.get(name, NORM_TEXT["norms"][feedback.language])
         table.add_row(t[name], Text(str(score), style=_score_style(score)), Text(f"{why} [{t['compared with']} {compared}]"))
     parts: list[RenderableType] = [table]
     if feedback.tips:
@@ -192,22 +195,22 @@ def _pause_style(duration: float, kind: str) -> str:
     return "yellow" if duration >= constants.LONG_PAUSE_S else "dim"
 
 
-def metrics_table(metrics: Metrics) -> Table:
+def metrics_table(metrics: Metrics, length_target: str | None = None) -> Table:
     t = TEXT[metrics.language]
     table = Table(title=t["Delivery"], title_justify="left")
     table.add_column(t["measure"])
     table.add_column(t["value"])
     table.add_column(t["target"])
-    for row in _metric_rows(metrics, t):
+    for row in _metric_rows(metrics, t, length_target or t["duration_target"]):
         table.add_row(*row)
     return table
 
 
-def _metric_rows(m: Metrics, t: dict[str, str]) -> list[tuple[str, str, str]]:
+def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tuple[str, str, str]]:
     p, pitch, f, lang = m.pauses, m.pitch, m.fillers, m.language
     hedges = f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""
     rows = [
-        ("duration", t["duration_value"].format(m.duration_s, _num(m.speaking_span_s, ".0f")), t["duration_target"]),
+        ("duration", t["duration_value"].format(m.duration_s, _num(m.speaking_span_s, ".0f")), length_target),
         ("pace", t["pace_value"].format(_num(m.words_per_minute, ".0f")), band(NORMS["wpm"], lang)),
         ("articulation rate", t["articulation_value"].format(_num(m.articulation_rate_wpm, ".0f"), _num(m.syllables_per_second, ".1f")),
          t["articulation_target"]),
@@ -233,7 +236,7 @@ TEXT = {
         "filler": "filler", "hedge": "hedge", "pause": "pause", "hesitant pause": "long mid-sentence pause",
         "voice without words": "voice without words", "Delivery": "Delivery", "measure": "measure", "value": "value",
         "target": "target", "Scores": "Scores", "score": "score", "what moved it": "what moved it",
-        "not scored": "not scored", "norm": "norm", "nothing to take off": "nothing to take off", "norms": "norms",
+        "not scored": "not scored", "norm": "norm", "nothing to take off": "nothing to take off",
         "compared with": "compared with", "duration": "duration", "pace": "pace", "articulation rate": "articulation rate",
         "pauses": "pauses", "long pauses": "long pauses", "fillers": "fillers", "hedges": "hedges",
         "pitch variation": "pitch variation", "pitch": "pitch", "loudness variation": "loudness variation",
@@ -246,29 +249,31 @@ TEXT = {
         "voice_target": "probable fillers the transcript missed", "hedges_target": "say what you know; ask when unsure",
         "pitch_sd_value": "{} semitones SD", "pitch_value": "median {:.0f} Hz, range {:.1f} st",
         "pitch_target": "your own voice; no target", "loudness_value": "{} dB SD", "loudness_target": "no validated target",
-        "repeated_target": "vary your words", "conciseness": "conciseness", "enthusiasm": "enthusiasm",
+        "repeated_target": "vary your words", "no speech": "No speech was recognised in this audio, so there is nothing to measure.",
+        "conciseness": "conciseness", "enthusiasm": "enthusiasm",
         "assertiveness": "assertiveness", "clarity": "clarity", "What to change": "What to change",
         "What went well": "What went well",
     },
     "es": {
-        "filler": "muletilla", "hedge": "atenuador", "pause": "pausa", "hesitant pause": "pausa larga a mitad de frase",
+        "filler": "muletilla", "hedge": "rodeo", "pause": "pausa", "hesitant pause": "pausa larga a mitad de frase",
         "voice without words": "voz sin palabras", "Delivery": "Expresión", "measure": "medida", "value": "valor",
-        "target": "objetivo", "Scores": "Puntuación", "score": "puntos", "what moved it": "qué la movió",
-        "not scored": "sin puntuar", "norm": "norma", "nothing to take off": "nada que descontar", "norms": "las normas",
+        "target": "objetivo", "Scores": "Puntuación", "score": "puntos", "what moved it": "qué restó puntos",
+        "not scored": "sin puntuar", "norm": "referencia", "nothing to take off": "nada que descontar",
         "compared with": "comparado con", "duration": "duración", "pace": "ritmo", "articulation rate": "velocidad de articulación",
-        "pauses": "pausas", "long pauses": "pausas largas", "fillers": "muletillas", "hedges": "atenuadores",
+        "pauses": "pausas", "long pauses": "pausas largas", "fillers": "muletillas", "hedges": "rodeos",
         "pitch variation": "variación del tono", "pitch": "tono", "loudness variation": "variación del volumen",
         "repeated": "repeticiones", "nothing notable": "nada destacable",
-        "duration_value": "{:.0f} s (hablando {} s)", "duration_target": "60–90 s para una presentación",
+        "duration_value": "{:.0f} s (hablando {} s)", "duration_target": "60–90 s para presentarte",
         "pace_value": "{} palabras/min", "articulation_value": "{} palabras/min, {} síl/s",
         "articulation_target": "el ritmo sin las pausas", "pauses_value": "{} ({}/min), {:.1f} s en total",
         "pauses_target": "pausas de {:g} s o más", "long_value": "{} ≥ {:g} s, la más larga {} s",
-        "long_target": "ninguna a mitad de frase de más de {:g} s (ahora {})", "fillers_value": "{} ({} por cada 100 palabras)",
+        "long_target": "ninguna de más de {:g} s a mitad de frase (ahora {})", "fillers_value": "{} ({} por cada 100 palabras)",
         "voice_target": "probables muletillas que faltan en la transcripción",
         "hedges_target": "di lo que sabes; pregunta si no estás seguro",
-        "pitch_sd_value": "{} semitonos de DE", "pitch_value": "mediana {:.0f} Hz, rango {:.1f} st",
-        "pitch_target": "tu propia voz; sin objetivo", "loudness_value": "{} dB de DE", "loudness_target": "sin objetivo validado",
-        "repeated_target": "varía tus palabras", "conciseness": "concisión", "enthusiasm": "entusiasmo",
+        "pitch_sd_value": "{} semitonos (desviación típica)", "pitch_value": "mediana {:.0f} Hz, rango {:.1f} semitonos",
+        "pitch_target": "tu propia voz; sin objetivo", "loudness_value": "{} dB (desviación típica)", "loudness_target": "sin objetivo validado",
+        "repeated_target": "varía tus palabras", "no speech": "No se reconoció habla en este audio, así que no hay nada que medir.",
+        "conciseness": "concisión", "enthusiasm": "entusiasmo",
         "assertiveness": "asertividad", "clarity": "claridad", "What to change": "Qué cambiar",
         "What went well": "Qué salió bien",
     },

@@ -132,7 +132,8 @@ def test_spanish_answer_gets_the_whole_report_in_spanish() -> None:
     assert "menos de 5 por cada 100 palabras, sin referencia validada" in text
     assert "muy poca voz para medir el tono" in text  # measure's reason, translated
     assert "[comparado con las referencias]" in text
-    assert "−8: pausas de más de 1.2 s a mitad de frase: 1 (referencia: menos de 1.2 s a mitad de frase)" in text
+    assert "−8: pausas de más de 1,2 s a mitad de frase: 1 (referencia: menos de 1,2 s a mitad de frase)" in text
+    assert "muletillas: 1 (20,0 por cada 100 palabras)" in text and "1 ≥ 1 s, la más larga 1,8 s" in text  # 2,5 not 2.5
     assert "sin puntuar: tono sin medir: muy poca voz" in text
     assert "60–90 s para esta pregunta" in text  # the question's target, as the score judged it
     english_words = ("words/min", "per 100 words", "what moved it", "norm:", "compared with", "not scored", "pause ")

@@ -8,6 +8,7 @@ most costly first, and what went well is said too; tips, evidence and norms are 
 from __future__ import annotations
 
 import statistics
+import string
 from dataclasses import dataclass, field, replace
 
 from . import constants
@@ -196,12 +197,25 @@ def band(norm: Norm, lang: str = "en") -> str:
     return text if norm.validated else text + _norm("not_validated", lang)
 
 
+class _DecimalComma(string.Formatter):
+    """Spanish writes 2,5 where English writes 2.5; only the numbers change, never quoted words."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        return text.replace(".", ",") if isinstance(value, float) else text
+
+
+def localised(template: str, lang: str, *args, **values) -> str:
+    """A template filled in with numbers written as the answer's language writes them."""
+    return _DecimalComma().format(template, *args, **values) if lang == "es" else template.format(*args, **values)
+
+
 def _note(key: str, lang: str, **values) -> str:
-    return NOTES[key][lang].format(**values)
+    return localised(NOTES[key][lang], lang, **values)
 
 
 def _norm(key: str, lang: str, **values) -> str:
-    return NORM_TEXT[key][lang].format(**values)
+    return localised(NORM_TEXT[key][lang], lang, **values)
 
 
 def reason_in(reason: str | None, lang: str) -> str:
@@ -326,7 +340,7 @@ def fading_statements(m: Metrics) -> list[Sentence]:
 NOTES = {
     "duration": {"en": "{length:.0f} s of speaking against a {low:g}–{high:g} s target",
                  "es": "{length:.0f} s hablando frente a un objetivo de {low:g}–{high:g} s"},
-    "fillers": {"en": "{count} fillers, {rate:.1f} per 100 words", "es": "muletillas: {count}, {rate:.1f} por cada 100 palabras"},
+    "fillers": {"en": "{count} fillers, {rate:.1f} per 100 words", "es": "muletillas: {count} ({rate:.1f} por cada 100 palabras)"},
     "long_sentences": {"en": "{count} sentences over {limit:g} words", "es": "frases de más de {limit:g} palabras: {count}"},
     "restarts": {"en": "{count} restarts (a word repeated or cut off)", "es": "falsos comienzos (una palabra repetida o cortada): {count}"},
     "repetition": {"en": "{count} words or phrases repeated", "es": "palabras o frases repetidas: {count}"},
@@ -336,7 +350,7 @@ NOTES = {
     "loudness": {"en": "loudness varies {db:.1f} dB", "es": "el volumen varía {db:.1f} dB"},
     "no_loudness": {"en": "no loudness measured: {reason}", "es": "volumen sin medir: {reason}"},
     "pace": {"en": "{wpm:.0f} words per minute", "es": "{wpm:.0f} palabras por minuto"},
-    "hedges": {"en": "{count} hedges, {rate:.1f} per 100 words", "es": "rodeos: {count}, {rate:.1f} por cada 100 palabras"},
+    "hedges": {"en": "{count} hedges, {rate:.1f} per 100 words", "es": "rodeos: {count} ({rate:.1f} por cada 100 palabras)"},
     "uptalk": {"en": "{count} of {total} statements rise at the end", "es": "afirmaciones que suben al final: {count} de {total}"},
     "trailing_off": {"en": "{count} sentences fade out", "es": "frases que se apagan al final: {count}"},
     "mid_pauses": {"en": "{count} mid-sentence pauses over {limit:g} s", "es": "pausas de más de {limit:g} s a mitad de frase: {count}"},
@@ -453,7 +467,7 @@ def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
 def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[Tip]:
     if not m.word_count:
         return []
-    say = lambda key, **kw: MESSAGES[key][lang].format(**kw)  # noqa: E731
+    say = lambda key, **kw: localised(MESSAGES[key][lang], lang, **kw)  # noqa: E731
     tips: list[Tip] = []
     for p in hesitant_pauses(m)[:2]:
         before = _words_before(words, p.after_word) if words else "…"
@@ -508,7 +522,7 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
 def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
     if not m.word_count:
         return []
-    say = lambda key, **kw: WENT_WELL[key][lang].format(**kw)  # noqa: E731
+    say = lambda key, **kw: localised(WENT_WELL[key][lang], lang, **kw)  # noqa: E731
     good = []
     low, high = q.target_s
     length = m.speaking_span_s or 0.0

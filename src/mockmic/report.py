@@ -16,7 +16,7 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import NORM_TEXT, NORMS, Feedback, band, hesitant_pauses, is_hesitant, reason_in
+from .feedback import NORM_TEXT, NORMS, Feedback, band, hesitant_pauses, is_hesitant, localised, reason_in
 from .library import StoredTake
 from .measure import Metrics
 from .questions import DIMENSIONS, Question
@@ -208,22 +208,25 @@ def metrics_table(metrics: Metrics, length_target: str | None = None) -> Table:
 
 def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tuple[str, str, str]]:
     p, pitch, f, lang = m.pauses, m.pitch, m.fillers, m.language
+    num = lambda value, spec: _num(value, spec, lang)  # noqa: E731
     hedges = f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""
     rows = [
-        ("duration", t["duration_value"].format(m.duration_s, _num(m.speaking_span_s, ".0f")), length_target),
-        ("pace", t["pace_value"].format(_num(m.words_per_minute, ".0f")), band(NORMS["wpm"], lang)),
-        ("articulation rate", t["articulation_value"].format(_num(m.articulation_rate_wpm, ".0f"), _num(m.syllables_per_second, ".1f")),
+        ("duration", t["duration_value"].format(num(m.duration_s, ".0f"), num(m.speaking_span_s, ".0f")), length_target),
+        ("pace", t["pace_value"].format(num(m.words_per_minute, ".0f")), band(NORMS["wpm"], lang)),
+        ("articulation rate", t["articulation_value"].format(num(m.articulation_rate_wpm, ".0f"), num(m.syllables_per_second, ".1f")),
          t["articulation_target"]),
-        ("pauses", t["pauses_value"].format(p.count, _num(p.per_minute, ".1f"), p.total_s), t["pauses_target"].format(p.min_pause_s)),
-        ("long pauses", t["long_value"].format(p.long_count, p.long_pause_s, _num(p.longest_s, ".1f")),
-         t["long_target"].format(NORMS["mid_pause"].high, len(hesitant_pauses(m)))),
-        ("fillers", t["fillers_value"].format(f.count, _num(f.per_100_words, ".1f")), band(NORMS["fillers_per_100"], lang)),
+        ("pauses", t["pauses_value"].format(p.count, num(p.per_minute, ".1f"), num(p.total_s, ".1f")),
+         t["pauses_target"].format(num(p.min_pause_s, "g"))),
+        ("long pauses", t["long_value"].format(p.long_count, num(p.long_pause_s, "g"), num(p.longest_s, ".1f")),
+         t["long_target"].format(num(NORMS["mid_pause"].high, "g"), len(hesitant_pauses(m)))),
+        ("fillers", t["fillers_value"].format(f.count, num(f.per_100_words, ".1f")), band(NORMS["fillers_per_100"], lang)),
         ("voice without words", f"{len(f.probable_untranscribed)}", t["voice_target"]),
         ("hedges", f"{m.hedges.count}{hedges}", t["hedges_target"]),
-        ("pitch variation", t["pitch_sd_value"].format(_num(pitch.sd_semitones, ".1f")) if pitch.reason is None
+        ("pitch variation", t["pitch_sd_value"].format(num(pitch.sd_semitones, ".1f")) if pitch.reason is None
          else reason_in(pitch.reason, lang), band(NORMS["pitch_sd"], lang)),
-        ("pitch", t["pitch_value"].format(pitch.median_hz, pitch.range_semitones) if pitch.median_hz else "—", t["pitch_target"]),
-        ("loudness variation", t["loudness_value"].format(_num(m.loudness.sd_db, ".1f")) if m.loudness.reason is None
+        ("pitch", t["pitch_value"].format(num(pitch.median_hz, ".0f"), num(pitch.range_semitones, ".1f")) if pitch.median_hz
+         else "—", t["pitch_target"]),
+        ("loudness variation", t["loudness_value"].format(num(m.loudness.sd_db, ".1f")) if m.loudness.reason is None
          else reason_in(m.loudness.reason, lang), t["loudness_target"]),
         ("repeated", _repeats(m) or t["nothing notable"], t["repeated_target"]),
     ]  # fmt: skip
@@ -241,13 +244,13 @@ TEXT = {
         "pauses": "pauses", "long pauses": "long pauses", "fillers": "fillers", "hedges": "hedges",
         "pitch variation": "pitch variation", "pitch": "pitch", "loudness variation": "loudness variation",
         "repeated": "repeated", "nothing notable": "nothing notable",
-        "duration_value": "{:.0f} s (speaking {} s)", "duration_target": "60–90 s for a self-introduction",
+        "duration_value": "{} s (speaking {} s)", "duration_target": "60–90 s for a self-introduction",
         "pace_value": "{} words/min", "articulation_value": "{} words/min, {} syll/s",
-        "articulation_target": "pace without the pauses", "pauses_value": "{} ({}/min), {:.1f} s in all",
-        "pauses_target": "pauses of {:g} s or more", "long_value": "{} ≥ {:g} s, longest {} s",
-        "long_target": "none mid-sentence over {:g} s ({} now)", "fillers_value": "{} ({} per 100 words)",
+        "articulation_target": "pace without the pauses", "pauses_value": "{} ({}/min), {} s in all",
+        "pauses_target": "pauses of {} s or more", "long_value": "{} ≥ {} s, longest {} s",
+        "long_target": "none mid-sentence over {} s ({} now)", "fillers_value": "{} ({} per 100 words)",
         "voice_target": "probable fillers the transcript missed", "hedges_target": "say what you know; ask when unsure",
-        "pitch_sd_value": "{} semitones SD", "pitch_value": "median {:.0f} Hz, range {:.1f} st",
+        "pitch_sd_value": "{} semitones SD", "pitch_value": "median {} Hz, range {} st",
         "pitch_target": "your own voice; no target", "loudness_value": "{} dB SD", "loudness_target": "no validated target",
         "repeated_target": "vary your words", "no speech": "No speech was recognised in this audio, so there is nothing to measure.",
         "conciseness": "conciseness", "enthusiasm": "enthusiasm",
@@ -263,14 +266,14 @@ TEXT = {
         "pauses": "pausas", "long pauses": "pausas largas", "fillers": "muletillas", "hedges": "rodeos",
         "pitch variation": "variación del tono", "pitch": "tono", "loudness variation": "variación del volumen",
         "repeated": "repeticiones", "nothing notable": "nada destacable",
-        "duration_value": "{:.0f} s (hablando {} s)", "duration_target": "60–90 s para presentarte",
+        "duration_value": "{} s (hablando {} s)", "duration_target": "60–90 s para presentarte",
         "pace_value": "{} palabras/min", "articulation_value": "{} palabras/min, {} síl/s",
-        "articulation_target": "el ritmo sin las pausas", "pauses_value": "{} ({}/min), {:.1f} s en total",
-        "pauses_target": "pausas de {:g} s o más", "long_value": "{} ≥ {:g} s, la más larga {} s",
-        "long_target": "ninguna de más de {:g} s a mitad de frase (ahora {})", "fillers_value": "{} ({} por cada 100 palabras)",
+        "articulation_target": "el ritmo sin las pausas", "pauses_value": "{} ({}/min), {} s en total",
+        "pauses_target": "pausas de {} s o más", "long_value": "{} ≥ {} s, la más larga {} s",
+        "long_target": "ninguna de más de {} s a mitad de frase (ahora {})", "fillers_value": "{} ({} por cada 100 palabras)",
         "voice_target": "probables muletillas que faltan en la transcripción",
         "hedges_target": "di lo que sabes; pregunta si no estás seguro",
-        "pitch_sd_value": "{} semitonos (desviación típica)", "pitch_value": "mediana {:.0f} Hz, rango {:.1f} semitonos",
+        "pitch_sd_value": "{} semitonos (desviación típica)", "pitch_value": "mediana {} Hz, rango {} semitonos",
         "pitch_target": "tu propia voz; sin objetivo", "loudness_value": "{} dB (desviación típica)", "loudness_target": "sin objetivo validado",
         "repeated_target": "varía tus palabras", "no speech": "No se reconoció habla en este audio, así que no hay nada que medir.",
         "conciseness": "concisión", "enthusiasm": "entusiasmo",
@@ -280,8 +283,9 @@ TEXT = {
 }  # fmt: skip
 
 
-def _num(value: float | None, spec: str) -> str:
-    return "—" if value is None else format(value, spec)
+def _num(value: float | None, spec: str, lang: str = "en") -> str:
+    """A number as the language writes it (2.5, or 2,5 in Spanish); a dash when there is none."""
+    return "—" if value is None else localised(f"{{:{spec}}}", lang, value)
 
 
 def _repeats(m: Metrics) -> str:

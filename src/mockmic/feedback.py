@@ -7,6 +7,7 @@ most costly first, and what went well is said too; tips, evidence and norms are 
 
 from __future__ import annotations
 
+import numbers
 import statistics
 import string
 from dataclasses import dataclass, field, replace
@@ -202,7 +203,8 @@ class _DecimalComma(string.Formatter):
 
     def format_field(self, value, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
-        return text.replace(".", ",") if isinstance(value, float) else text
+        fractional = isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)  # numpy's too
+        return text.replace(".", ",") if fractional else text
 
 
 def localised(template: str, lang: str, *args, **values) -> str:

@@ -207,9 +207,12 @@ class _DecimalComma(string.Formatter):
         return text.replace(".", ",") if fractional else text
 
 
+_DECIMAL_COMMA = _DecimalComma()
+
+
 def localised(template: str, lang: str, *args, **values) -> str:
     """A template filled in with numbers written as the answer's language writes them."""
-    return _DecimalComma().format(template, *args, **values) if lang == "es" else template.format(*args, **values)
+    return _DECIMAL_COMMA.format(template, *args, **values) if lang == "es" else template.format(*args, **values)
 
 
 def _note(key: str, lang: str, **values) -> str:

@@ -111,7 +111,7 @@ def analysis_renderable(
         (audio.path or "recording", "bold"),
         f"  {metrics.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
     )
-    t = TEXT[metrics.language]
+    t = _words(metrics.language)
     if not transcript.words:
         return Group(header, Text(t["no speech"], style="yellow"))
     legend = Text.assemble(
@@ -128,7 +128,7 @@ def analysis_renderable(
 
 
 def feedback_renderable(feedback: Feedback) -> RenderableType:
-    t = TEXT[feedback.language]
+    t = _words(feedback.language)
     table = Table(title=t["Scores"], title_justify="left")
     table.add_column("")
     table.add_column(t["score"], justify="right")
@@ -196,7 +196,7 @@ def _pause_style(duration: float, kind: str) -> str:
 
 
 def metrics_table(metrics: Metrics, length_target: str | None = None) -> Table:
-    t = TEXT[metrics.language]
+    t = _words(metrics.language)
     table = Table(title=t["Delivery"], title_justify="left")
     table.add_column(t["measure"])
     table.add_column(t["value"])
@@ -233,54 +233,67 @@ def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tupl
     return [(t[name], value, target) for name, value, target in rows]
 
 
-# The report's own words; tips and evidence come in the answer's language from feedback.py.
+# The report's own words, by key and language, as feedback.py's tables are; tips and evidence come
+# from feedback.py in the answer's language.
 TEXT = {
-    "en": {
-        "filler": "filler", "hedge": "hedge", "pause": "pause", "hesitant pause": "long mid-sentence pause",
-        "voice without words": "voice without words", "Delivery": "Delivery", "measure": "measure", "value": "value",
-        "target": "target", "Scores": "Scores", "score": "score", "what moved it": "what moved it",
-        "not scored": "not scored", "norm": "norm", "nothing to take off": "nothing to take off",
-        "compared with": "compared with", "duration": "duration", "pace": "pace", "articulation rate": "articulation rate",
-        "pauses": "pauses", "long pauses": "long pauses", "fillers": "fillers", "hedges": "hedges",
-        "pitch variation": "pitch variation", "pitch": "pitch", "loudness variation": "loudness variation",
-        "repeated": "repeated", "nothing notable": "nothing notable",
-        "duration_value": "{} s (speaking {} s)", "duration_target": "60–90 s for a self-introduction",
-        "pace_value": "{} words/min", "articulation_value": "{} words/min, {} syll/s",
-        "articulation_target": "pace without the pauses", "pauses_value": "{} ({}/min), {} s in all",
-        "pauses_target": "pauses of {} s or more", "long_value": "{} ≥ {} s, longest {} s",
-        "long_target": "none mid-sentence over {} s ({} now)", "fillers_value": "{} ({} per 100 words)",
-        "voice_target": "probable fillers the transcript missed", "hedges_target": "say what you know; ask when unsure",
-        "pitch_sd_value": "{} semitones SD", "pitch_value": "median {} Hz, range {} st",
-        "pitch_target": "your own voice; no target", "loudness_value": "{} dB SD", "loudness_target": "no validated target",
-        "repeated_target": "vary your words", "no speech": "No speech was recognised in this audio, so there is nothing to measure.",
-        "conciseness": "conciseness", "enthusiasm": "enthusiasm",
-        "assertiveness": "assertiveness", "clarity": "clarity", "What to change": "What to change",
-        "What went well": "What went well",
-    },
-    "es": {
-        "filler": "muletilla", "hedge": "rodeo", "pause": "pausa", "hesitant pause": "pausa larga a mitad de frase",
-        "voice without words": "voz sin palabras", "Delivery": "Expresión", "measure": "medida", "value": "valor",
-        "target": "objetivo", "Scores": "Puntuación", "score": "puntos", "what moved it": "qué restó puntos",
-        "not scored": "sin puntuar", "norm": "referencia", "nothing to take off": "nada que descontar",
-        "compared with": "comparado con", "duration": "duración", "pace": "ritmo", "articulation rate": "velocidad de articulación",
-        "pauses": "pausas", "long pauses": "pausas largas", "fillers": "muletillas", "hedges": "rodeos",
-        "pitch variation": "variación del tono", "pitch": "tono", "loudness variation": "variación del volumen",
-        "repeated": "repeticiones", "nothing notable": "nada destacable",
-        "duration_value": "{} s (hablando {} s)", "duration_target": "60–90 s para presentarte",
-        "pace_value": "{} palabras/min", "articulation_value": "{} palabras/min, {} síl/s",
-        "articulation_target": "el ritmo sin las pausas", "pauses_value": "{} ({}/min), {} s en total",
-        "pauses_target": "pausas de {} s o más", "long_value": "{} ≥ {} s, la más larga {} s",
-        "long_target": "ninguna de más de {} s a mitad de frase (ahora {})", "fillers_value": "{} ({} por cada 100 palabras)",
-        "voice_target": "probables muletillas que faltan en la transcripción",
-        "hedges_target": "di lo que sabes; pregunta si no estás seguro",
-        "pitch_sd_value": "{} semitonos (desviación típica)", "pitch_value": "mediana {} Hz, rango {} semitonos",
-        "pitch_target": "tu propia voz; sin objetivo", "loudness_value": "{} dB (desviación típica)", "loudness_target": "sin objetivo validado",
-        "repeated_target": "varía tus palabras", "no speech": "No se reconoció habla en este audio, así que no hay nada que medir.",
-        "conciseness": "concisión", "enthusiasm": "entusiasmo",
-        "assertiveness": "asertividad", "clarity": "claridad", "What to change": "Qué cambiar",
-        "What went well": "Qué salió bien",
-    },
+    "filler": {"en": "filler", "es": "muletilla"},
+    "hedge": {"en": "hedge", "es": "rodeo"},
+    "pause": {"en": "pause", "es": "pausa"},
+    "hesitant pause": {"en": "long mid-sentence pause", "es": "pausa larga a mitad de frase"},
+    "voice without words": {"en": "voice without words", "es": "voz sin palabras"},
+    "Delivery": {"en": "Delivery", "es": "Expresión"},
+    "measure": {"en": "measure", "es": "medida"},
+    "value": {"en": "value", "es": "valor"},
+    "target": {"en": "target", "es": "objetivo"},
+    "Scores": {"en": "Scores", "es": "Puntuación"},
+    "score": {"en": "score", "es": "puntos"},
+    "what moved it": {"en": "what moved it", "es": "qué restó puntos"},
+    "not scored": {"en": "not scored", "es": "sin puntuar"},
+    "norm": {"en": "norm", "es": "referencia"},
+    "nothing to take off": {"en": "nothing to take off", "es": "nada que descontar"},
+    "compared with": {"en": "compared with", "es": "comparado con"},
+    "duration": {"en": "duration", "es": "duración"},
+    "pace": {"en": "pace", "es": "ritmo"},
+    "articulation rate": {"en": "articulation rate", "es": "velocidad de articulación"},
+    "pauses": {"en": "pauses", "es": "pausas"},
+    "long pauses": {"en": "long pauses", "es": "pausas largas"},
+    "fillers": {"en": "fillers", "es": "muletillas"},
+    "hedges": {"en": "hedges", "es": "rodeos"},
+    "pitch variation": {"en": "pitch variation", "es": "variación del tono"},
+    "pitch": {"en": "pitch", "es": "tono"},
+    "loudness variation": {"en": "loudness variation", "es": "variación del volumen"},
+    "repeated": {"en": "repeated", "es": "repeticiones"},
+    "nothing notable": {"en": "nothing notable", "es": "nada destacable"},
+    "duration_value": {"en": "{} s (speaking {} s)", "es": "{} s (hablando {} s)"},
+    "duration_target": {"en": "60–90 s for a self-introduction", "es": "60–90 s para presentarte"},
+    "pace_value": {"en": "{} words/min", "es": "{} palabras/min"},
+    "articulation_value": {"en": "{} words/min, {} syll/s", "es": "{} palabras/min, {} síl/s"},
+    "articulation_target": {"en": "pace without the pauses", "es": "el ritmo sin las pausas"},
+    "pauses_value": {"en": "{} ({}/min), {} s in all", "es": "{} ({}/min), {} s en total"},
+    "pauses_target": {"en": "pauses of {} s or more", "es": "pausas de {} s o más"},
+    "long_value": {"en": "{} ≥ {} s, longest {} s", "es": "{} ≥ {} s, la más larga {} s"},
+    "long_target": {"en": "none mid-sentence over {} s ({} now)", "es": "ninguna de más de {} s a mitad de frase (ahora {})"},
+    "fillers_value": {"en": "{} ({} per 100 words)", "es": "{} ({} por cada 100 palabras)"},
+    "voice_target": {"en": "probable fillers the transcript missed", "es": "probables muletillas que faltan en la transcripción"},
+    "hedges_target": {"en": "say what you know; ask when unsure", "es": "di lo que sabes; pregunta si no estás seguro"},
+    "pitch_sd_value": {"en": "{} semitones SD", "es": "{} semitonos (desviación típica)"},
+    "pitch_value": {"en": "median {} Hz, range {} st", "es": "mediana {} Hz, rango {} semitonos"},
+    "pitch_target": {"en": "your own voice; no target", "es": "tu propia voz; sin objetivo"},
+    "loudness_value": {"en": "{} dB SD", "es": "{} dB (desviación típica)"},
+    "loudness_target": {"en": "no validated target", "es": "sin objetivo validado"},
+    "repeated_target": {"en": "vary your words", "es": "varía tus palabras"},
+    "no speech": {"en": "No speech was recognised in this audio, so there is nothing to measure.", "es": "No se reconoció habla en este audio, así que no hay nada que medir."},
+    "conciseness": {"en": "conciseness", "es": "concisión"},
+    "enthusiasm": {"en": "enthusiasm", "es": "entusiasmo"},
+    "assertiveness": {"en": "assertiveness", "es": "asertividad"},
+    "clarity": {"en": "clarity", "es": "claridad"},
+    "What to change": {"en": "What to change", "es": "Qué cambiar"},
+    "What went well": {"en": "What went well", "es": "Qué salió bien"},
 }  # fmt: skip
+
+
+def _words(lang: str) -> dict[str, str]:
+    return {key: texts[lang] for key, texts in TEXT.items()}
 
 
 def _num(value: float | None, spec: str, lang: str = "en") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jiwer
@@ -168,3 +169,16 @@ def test_same_audio_gives_the_same_words_whatever_the_random_state() -> None:
         runs.append(transcribe(audio, model, "tiny.en").words)
         assert torch.equal(torch.random.get_rng_state(), before)  # the caller's generator is left alone
     assert runs[0] == runs[1]
+
+
+def test_word_alignment_comes_compiled_from_numba_cache_in_a_new_process() -> None:
+    code = (
+        "import numpy as np, whisper.timing as timing\n"
+        "from mockmic.transcribe import _compile_word_alignment_once\n"
+        "_compile_word_alignment_once()\n"
+        "costs = np.random.default_rng(0).random((40, 25))\n"
+        "same = np.array_equal(timing.dtw_cpu(costs), timing.dtw_cpu.py_func(costs))\n"  # as whisper's Python
+        "print(same, sum(timing.dtw_cpu.stats.cache_hits.values()))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True) for _ in range(2)]
+    assert runs[1].stdout.split() == ["True", "1"]  # the second process compiled nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,12 +111,29 @@ def transcribe(
         return Transcript(words=(), language=language, model=model_name)
     language = _language(audio, model, options)
     arguments = whisper_arguments(options, language)
+    _compile_word_alignment_once()
     with _repeatable_sampling():
         segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
         words = _kept_words(segments)
         if arguments["initial_prompt"] and options.prompt_guard:
             words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words, speech)
     return Transcript(words=words, language=language, model=model_name)
+
+
+@functools.cache
+def _compile_word_alignment_once() -> None:
+    """Whisper times words with a numba DTW that it compiles afresh in every process: 1.7 s of each cold
+    run here, more than all of measuring. The same two functions are compiled with numba's on-disk
+    cache instead, so only the first run pays. The code is Whisper's own, so the words do not change."""
+    import numba
+    import whisper.timing as timing
+
+    try:
+        backtrace = numba.njit(cache=True)(timing.backtrace.py_func)
+        dtw = numba.njit(cache=True)(timing.dtw_cpu.py_func)  # finds backtrace among timing's globals
+    except (AttributeError, RuntimeError):  # another whisper version, or nowhere writable to cache: as it was
+        return
+    timing.backtrace, timing.dtw_cpu = backtrace, dtw
 
 
 @contextmanager

@@ -86,6 +86,18 @@ def test_analysis_marks_pauses_inline_and_lists_metrics_with_targets() -> None:
     assert "“shipped it” ×2" in text
 
 
+def test_pause_marks_are_never_split_across_lines() -> None:
+    words, metrics = constructed_metrics()
+    transcript = Transcript(words=words, language="en", model="tiny.en")
+    for width in range(8, 41):
+        lines = render(report.marked_transcript(transcript, metrics), width=width).splitlines()
+        assert "[1.8 s]" in lines[[i for i, line in enumerate(lines) if "[1.8" in line][0]], width
+        assert " ".join(line.strip() for line in lines) == "Um, I think we [1.8 s] shipped it. [uh?]", width
+        assert max(map(len, lines)) <= width
+    assert report._pause_mark(0.25, "en") == "[0.3 s]"  # not "[0.2 s]" below the 0.25 s cutoff
+    assert report._pause_mark(0.25, "es") == "[0,3 s]"
+
+
 def test_analysis_of_silence_says_there_is_nothing_to_measure() -> None:
     _, metrics = constructed_metrics()
     text = render(report.analysis_renderable(AUDIO, Transcript((), None, "tiny.en"), metrics))
@@ -127,7 +139,8 @@ def test_spanish_answer_gets_the_whole_report_in_spanish() -> None:
     metrics = replace(english, language="es")
     feedback = assess(metrics, get_question("intro"), words)
     text = render(report.analysis_renderable(AUDIO, Transcript(words, "es", "base"), metrics, feedback), width=240)
-    assert "muletilla  rodeo  [0.4 s] pausa  [1.8 s] pausa larga a mitad de frase" in text
+    assert "muletilla  rodeo  [0,4 s] pausa  [1,8 s] pausa larga a mitad de frase" in text
+    assert "Um, I think we [1,8 s] shipped it. [uh?]" in text
     assert "88 palabras/min" in text and "130–160 palabras/min" in text
     assert "menos de 5 por cada 100 palabras, sin referencia validada" in text
     assert "muy poca voz para medir el tono" in text  # measure's reason, translated

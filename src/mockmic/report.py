@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from rich.columns import Columns
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -111,12 +113,14 @@ def analysis_renderable(
         (audio.path or "recording", "bold"),
         f"  {metrics.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
     )
-    t = _words(metrics.language)
+    lang = metrics.language
+    t = _words(lang)
     if not transcript.words:
         return Group(header, Text(t["no speech"], style="yellow"))
     legend = Text.assemble(
-        (t["filler"], "yellow"), "  ", (t["hedge"], "magenta underline"), "  ", ("[0.4 s]", "dim"), f" {t['pause']}  ",
-        ("[1.8 s]", "bold red"), f" {t['hesitant pause']}  ", ("[uh?]", "cyan"), f" {t['voice without words']}",
+        (t["filler"], "yellow"), "  ", (t["hedge"], "magenta underline"), "  ", (_pause_mark(0.4, lang), "dim"),
+        f" {t['pause']}  ", (_pause_mark(1.8, lang), "bold red"), f" {t['hesitant pause']}  ", ("[uh?]", "cyan"),
+        f" {t['voice without words']}",
     )
     # The table's length target is the question's, as the conciseness score judged it, once there is feedback.
     length_target = next((e.norm for e in feedback.evidence if e.id == "duration"), None) if feedback else None
@@ -166,7 +170,7 @@ def questions_renderable(questions: list[Question]) -> RenderableType:
     return table
 
 
-def marked_transcript(transcript: Transcript, metrics: Metrics) -> Text:
+def marked_transcript(transcript: Transcript, metrics: Metrics) -> RenderableType:
     """The words in order, with each pause and untranscribed voiced stretch inserted where it happened."""
     styles = {}
     for item in metrics.hedges.items:
@@ -176,17 +180,39 @@ def marked_transcript(transcript: Transcript, metrics: Metrics) -> Text:
     events = [(w.start, 1, w, i) for i, w in enumerate(transcript.words)]
     events += [(p.start, 0, p, None) for p in metrics.pauses.items]
     events += [(s.start, 0, s, None) for s in metrics.fillers.probable_untranscribed]
-    text = Text()
+    pieces = []
     for _, _, event, index in sorted(events, key=lambda e: (e[0], e[1])):
         if index is not None:
-            text.append(event.text, style=styles.get(index, ""))
+            pieces.append(Text(event.text, style=styles.get(index, "")))
         elif hasattr(event, "kind"):
-            text.append(f"[{event.duration_s:.1f} s]", style=_pause_style(event.duration_s, event.kind))
+            pieces.append(Text(_pause_mark(event.duration_s, metrics.language), style=_pause_style(event.duration_s, event.kind)))
         else:
-            text.append("[uh?]", style="cyan")
-        text.append(" ")
-    text.rstrip()
-    return text
+            pieces.append(Text("[uh?]", style="cyan"))
+    return Unbroken(tuple(pieces))
+
+
+@dataclass(frozen=True)
+class Unbroken:
+    """Pieces of text a space apart, in lines as wide as the console, no piece split across two: Rich
+    wraps at any space, so it would leave "[1.8" at the end of one line and "s]" at the start of the next."""
+
+    pieces: tuple[Text, ...]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = Text()
+        for piece in self.pieces:
+            if line.plain and line.cell_len + 1 + piece.cell_len > options.max_width:
+                yield line
+                line = Text()
+            if line.plain:
+                line.append(" ")
+            line.append_text(piece)
+        yield line
+
+
+def _pause_mark(duration_s: float, lang: str) -> str:
+    tenths = math.floor(duration_s * 10 + 0.5) / 10  # half up: a pause of just 0.25 s must not read "[0.2 s]"
+    return f"[{_num(tenths, '.1f', lang)} s]"
 
 
 def _pause_style(duration: float, kind: str) -> str:

@@ -34,7 +34,7 @@ from mockmic.audio import Audio, load_audio, without_rumble  # noqa: E402
 from mockmic.measure import Metrics, measure  # noqa: E402
 from mockmic.models import load_model  # noqa: E402
 from mockmic.pitch import semitones, track_pitch, without_octave_jumps  # noqa: E402
-from mockmic.transcribe import Transcript, TranscribeOptions, transcribe  # noqa: E402
+from mockmic.transcribe import TranscribeOptions, Transcript, transcribe  # noqa: E402
 from mockmic.vad import voice_regions  # noqa: E402
 
 SHARED = corpus.REPO_ROOT.parent / "shared" / "corpus"

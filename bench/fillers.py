@@ -163,7 +163,9 @@ def load_audio(items: list[Item]) -> dict[str, object]:
 def _item_audio(item: Item):
     """The item's audio; several files are joined with JOIN_GAP_S of silence between them."""
     import numpy as np
-    from mockmic.audio import from_samples, load_audio as load
+
+    from mockmic.audio import from_samples
+    from mockmic.audio import load_audio as load
     from mockmic.constants import SAMPLE_RATE
 
     parts = [load(path) for path in item.paths]
@@ -181,6 +183,7 @@ def run_setting(
 
     Files the checkpoint already holds are not decoded again; every new one is saved at once."""
     import torch
+
     from mockmic.transcribe import transcribe
 
     known = checkpoint.known(model_name, setting)

@@ -13,7 +13,7 @@ import soundfile as sf
 
 from mockmic.audio import load_audio
 from mockmic.models import load_model
-from mockmic.transcribe import Transcript, TranscribeOptions, transcribe
+from mockmic.transcribe import TranscribeOptions, Transcript, transcribe
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

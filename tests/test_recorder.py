@@ -24,6 +24,7 @@ from mockmic.recorder import WavAppender
 from tests.helpers import CORPUS, ROOT, SAMPLES
 from tests.virtual_mic import VirtualMic
 
+
 @pytest.fixture(scope="module")
 def mic() -> Iterator[VirtualMic]:
     if not (shutil.which("pulseaudio") and shutil.which("paplay")):

@@ -9,9 +9,9 @@ from .audio import Audio, load_audio
 from .feedback import Baseline, Feedback, assess, baseline_from
 from .library import Library
 from .measure import Metrics, measure
-from .questions import Question, question_of_take
 from .models import choose_model, load_model
-from .transcribe import Transcript, TranscribeOptions, transcribe
+from .questions import Question, question_of_take
+from .transcribe import TranscribeOptions, Transcript, transcribe
 
 
 def load_and_transcribe(

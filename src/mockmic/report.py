@@ -21,8 +21,8 @@ from .compare import Comparison, sparkline
 from .feedback import NORM_TEXT, NORMS, Feedback, band, hesitant_pauses, is_hesitant, localised, reason_in
 from .library import StoredTake
 from .measure import Metrics
-from .questions import DIMENSIONS, Question
 from .models import ModelInfo
+from .questions import DIMENSIONS, Question
 from .recorder import InputDevice
 from .transcribe import Transcript, Word
 

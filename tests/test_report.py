@@ -173,3 +173,52 @@ def test_spanish_silence_says_so_in_spanish() -> None:
     _, metrics = constructed_metrics()
     text = render(report.analysis_renderable(AUDIO, Transcript((), "es", "base"), replace(metrics, language="es")))
     assert "No se reconoció habla en este audio" in text
+
+
+def stored_take(take_id: int, language: str, *, wpm: float, fillers_per_100: float, tips: list[str]):
+    from pathlib import Path
+
+    from mockmic.library import StoredTake
+
+    metrics = {
+        "speaking_span_s": 75.0, "words_per_minute": wpm, "fillers": {"per_100_words": fillers_per_100},
+        "hedges": {"count": 1}, "pitch": {"sd_semitones": 2.5}, "loudness": {"sd_db": 6.0}, "pauses": {"items": []},
+    }  # fmt: skip
+    feedback = {"scores": {"conciseness": 70 + take_id, "enthusiasm": 60, "assertiveness": 80, "clarity": 75},
+                "tips": [{"id": tip, "message": "", "at_s": None} for tip in tips]}  # fmt: skip
+    return StoredTake(take_id, "intro", f"2026-11-2{take_id}T10:00:00", f"2026-11-2{take_id}T10:00:00", Path("a.flac"),
+                      75.0, language, "base", "openai-whisper", "0.1.0", {}, metrics, feedback)  # fmt: skip
+
+
+def test_takes_of_a_spanish_speaker_are_listed_and_compared_in_spanish() -> None:
+    from mockmic.compare import compare
+    from mockmic.questions import get_question
+
+    first = stored_take(1, "es", wpm=120.0, fillers_per_100=12.5, tips=["fillers", "slow"])
+    second = stored_take(2, "es", wpm=135.0, fillers_per_100=4.0, tips=["slow"])
+    history = render(report.history_renderable([second, first]), width=120)
+    assert "Tomas, la más reciente primero" in history and "ppm" in history and "12,5" in history
+    compared = render(report.comparison_renderable(compare([first, second], get_question("intro"))), width=120)
+    assert "Tomas comparadas (cambio respecto a la primera)" in compared and "toma 2" in compared
+    assert "palabras por minuto" in compared and "135 (+15, mejor)" in compared
+    assert "muletillas por cada 100 palabras" in compared and "4 (-8,5, mejor)" in compared
+    assert "Consejos que ya no recibes: muletillas" in compared
+    progress = render(report.progress_renderable([first, second]), width=120)
+    assert "Puntuación de 2 tomas, la más antigua primero" in progress and "concisión" in progress
+
+
+def test_takes_in_two_languages_are_listed_in_english() -> None:
+    from mockmic.compare import compare
+    from mockmic.questions import get_question
+
+    takes = [stored_take(1, "es", wpm=120.0, fillers_per_100=12.5, tips=["fillers"]),
+             stored_take(2, "en", wpm=135.0, fillers_per_100=4.0, tips=[])]  # fmt: skip
+    assert "Takes, newest first" in render(report.history_renderable(takes), width=120)
+    compared = render(report.comparison_renderable(compare(takes, get_question("intro"))), width=120)
+    assert "4 (-8.5, better)" in compared and "Tips you no longer get: fillers" in compared
+
+
+def test_every_tip_has_a_name_in_both_languages() -> None:
+    from mockmic.feedback import MESSAGES
+
+    assert all(set(report.TEXT[f"tip:{tip}"]) == {"en", "es"} for tip in MESSAGES)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .feedback import NORMS, is_hesitant
-from .library import StoredTake
+from .library import StoredTake, shared_language
 from .questions import Question
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -27,6 +27,7 @@ class Comparison:
     rows: tuple[Row, ...]
     tips_resolved: tuple[str, ...]  # tips of the first take that the last one no longer gets
     tips_new: tuple[str, ...]  # tips the last take gets that the first did not
+    language: str = "en"  # the takes' language when they share one, for showing the comparison
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,7 @@ def compare(takes: list[StoredTake], question: Question) -> Comparison:
         rows=tuple(rows),
         tips_resolved=tuple(sorted(first_tips - last_tips)),
         tips_new=tuple(sorted(last_tips - first_tips)),
+        language=shared_language(takes),
     )
 
 

@@ -101,6 +101,11 @@ class StoredTake:
                 "feedback": self.feedback}  # fmt: skip
 
 
+def shared_language(takes: list[StoredTake]) -> str:
+    """The language to show a list of takes in: Spanish when every take is Spanish, else English."""
+    return "es" if takes and all(take.language == "es" for take in takes) else "en"
+
+
 class Library:
     """Open with `Library.open()`; every method is one short transaction."""
 

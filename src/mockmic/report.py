@@ -19,7 +19,7 @@ from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
 from .feedback import NORM_TEXT, NORMS, Feedback, band, hesitant_pauses, is_hesitant, localised, reason_in
-from .library import StoredTake
+from .library import StoredTake, shared_language
 from .measure import Metrics
 from .models import ModelInfo
 from .questions import DIMENSIONS, Question
@@ -315,6 +315,51 @@ TEXT = {
     "clarity": {"en": "clarity", "es": "claridad"},
     "What to change": {"en": "What to change", "es": "Qué cambiar"},
     "What went well": {"en": "What went well", "es": "Qué salió bien"},
+    # history, show, compare and progress: in Spanish when every take listed is Spanish
+    "Takes, newest first": {"en": "Takes, newest first", "es": "Tomas, la más reciente primero"},
+    "history_caption": {"en": "scores: C conciseness, E enthusiasm, A assertiveness, Cl clarity; f/100 fillers per 100 words",
+                        "es": "puntuación: C concisión, E entusiasmo, A asertividad, Cl claridad; m/100 muletillas por cada 100 palabras"},
+    "id": {"en": "id", "es": "id"},
+    "when (UTC)": {"en": "when (UTC)", "es": "fecha (UTC)"},
+    "question": {"en": "question", "es": "pregunta"},
+    "length": {"en": "length", "es": "duración"},
+    "wpm": {"en": "wpm", "es": "ppm"},
+    "f/100": {"en": "f/100", "es": "m/100"},
+    "Take": {"en": "Take", "es": "Toma"},
+    "take": {"en": "take", "es": "toma"},
+    "Takes compared (change against the first)": {"en": "Takes compared (change against the first)",
+                                                  "es": "Tomas comparadas (cambio respecto a la primera)"},
+    "better": {"en": "better", "es": "mejor"},
+    "worse": {"en": "worse", "es": "peor"},
+    "same": {"en": "same", "es": "igual"},
+    "speaking time s": {"en": "speaking time s", "es": "tiempo hablando (s)"},
+    "words per minute": {"en": "words per minute", "es": "palabras por minuto"},
+    "fillers per 100 words": {"en": "fillers per 100 words", "es": "muletillas por cada 100 palabras"},
+    "pitch variation st": {"en": "pitch variation st", "es": "variación del tono (semitonos)"},
+    "loudness variation dB": {"en": "loudness variation dB", "es": "variación del volumen (dB)"},
+    "mid-sentence pauses > 1.2 s": {"en": "mid-sentence pauses > 1.2 s", "es": "pausas a mitad de frase > 1,2 s"},
+    "Tips you no longer get": {"en": "Tips you no longer get", "es": "Consejos que ya no recibes"},
+    "New tips": {"en": "New tips", "es": "Consejos nuevos"},
+    "tip:mid_pause": {"en": "long mid-sentence pauses", "es": "pausas largas a mitad de frase"},
+    "tip:too_long": {"en": "too long", "es": "demasiado larga"},
+    "tip:too_short": {"en": "too short", "es": "demasiado corta"},
+    "tip:fillers": {"en": "fillers", "es": "muletillas"},
+    "tip:hedges": {"en": "hedges", "es": "rodeos"},
+    "tip:monotone": {"en": "monotone voice", "es": "voz monótona"},
+    "tip:flat": {"en": "flat stretches", "es": "tramos sin variación"},
+    "tip:uptalk": {"en": "rising endings", "es": "finales en subida"},
+    "tip:trail_off": {"en": "trailing off", "es": "finales que se apagan"},
+    "tip:fast": {"en": "too fast", "es": "demasiado rápido"},
+    "tip:slow": {"en": "too slow", "es": "demasiado lento"},
+    "tip:long_sentence": {"en": "long sentences", "es": "frases largas"},
+    "tip:repetition": {"en": "repeated words", "es": "palabras repetidas"},
+    "Scores over {} takes, oldest first": {"en": "Scores over {} takes, oldest first",
+                                           "es": "Puntuación de {} tomas, la más antigua primero"},
+    "score name": {"en": "score", "es": "puntuación"},
+    "trend": {"en": "trend", "es": "tendencia"},
+    "first": {"en": "first", "es": "primera"},
+    "last": {"en": "last", "es": "última"},
+    "best": {"en": "best", "es": "mejor"},
 }  # fmt: skip
 
 
@@ -348,27 +393,28 @@ SCORE_NAMES = DIMENSIONS
 def history_renderable(takes: list[StoredTake]) -> RenderableType:
     if not takes:
         return Text("No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.")
-    table = Table(
-        title="Takes, newest first", title_justify="left", caption_justify="left",
-        caption="scores: C conciseness, E enthusiasm, A assertiveness, Cl clarity; f/100 fillers per 100 words",
-    )  # fmt: skip
-    for column in ("id", "when (UTC)", "question", "length", "C", "E", "A", "Cl", "wpm", "f/100"):
-        table.add_column(column, justify="left" if column in ("when (UTC)", "question") else "right", no_wrap=True)
-    for t in takes:
-        row = t.summary()
+    lang = shared_language(takes)
+    t = _words(lang)
+    table = Table(title=t["Takes, newest first"], title_justify="left", caption_justify="left", caption=t["history_caption"])
+    for key in ("id", "when (UTC)", "question", "length", "C", "E", "A", "Cl", "wpm", "f/100"):
+        table.add_column(t.get(key, key), justify="left" if key in ("when (UTC)", "question") else "right", no_wrap=True)
+    for take in takes:
+        row = take.summary()
         scores = row["scores"]
         table.add_row(
-            str(t.id), t.created_at[5:16].replace("T", " "), t.question_id, f"{t.duration_s:.0f} s",
+            str(take.id), take.created_at[5:16].replace("T", " "), take.question_id, f"{take.duration_s:.0f} s",
             *(_num(scores.get(name), "d") for name in SCORE_NAMES),
-            _num(row["words_per_minute"], ".0f"), _num(row["fillers_per_100_words"], ".1f"),
+            _num(row["words_per_minute"], ".0f"), _num(row["fillers_per_100_words"], ".1f", lang),
         )  # fmt: skip
     return table
 
 
 def stored_take_renderable(take: StoredTake) -> RenderableType:
+    t = _words(shared_language([take]))
     audio = Audio(np.zeros(0, dtype=np.float32), 0, 0, str(take.audio_path))
-    header = Text.assemble((f"Take {take.id}", "bold"), f"  {take.created_at[:19].replace('T', ' ')} UTC · question {take.question_id} "
-                           f"· {take.duration_s:.1f} s · mockmic {take.app_version}")  # fmt: skip
+    header = Text.assemble((f"{t['Take']} {take.id}", "bold"), f"  {take.created_at[:19].replace('T', ' ')} UTC · "
+                           f"{t['question']} {take.question_id} · {_num(take.duration_s, '.1f', take.language or 'en')} s"
+                           f" · mockmic {take.app_version}")  # fmt: skip
     body = analysis_renderable(
         audio, Transcript.from_dict(take.transcript), Metrics.from_dict(take.metrics), Feedback.from_dict(take.feedback)
     )
@@ -376,37 +422,44 @@ def stored_take_renderable(take: StoredTake) -> RenderableType:
 
 
 def comparison_renderable(comparison: Comparison) -> RenderableType:
-    table = Table(title="Takes compared (change against the first)", title_justify="left")
-    table.add_column("measure")
+    lang = comparison.language
+    t = _words(lang)
+    table = Table(title=t["Takes compared (change against the first)"], title_justify="left")
+    table.add_column(t["measure"])
     for take_id in comparison.take_ids:
-        table.add_column(f"take {take_id}", justify="right")
+        table.add_column(f"{t['take']} {take_id}", justify="right")
     for row in comparison.rows:
-        cells = [Text(_num(row.values[0], "g"))]
+        cells = [Text(_num(row.values[0], "g", lang))]
         for value, delta, verdict in zip(row.values[1:], row.deltas[1:], row.verdicts[1:]):
-            cell = Text(_num(value, "g"))
+            cell = Text(_num(value, "g", lang))
             if delta is not None and verdict:
                 style = {"better": "green", "worse": "red"}.get(verdict, "dim")
-                cell.append(f" ({delta:+g}, {verdict})", style=style)
+                cell.append(f" ({_num(delta, '+g', lang)}, {t[verdict]})", style=style)
             cells.append(cell)
-        table.add_row(row.name, *cells)
+        table.add_row(t[row.name], *cells)
     lines: list[RenderableType] = [table]
     if comparison.tips_resolved:
-        lines.append(Text("Tips you no longer get: " + ", ".join(comparison.tips_resolved), style="green"))
+        lines.append(Text(f"{t['Tips you no longer get']}: " + _tip_names(comparison.tips_resolved, t), style="green"))
     if comparison.tips_new:
-        lines.append(Text("New tips: " + ", ".join(comparison.tips_new), style="yellow"))
+        lines.append(Text(f"{t['New tips']}: " + _tip_names(comparison.tips_new, t), style="yellow"))
     return Group(*lines)
+
+
+def _tip_names(ids: tuple[str, ...], t: dict[str, str]) -> str:
+    return ", ".join(t.get(f"tip:{tip_id}", tip_id) for tip_id in ids)
 
 
 def progress_renderable(takes_oldest_first: list[StoredTake]) -> RenderableType:
     if not takes_oldest_first:
         return Text("No takes yet: practise a few times to see your progress.")
-    table = Table(title=f"Scores over {len(takes_oldest_first)} takes, oldest first", title_justify="left")
-    for column in ("score", "trend", "first", "last", "best"):
-        table.add_column(column)
+    t = _words(shared_language(takes_oldest_first))
+    table = Table(title=t["Scores over {} takes, oldest first"].format(len(takes_oldest_first)), title_justify="left")
+    for key in ("score name", "trend", "first", "last", "best"):
+        table.add_column(t[key])
     for name in SCORE_NAMES:
-        values = [t.feedback.get("scores", {}).get(name) for t in takes_oldest_first]
+        values = [take.feedback.get("scores", {}).get(name) for take in takes_oldest_first]
         known = [v for v in values if v is not None]
-        table.add_row(name, sparkline(values), _num(known[0] if known else None, "d"),
+        table.add_row(t[name], sparkline(values), _num(known[0] if known else None, "d"),
                       _num(known[-1] if known else None, "d"), _num(max(known) if known else None, "d"))  # fmt: skip
     return table
 

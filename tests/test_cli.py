@@ -125,6 +125,10 @@ def test_analyze_noise_exits_0_with_a_clear_message(tmp_path: Path) -> None:
     assert "No speech was recognised" in result.stdout
     document = json.loads(mockmic("analyze", str(tmp_path / "noise.wav"), "--json").stdout)
     assert document["metrics"]["words_per_minute"] is None and document["metrics"]["reason"]
+    assert set(document["feedback"]["scores"].values()) == {None}  # not scored, rather than scored 0
+    saved = mockmic("analyze", str(tmp_path / "noise.wav"), "--save", home=tmp_path / "home")
+    assert saved.returncode == 0 and "Not stored" in saved.stdout
+    assert json.loads(mockmic("history", "--json", home=tmp_path / "home").stdout) == []
 
 
 def test_analyze_bad_input_exits_2(tmp_path: Path) -> None:

@@ -166,10 +166,10 @@ def test_enthusiasm_is_not_scored_when_no_pitch_was_measured() -> None:
     assert pitch.value is None and pitch.note == f"no pitch measured: {m.TOO_LITTLE_VOICE}"
 
 
-def test_no_speech_scores_zero_without_tips() -> None:
+def test_no_speech_is_not_scored() -> None:
     empty = good_metrics(word_count=0, words_per_minute=None, speaking_span_s=None, sentences=())
     feedback = assess(empty, INTRO, ())
-    assert set(feedback.scores.values()) == {0} and feedback.tips == ()
+    assert set(feedback.scores.values()) == {None} and feedback.tips == () == feedback.evidence
 
 
 def test_every_norm_names_its_source() -> None:

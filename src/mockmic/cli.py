@@ -146,8 +146,8 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
         _print_json(out, report.analysis_document(*analysis) | ({"take_id": take_id} if take_id else {}))
     else:
         out.print(report.analysis_renderable(*analysis))
-        if take_id:
-            out.print(f"Saved as take {take_id}.", highlight=False)
+        if library:
+            out.print(report.stored_line(take_id, analysis.metrics.language), highlight=False)
 
 
 def _print_json(out: Console, document: object) -> None:
@@ -286,7 +286,7 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
     )  # fmt: skip
     take_id = pipeline.save(library, path, analysis)
     out.print(report.analysis_renderable(*analysis))
-    out.print(f"Saved as take {take_id}; `mockmic history` lists your takes.", highlight=False)
+    out.print(report.stored_line(take_id, analysis.metrics.language, hint=True), highlight=False)
 
 
 def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | None) -> "recorder.Recording":

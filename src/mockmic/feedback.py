@@ -149,6 +149,12 @@ def assess(
 ) -> Feedback:
     """Scores, the evidence behind each, and tips for this answer to this question."""
     lang = metrics.language
+    norms = _norm("norms", lang)
+    if not metrics.word_count:  # nothing was said: nothing to score, and no zeros to drag a progress chart down
+        return Feedback(
+            scores=dict.fromkeys(DIMENSIONS, None), evidence=(), tips=(), went_well=(), language=lang,
+            question_id=question.id, comparisons=dict.fromkeys(DIMENSIONS, norms),
+        )  # fmt: skip
     evidence = [
         *_conciseness(metrics, question, lang),
         *_enthusiasm(metrics, baseline, lang),
@@ -159,12 +165,9 @@ def assess(
         name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name))))
         for name in DIMENSIONS
     }
-    if not metrics.word_count:
-        scores = dict.fromkeys(scores, 0)
-    elif metrics.pitch.sd_semitones is None:
+    if metrics.pitch.sd_semitones is None:
         scores["enthusiasm"] = None  # pitch and loudness carry 75 of its points: pace alone gave a hoarse take 100
     tips = sorted(_tips(metrics, question, words, lang), key=lambda t: -t.points)
-    norms = _norm("norms", lang)
     comparison = _norm("baseline_takes", lang, takes=baseline.takes) if baseline else norms
     return Feedback(
         scores=scores,

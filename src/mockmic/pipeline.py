@@ -52,8 +52,11 @@ def baseline(library: Library) -> Baseline | None:
     return baseline_from([Metrics.from_dict(take.metrics) for take in library.takes()])
 
 
-def save(library: Library, path: Path, analysis: Analysis) -> int:
-    """Store an analysed take, its audio copied into the library; returns the take's id."""
+def save(library: Library, path: Path, analysis: Analysis) -> int | None:
+    """Store an analysed take, its audio copied into the library; returns the take's id, or None when
+    no speech was recognised: a take with nothing measured would only sit in the history as a blank."""
+    if not analysis.transcript.words:
+        return None
     return library.save(
         path, question_id=analysis.feedback.question_id, duration_s=analysis.audio.duration_s,
         transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),

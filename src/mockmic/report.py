@@ -131,6 +131,14 @@ def analysis_renderable(
     return Group(*parts)
 
 
+def stored_line(take_id: int | None, lang: str, *, hint: bool = False) -> Text:
+    """What became of the take: its id in the library, or why it was not stored."""
+    t = _words(lang)
+    if take_id is None:
+        return Text(t["not stored"], style="yellow")
+    return Text(t["stored"].format(take_id) + (t["history hint"] if hint else "."))
+
+
 def feedback_renderable(feedback: Feedback) -> RenderableType:
     t = _words(feedback.language)
     table = Table(title=t["Scores"], title_justify="left")
@@ -315,6 +323,10 @@ TEXT = {
     "clarity": {"en": "clarity", "es": "claridad"},
     "What to change": {"en": "What to change", "es": "Qué cambiar"},
     "What went well": {"en": "What went well", "es": "Qué salió bien"},
+    "stored": {"en": "Saved as take {}", "es": "Guardada como toma {}"},
+    "history hint": {"en": "; `mockmic history` lists your takes.", "es": "; `mockmic history` muestra tus tomas."},
+    "not stored": {"en": "Not stored: with no speech recognised there is nothing to keep in your history.",
+                   "es": "No se guardó: sin habla reconocida no hay nada que añadir a tu historial."},
     # history, show, compare and progress: in Spanish when every take listed is Spanish
     "Takes, newest first": {"en": "Takes, newest first", "es": "Tomas, la más reciente primero"},
     "history_caption": {"en": "scores: C conciseness, E enthusiasm, A assertiveness, Cl clarity; f/100 fillers per 100 words",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from mockmic import measure as m
 from mockmic.audio import load_audio
-from mockmic.feedback import NORMS, assess, baseline_from
+from mockmic.feedback import NORMS, assess, baseline_from, clock, judged
 from mockmic.measure import measure
 from mockmic.questions import get_question
 from mockmic.transcribe import Word
@@ -213,3 +214,19 @@ def test_flattened_pitch_costs_enthusiasm_and_livelier_pitch_does_not(tmp_path: 
     original = enthusiasm(source)
     assert enthusiasm(resynthesised(source, tmp_path / "flat.wav", 0.0)) <= original - 15
     assert enthusiasm(resynthesised(source, tmp_path / "lively.wav", 1.5)) >= original
+
+
+def test_numbers_are_never_rounded_across_the_limit_they_are_judged_against() -> None:
+    assert judged(2.462, 1, 2.5) == "2.46" and judged(2.44, 1, 2.5) == "2.4" and judged(3.04, 1, 2.5) == "3.0"
+    assert judged(0.97, 1, 0.25, 1.0, 1.2) == "0.97" and judged(1.16, 1, 1.2) == "1.16" and judged(0.25, 1, 0.25) == "0.25"
+    assert judged(129.6, 0, 130, 160) == "129.6" and judged(145.4, 0, 130, 160) == "145"
+    assert judged(2.462, 1, 2.5, lang="es") == "2,46"
+    assert clock(85.87) == "1:26" and clock(90.2, math.ceil) == "1:31" and clock(59.9, math.floor) == "0:59"
+
+
+def test_tips_do_not_contradict_the_norm_they_quote() -> None:
+    flat = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=2.462))
+    assert "varied only 2.46 semitones over the answer; lively speakers vary 2.5 or more" in tip_ids(flat)["monotone"].message
+    one_filler = good_metrics(word_count=40, fillers=m.Fillers(1, 2.5, 0.8, (m.Marked("um", 1.0, 1.2, 0, 0),), ()))
+    assert "You said 1 filler (2.5 per 100 words)" in tip_ids(one_filler)["fillers"].message
+    assert "No fillers." in assess(good_metrics(), INTRO, WORDS).went_well

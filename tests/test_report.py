@@ -94,8 +94,9 @@ def test_pause_marks_are_never_split_across_lines() -> None:
         assert "[1.8 s]" in lines[[i for i, line in enumerate(lines) if "[1.8" in line][0]], width
         assert " ".join(line.strip() for line in lines) == "Um, I think we [1.8 s] shipped it. [uh?]", width
         assert max(map(len, lines)) <= width
-    assert report._pause_mark(0.25, "en") == "[0.3 s]"  # not "[0.2 s]" below the 0.25 s cutoff
-    assert report._pause_mark(0.25, "es") == "[0,3 s]"
+    limits = report._pause_limits(metrics)  # 0.25 s, 1 s, 1.2 s: a mark never rounds across one
+    assert report._pause_mark(0.25, "en", limits) == "[0.25 s]" and report._pause_mark(0.97, "es", limits) == "[0,97 s]"
+    assert report._pause_mark(1.44, "en", limits) == "[1.4 s]"
 
 
 def test_analysis_of_silence_says_there_is_nothing_to_measure() -> None:
@@ -124,7 +125,7 @@ def test_feedback_renders_scores_evidence_tips_and_praise() -> None:
     text = render(report.feedback_renderable(feedback), width=120)
     assert "Scores" in text and "conciseness" in text and "compared with norms" in text
     assert "What to change" in text and "5. At 0:01 you paused 1.8 s mid-sentence after “Um I think we”" in text
-    assert "−8: 1 mid-sentence pauses over 1.2 s" in text
+    assert "−8: mid-sentence pauses over 1.2 s: 1" in text
     assert feedback.scores["enthusiasm"] is None  # the constructed answer has no pitch
     assert "enthusiasm    │     — │ not scored: no pitch measured: too little voiced speech" in text
 

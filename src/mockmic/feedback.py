@@ -7,9 +7,11 @@ most costly first, and what went well is said too; tips, evidence and norms are 
 
 from __future__ import annotations
 
+import math
 import numbers
 import statistics
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from . import constants
@@ -243,9 +245,9 @@ def _conciseness(m: Metrics, q: Question, lang: str) -> list[Evidence]:
     repeats = len(m.repeated_words) + len(m.repeated_phrases)
     return [
         Evidence("conciseness", "duration", length, _norm("duration", lang, low=low, high=high), points,
-                 _note("duration", lang, length=length, low=low, high=high)),
+                 _note("duration", lang, length=judged(length, 0, low, high, lang=lang), low=low, high=high)),
         Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"], lang),
-                 min(30.0, max(0.0, fillers - 2) * 4), _note("fillers", lang, count=m.fillers.count, rate=fillers)),
+                 min(30.0, max(0.0, fillers - 2) * 4), _note("fillers", lang, count=m.fillers.count, rate=judged(fillers, 1, *bounds(NORMS["fillers_per_100"]), lang=lang))),
         Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"], lang),
                  min(15.0, 5.0 * len(long)), _note("long_sentences", lang, count=len(long), limit=NORMS["sentence_words"].high)),
         Evidence("conciseness", "restarts", restarts, _norm("restarts", lang), min(10.0, 2.0 * restarts),
@@ -266,13 +268,13 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None, lang: str) -> list[Eviden
     return [
         Evidence("enthusiasm", "pitch_variation", sd, norm,
                  0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
-                 _note("no_pitch", lang, reason=reason_in(m.pitch.reason, lang)) if sd is None else _note("pitch", lang, sd=sd)),
+                 _note("no_pitch", lang, reason=reason_in(m.pitch.reason, lang)) if sd is None else _note("pitch", lang, sd=judged(sd, 1, target, lang=lang))),
         Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones in every 10 s"), lang),
                  min(15.0, 5.0 * len(flat)), _note("flat", lang, count=len(flat))),
         Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"], lang),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
                  _note("no_loudness", lang, reason=reason_in(m.loudness.reason, lang)) if loud is None else _note("loudness", lang, db=loud)),
-        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), _note("pace", lang, wpm=wpm)),
+        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), _note("pace", lang, wpm=judged(wpm, 0, *bounds(NORMS["wpm_outer"]), lang=lang))),
     ]  # fmt: skip
 
 
@@ -282,7 +284,7 @@ def _assertiveness(m: Metrics, lang: str) -> list[Evidence]:
     return [
         Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"], lang),
                  min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
-                 _note("hedges", lang, count=m.hedges.count, rate=hedges)),
+                 _note("hedges", lang, count=m.hedges.count, rate=judged(hedges, 1, *bounds(NORMS["hedges_per_100"]), lang=lang))),
         Evidence("assertiveness", "uptalk", len(rising), _norm("uptalk", lang, band=band(NORMS["uptalk"], lang)),
                  min(30.0, 10.0 * len(rising)), _note("uptalk", lang, count=len(rising), total=len(_statements(m)))),
         Evidence("assertiveness", "trailing_off", len(fading), _norm("trailing_off", lang, db=-NORMS["trail_off"].low),
@@ -301,7 +303,7 @@ def _clarity(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]
     norm = band(pace, lang) + (_norm("usual_wpm", lang, wpm=baseline.wpm) if baseline else "")
     limit = NORMS["mid_pause"].high
     return [
-        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), _note("pace", lang, wpm=wpm)),
+        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), _note("pace", lang, wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang))),
         Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), _norm("mid_pause", lang, band=band(NORMS["mid_pause"], lang)),
                  min(40.0, 8.0 * len(hesitant)), _note("mid_pauses", lang, count=len(hesitant), limit=limit)),
         Evidence("clarity", "articulation_rate", rate, band(art, lang), min(15.0, art_off * 10),
@@ -346,22 +348,22 @@ def fading_statements(m: Metrics) -> list[Sentence]:
 
 # The evidence's notes and norms in the answer's language.
 NOTES = {
-    "duration": {"en": "{length:.0f} s of speaking against a {low:g}–{high:g} s target",
-                 "es": "{length:.0f} s hablando frente a un objetivo de {low:g}–{high:g} s"},
-    "fillers": {"en": "{count} fillers, {rate:.1f} per 100 words", "es": "muletillas: {count} ({rate:.1f} por cada 100 palabras)"},
-    "long_sentences": {"en": "{count} sentences over {limit:g} words", "es": "frases de más de {limit:g} palabras: {count}"},
-    "restarts": {"en": "{count} restarts (a word repeated or cut off)", "es": "falsos comienzos (una palabra repetida o cortada): {count}"},
-    "repetition": {"en": "{count} words or phrases repeated", "es": "palabras o frases repetidas: {count}"},
-    "pitch": {"en": "pitch varies {sd:.1f} semitones", "es": "el tono varía {sd:.1f} semitonos"},
+    "duration": {"en": "{length} s of speaking against a {low:g}–{high:g} s target",
+                 "es": "{length} s hablando frente a un objetivo de {low:g}–{high:g} s"},
+    "fillers": {"en": "fillers: {count} ({rate} per 100 words)", "es": "muletillas: {count} ({rate} por cada 100 palabras)"},
+    "long_sentences": {"en": "sentences over {limit:g} words: {count}", "es": "frases de más de {limit:g} palabras: {count}"},
+    "restarts": {"en": "restarts (a word repeated or cut off): {count}", "es": "falsos comienzos (una palabra repetida o cortada): {count}"},
+    "repetition": {"en": "words or phrases repeated: {count}", "es": "palabras o frases repetidas: {count}"},
+    "pitch": {"en": "pitch varies {sd} semitones", "es": "el tono varía {sd} semitonos"},
     "no_pitch": {"en": "no pitch measured: {reason}", "es": "tono sin medir: {reason}"},
-    "flat": {"en": "{count} flat 10 s stretches", "es": "tramos planos de 10 s: {count}"},
+    "flat": {"en": "flat 10 s stretches: {count}", "es": "tramos planos de 10 s: {count}"},
     "loudness": {"en": "loudness varies {db:.1f} dB", "es": "el volumen varía {db:.1f} dB"},
     "no_loudness": {"en": "no loudness measured: {reason}", "es": "volumen sin medir: {reason}"},
-    "pace": {"en": "{wpm:.0f} words per minute", "es": "{wpm:.0f} palabras por minuto"},
-    "hedges": {"en": "{count} hedges, {rate:.1f} per 100 words", "es": "rodeos: {count} ({rate:.1f} por cada 100 palabras)"},
-    "uptalk": {"en": "{count} of {total} statements rise at the end", "es": "afirmaciones que suben al final: {count} de {total}"},
-    "trailing_off": {"en": "{count} sentences fade out", "es": "frases que se apagan al final: {count}"},
-    "mid_pauses": {"en": "{count} mid-sentence pauses over {limit:g} s", "es": "pausas de más de {limit:g} s a mitad de frase: {count}"},
+    "pace": {"en": "{wpm} words per minute", "es": "{wpm} palabras por minuto"},
+    "hedges": {"en": "hedges: {count} ({rate} per 100 words)", "es": "rodeos: {count} ({rate} por cada 100 palabras)"},
+    "uptalk": {"en": "statements that rise at the end: {count} of {total}", "es": "afirmaciones que suben al final: {count} de {total}"},
+    "trailing_off": {"en": "sentences that fade out: {count}", "es": "frases que se apagan al final: {count}"},
+    "mid_pauses": {"en": "mid-sentence pauses over {limit:g} s: {count}", "es": "pausas de más de {limit:g} s a mitad de frase: {count}"},
     "articulation": {"en": "{rate:.1f} syllables per second", "es": "{rate:.1f} sílabas por segundo"},
     "no_articulation": {"en": "no articulation rate", "es": "sin velocidad de articulación"},
 }  # fmt: skip
@@ -395,10 +397,11 @@ REASONS_ES = {
 
 # --- tips ----------------------------------------------------------------------------------------
 
+FILLER_WORD = {"en": ("fillers", "filler"), "es": ("muletillas", "muletilla")}  # [plural, singular]
 MESSAGES = {
     "mid_pause": {
-        "en": "At {at} you paused {seconds:.1f} s mid-sentence after “{before}”. Finish the thought first, then pause at the full stop.",
-        "es": "En {at} hiciste una pausa de {seconds:.1f} s a mitad de frase, después de «{before}». Termina la idea y haz la pausa al final de la frase.",
+        "en": "At {at} you paused {seconds} s mid-sentence after “{before}”. Finish the thought first, then pause at the full stop.",
+        "es": "En {at} hiciste una pausa de {seconds} s a mitad de frase, después de «{before}». Termina la idea y haz la pausa al final de la frase.",
     },
     "too_long": {
         "en": "You spoke for {length}, past the {low}–{high} target; by {at} you should be wrapping up. Keep your two strongest points and cut the rest.",
@@ -409,20 +412,20 @@ MESSAGES = {
         "es": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade un ejemplo concreto con una cifra.",
     },
     "fillers": {
-        "en": "You said {count} fillers ({rate:.0f} per 100 words), the first “{text}” at {at}. When you need a moment, pause silently instead.",
-        "es": "Dijiste {count} muletillas ({rate:.0f} por cada 100 palabras), la primera «{text}» en {at}. Cuando necesites pensar, haz una pausa en silencio.",
+        "en": "You said {count} {fillers} ({rate} per 100 words), the first “{text}” at {at}. When you need a moment, pause silently instead.",
+        "es": "Dijiste {count} {fillers} ({rate} por cada 100 palabras), la primera «{text}» en {at}. Cuando necesites pensar, haz una pausa en silencio.",
     },
     "hedges": {
         "en": "At {at} “{text}” softened your point. Say it plainly; if you are unsure, say so and ask a clarifying question.",
         "es": "En {at} «{text}» suavizó tu idea. Dila sin rodeos; si no estás seguro, dilo y haz una pregunta para aclarar.",
     },
     "flat": {
-        "en": "From {at} to {end} your pitch stayed flat ({sd:.1f} semitones). Lift your voice on the result you are proudest of.",
-        "es": "De {at} a {end} tu entonación se quedó plana ({sd:.1f} semitonos). Sube la voz en el resultado del que estás más orgulloso.",
+        "en": "From {at} to {end} your pitch stayed flat ({sd} semitones). Lift your voice on the result you are proudest of.",
+        "es": "De {at} a {end} tu entonación se quedó plana ({sd} semitonos). Sube la voz en el resultado del que estás más orgulloso.",
     },
     "monotone": {
-        "en": "Your pitch varied only {sd:.1f} semitones over the answer; lively speakers vary 2.5 or more. Stress the key word of each sentence.",
-        "es": "Tu entonación varió solo {sd:.1f} semitonos; quien suena con energía varía {target:g} o más. Enfatiza la palabra clave de cada frase.",
+        "en": "Your pitch varied only {sd} semitones over the answer; lively speakers vary {target:g} or more. Stress the key word of each sentence.",
+        "es": "Tu entonación varió solo {sd} semitonos; quien suena con energía varía {target:g} o más. Enfatiza la palabra clave de cada frase.",
     },
     "uptalk": {
         "en": "At {at} your statement ending “{words}” rose like a question. Land statements with a falling tone.",
@@ -433,12 +436,12 @@ MESSAGES = {
         "es": "En {at} tu voz se apagó en «{words}». Mantén el volumen hasta la última palabra.",
     },
     "fast": {
-        "en": "Your pace was {wpm:.0f} words per minute, above the {low}–{high} sweet spot. Slow down and pause between your points.",
-        "es": "Hablaste a {wpm:.0f} palabras por minuto, por encima de lo ideal ({low}–{high}). Ve más despacio y haz pausas entre tus ideas.",
+        "en": "Your pace was {wpm} words per minute, above the {low}–{high} sweet spot. Slow down and pause between your points.",
+        "es": "Hablaste a {wpm} palabras por minuto, por encima de lo ideal ({low}–{high}). Ve más despacio y haz pausas entre tus ideas.",
     },
     "slow": {
-        "en": "Your pace was {wpm:.0f} words per minute, below the {low}–{high} sweet spot. Rehearse the outline until it flows.",
-        "es": "Hablaste a {wpm:.0f} palabras por minuto, por debajo de lo ideal ({low}–{high}). Ensaya el esquema hasta que fluya.",
+        "en": "Your pace was {wpm} words per minute, below the {low}–{high} sweet spot. Rehearse the outline until it flows.",
+        "es": "Hablaste a {wpm} palabras por minuto, por debajo de lo ideal ({low}–{high}). Ensaya el esquema hasta que fluya.",
     },
     "long_sentence": {
         "en": "At {at} one sentence ran {count} words. Split it: one idea per sentence.",
@@ -453,19 +456,40 @@ MESSAGES = {
 WENT_WELL = {
     "length": {"en": "Your length ({length}) fits the {low}–{high} target.",
                "es": "La duración ({length}) encaja en el objetivo de {low}–{high}."},
-    "pace": {"en": "Your pace ({wpm:.0f} words per minute) sits in the 130–160 sweet spot.",
-             "es": "Tu ritmo ({wpm:.0f} palabras por minuto) está en la franja ideal de 130–160."},
+    "pace": {"en": "Your pace ({wpm} words per minute) sits in the {low:g}–{high:g} sweet spot.",
+             "es": "Tu ritmo ({wpm} palabras por minuto) está en la franja ideal de {low:g}–{high:g}."},
     "fillers": {"en": "Hardly any fillers ({count}).", "es": "Casi sin muletillas ({count})."},
-    "pitch": {"en": "Lively intonation: your pitch varied {sd:.1f} semitones.",
-              "es": "Entonación viva: tu tono varió {sd:.1f} semitonos."},
+    "no_fillers": {"en": "No fillers.", "es": "Sin muletillas."},
+    "pitch": {"en": "Lively intonation: your pitch varied {sd} semitones.",
+              "es": "Entonación viva: tu tono varió {sd} semitonos."},
     "pauses": {"en": "No hesitant pauses mid-sentence.", "es": "Ninguna pausa dubitativa a mitad de frase."},
     "hedges": {"en": "You stated your points without hedging.", "es": "Expusiste tus ideas sin rodeos."},
 }  # fmt: skip
 
 
-def clock(seconds: float) -> str:
-    """Seconds as m:ss."""
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+def clock(seconds: float, rounding: Callable[[float], int] = round) -> str:
+    """Seconds as m:ss, rounded as the seconds elsewhere in the report are (85.9 s is 1:26)."""
+    whole = int(rounding(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def judged(value: float, decimals: int, *limits: float, lang: str = "en") -> str:
+    """The value to `decimals` places, or to as many more as it takes to stay on its side of each limit
+    it is judged against: a pitch variation of 2.46 semitones misses a norm of 2.5, and "2.5" would
+    say it met it; a 0.97 s pause is not a pause of 1 s or more."""
+    places = decimals
+    while places < decimals + 3 and any(_side(value, limit) != _side(round(value, places), limit) for limit in limits):
+        places += 1
+    return localised(f"{{:.{places}f}}", lang, value)
+
+
+def bounds(norm: Norm) -> list[float]:
+    """The bounds a norm has (one or both), for `judged`."""
+    return [bound for bound in (norm.low, norm.high) if bound is not None]
+
+
+def _side(value: float, limit: float) -> int:
+    return (value > limit) - (value < limit)
 
 
 def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
@@ -479,30 +503,30 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
     tips: list[Tip] = []
     for p in hesitant_pauses(m)[:2]:
         before = _words_before(words, p.after_word) if words else "…"
-        tips.append(Tip("mid_pause", say("mid_pause", at=clock(p.start), seconds=p.duration_s, before=before), p.start, 8 + p.duration_s))
+        tips.append(Tip("mid_pause", say("mid_pause", at=clock(p.start), seconds=judged(p.duration_s, 1, *bounds(NORMS["mid_pause"]), lang=lang), before=before), p.start, 8 + p.duration_s))
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     if length > high:
         at = (m.speech_start or 0.0) + high
-        tips.append(Tip("too_long", say("too_long", length=clock(length), low=clock(low), high=clock(high), at=clock(at)), at, min(40, (length - high) / 1.5)))
+        tips.append(Tip("too_long", say("too_long", length=clock(length, math.ceil), low=clock(low), high=clock(high), at=clock(at)), at, min(40, (length - high) / 1.5)))
     elif length < low:
-        tips.append(Tip("too_short", say("too_short", length=clock(length), low=clock(low), high=clock(high)), None, min(15, (low - length) / 3)))
+        tips.append(Tip("too_short", say("too_short", length=clock(length, math.floor), low=clock(low), high=clock(high)), None, min(15, (low - length) / 3)))
     rate = m.fillers.per_100_words or 0.0
     if m.fillers.items and rate > 2:
         first = m.fillers.items[0]
-        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, rate=rate, text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
+        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, fillers=FILLER_WORD[lang][m.fillers.count == 1], rate=judged(rate, 1, 2, *bounds(NORMS["fillers_per_100"]), lang=lang), text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
     if m.hedges.items:
         h = m.hedges.items[0]
         per_100 = hedges_per_100_words(m)
         tips.append(Tip("hedges", say("hedges", at=clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
     sd = m.pitch.sd_semitones
     if sd is not None and sd < NORMS["pitch_sd"].low:
-        tips.append(Tip("monotone", say("monotone", sd=sd, target=NORMS["pitch_sd"].low), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
+        tips.append(Tip("monotone", say("monotone", sd=judged(sd, 1, NORMS["pitch_sd"].low, lang=lang), target=NORMS["pitch_sd"].low), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
     else:
         flat = flat_windows(m)
         if flat:
             w = flat[0]
-            tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=w.sd_semitones), w.start, 5 * len(flat)))
+            tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=judged(w.sd_semitones, 1, *bounds(NORMS["flat_window"]), lang=lang)), w.start, 5 * len(flat)))
     rising = rising_statements(m)
     if rising and words:
         s = rising[0]
@@ -514,9 +538,9 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
     wpm = m.words_per_minute or 0.0
     pace = NORMS["wpm"]
     if wpm > pace.high:
-        tips.append(Tip("fast", say("fast", wpm=wpm, low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (wpm - pace.high) / 2)))
+        tips.append(Tip("fast", say("fast", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (wpm - pace.high) / 2)))
     elif 0 < wpm < pace.low:
-        tips.append(Tip("slow", say("slow", wpm=wpm, low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (pace.low - wpm) / 2)))
+        tips.append(Tip("slow", say("slow", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (pace.low - wpm) / 2)))
     long = long_sentences(m)
     if long:
         tips.append(Tip("long_sentence", say("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, 5 * len(long)))
@@ -538,11 +562,11 @@ def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
         good.append(say("length", length=clock(length), low=clock(low), high=clock(high)))
     wpm = m.words_per_minute or 0.0
     if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
-        good.append(say("pace", wpm=wpm))
+        good.append(say("pace", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=NORMS["wpm"].low, high=NORMS["wpm"].high))
     if (m.fillers.per_100_words or 0) <= 2:
-        good.append(say("fillers", count=m.fillers.count))
+        good.append(say("fillers", count=m.fillers.count) if m.fillers.count else say("no_fillers"))
     if m.pitch.sd_semitones is not None and m.pitch.sd_semitones >= NORMS["pitch_sd"].low:
-        good.append(say("pitch", sd=m.pitch.sd_semitones))
+        good.append(say("pitch", sd=judged(m.pitch.sd_semitones, 1, NORMS["pitch_sd"].low, lang=lang)))
     if not hesitant_pauses(m):
         good.append(say("pauses"))
     if not m.hedges.count:

@@ -90,6 +90,11 @@ class Match:
     last: int  # index of its last word
 
 
+def as_written(phrase: str) -> str:
+    """A normalised phrase as it is written: "I guess", not "i guess"."""
+    return re.sub(r"\bi\b", "I", phrase)
+
+
 def normalise(text: str) -> str:
     """Lower case without surrounding punctuation, apostrophes kept ("¿Sabes?" -> "sabes")."""
     text = unicodedata.normalize("NFC", text.strip().lower().replace("’", "'"))

@@ -239,7 +239,7 @@ def _rate(count: float, per: float | None, scale: float) -> float | None:
 
 def _marked(words: tuple[Word, ...], matches: list[lexicon.Match]) -> list[Marked]:
     return [
-        Marked(text=m.text, start=words[m.first].start, end=words[m.last].end, first_word=m.first, last_word=m.last)
+        Marked(text=lexicon.as_written(m.text), start=words[m.first].start, end=words[m.last].end, first_word=m.first, last_word=m.last)
         for m in matches
     ]
 
@@ -291,9 +291,10 @@ def _pauses(
 def _pause(start: float, end: float, words: tuple[Word, ...], hesitations: set[int]) -> Pause:
     """A silence, classified by whether the last word before it, hesitation sounds aside, ended a sentence:
     in "...the original one. Uh, [1.4 s] and here's..." the speaker is planning the next sentence. A
-    filler that is a word ("I mean, [1.2 s] why this job?") has begun the sentence."""
-    middle = (start + end) / 2
-    before = max((i for i, w in enumerate(words) if (w.start + w.end) / 2 <= middle), default=0)
+    filler that is a word ("I mean, [1.2 s] why this job?") has begun the sentence. The words before it
+    are those that began before it did: Whisper may start the next word inside the silence, and the
+    transcript shows the pause where it began."""
+    before = max((i for i, w in enumerate(words) if w.start < start), default=0)
     said = next((i for i in range(before, -1, -1) if i not in hesitations), None)
     ends_sentence = said is None or bool(lexicon.SENTENCE_END.search(words[said].text))
     kind = "between_sentences" if ends_sentence else "mid_sentence"

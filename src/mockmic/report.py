@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,18 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import NORM_TEXT, NORMS, Feedback, band, hesitant_pauses, is_hesitant, localised, reason_in
+from .feedback import (
+    NORM_TEXT,
+    NORMS,
+    Feedback,
+    band,
+    bounds,
+    hesitant_pauses,
+    is_hesitant,
+    judged,
+    localised,
+    reason_in,
+)
 from .library import StoredTake, shared_language
 from .measure import Metrics
 from .models import ModelInfo
@@ -193,7 +203,8 @@ def marked_transcript(transcript: Transcript, metrics: Metrics) -> RenderableTyp
         if index is not None:
             pieces.append(Text(event.text, style=styles.get(index, "")))
         elif hasattr(event, "kind"):
-            pieces.append(Text(_pause_mark(event.duration_s, metrics.language), style=_pause_style(event.duration_s, event.kind)))
+            mark = _pause_mark(event.duration_s, metrics.language, _pause_limits(metrics))
+            pieces.append(Text(mark, style=_pause_style(event.duration_s, event.kind)))
         else:
             pieces.append(Text("[uh?]", style="cyan"))
     return Unbroken(tuple(pieces))
@@ -218,9 +229,13 @@ class Unbroken:
         yield line
 
 
-def _pause_mark(duration_s: float, lang: str) -> str:
-    tenths = math.floor(duration_s * 10 + 0.5) / 10  # half up: a pause of just 0.25 s must not read "[0.2 s]"
-    return f"[{_num(tenths, '.1f', lang)} s]"
+def _pause_mark(duration_s: float, lang: str, limits: tuple[float, ...] = ()) -> str:
+    return f"[{judged(duration_s, 1, *limits, lang=lang)} s]"
+
+
+def _pause_limits(m: Metrics) -> tuple[float, ...]:
+    """The lengths a pause is counted against: a pause at all, a long one, a hesitant one mid-sentence."""
+    return m.pauses.min_pause_s, m.pauses.long_pause_s, NORMS["mid_pause"].high
 
 
 def _pause_style(duration: float, kind: str) -> str:
@@ -243,20 +258,21 @@ def metrics_table(metrics: Metrics, length_target: str | None = None) -> Table:
 def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tuple[str, str, str]]:
     p, pitch, f, lang = m.pauses, m.pitch, m.fillers, m.language
     num = lambda value, spec: _num(value, spec, lang)  # noqa: E731
+    near = lambda value, decimals, norm: "—" if value is None else judged(value, decimals, *bounds(norm), lang=lang)  # noqa: E731
     hedges = f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""
     rows = [
         ("duration", t["duration_value"].format(num(m.duration_s, ".0f"), num(m.speaking_span_s, ".0f")), length_target),
-        ("pace", t["pace_value"].format(num(m.words_per_minute, ".0f")), band(NORMS["wpm"], lang)),
+        ("pace", t["pace_value"].format(near(m.words_per_minute, 0, NORMS["wpm"])), band(NORMS["wpm"], lang)),
         ("articulation rate", t["articulation_value"].format(num(m.articulation_rate_wpm, ".0f"), num(m.syllables_per_second, ".1f")),
          t["articulation_target"]),
         ("pauses", t["pauses_value"].format(p.count, num(p.per_minute, ".1f"), num(p.total_s, ".1f")),
          t["pauses_target"].format(num(p.min_pause_s, "g"))),
-        ("long pauses", t["long_value"].format(p.long_count, num(p.long_pause_s, "g"), num(p.longest_s, ".1f")),
+        ("long pauses", t["long_value"].format(p.long_count, num(p.long_pause_s, "g"), _longest(p.longest_s, m, lang)),
          t["long_target"].format(num(NORMS["mid_pause"].high, "g"), len(hesitant_pauses(m)))),
-        ("fillers", t["fillers_value"].format(f.count, num(f.per_100_words, ".1f")), band(NORMS["fillers_per_100"], lang)),
+        ("fillers", t["fillers_value"].format(f.count, near(f.per_100_words, 1, NORMS["fillers_per_100"])), band(NORMS["fillers_per_100"], lang)),
         ("voice without words", f"{len(f.probable_untranscribed)}", t["voice_target"]),
         ("hedges", f"{m.hedges.count}{hedges}", t["hedges_target"]),
-        ("pitch variation", t["pitch_sd_value"].format(num(pitch.sd_semitones, ".1f")) if pitch.reason is None
+        ("pitch variation", t["pitch_sd_value"].format(near(pitch.sd_semitones, 1, NORMS["pitch_sd"])) if pitch.reason is None
          else reason_in(pitch.reason, lang), band(NORMS["pitch_sd"], lang)),
         ("pitch", t["pitch_value"].format(num(pitch.median_hz, ".0f"), num(pitch.range_semitones, ".1f")) if pitch.median_hz
          else "—", t["pitch_target"]),
@@ -382,6 +398,10 @@ def _words(lang: str) -> dict[str, str]:
 def _num(value: float | None, spec: str, lang: str = "en") -> str:
     """A number as the language writes it (2.5, or 2,5 in Spanish); a dash when there is none."""
     return "—" if value is None else localised(f"{{:{spec}}}", lang, value)
+
+
+def _longest(longest_s: float | None, m: Metrics, lang: str) -> str:
+    return "—" if longest_s is None else f"{judged(longest_s, 1, *_pause_limits(m)[1:], lang=lang)}"
 
 
 def _repeats(m: Metrics) -> str:

@@ -99,7 +99,9 @@ def test_lively_answer_in_numbers(lively) -> None:
     assert m.pauses.long_count == 0 and m.fillers.count <= 2
     assert m.pitch.sd_semitones > 2.0 and m.pitch.median_hz == pytest.approx(125, rel=0.15)
     assert 0.4 < m.pitch.voiced_fraction < 0.9
-    assert len(m.pitch.windows) == 7 and all(w.sd_semitones for w in m.pitch.windows)
+    windows = m.pitch.windows
+    assert (windows[0].start, windows[-1].end) == (m.speech_start, m.speech_end) and len(windows) == 6
+    assert all(9.99 < w.end - w.start < 15 for w in windows) and all(w.sd_semitones for w in windows)
 
 
 def test_rambling_answer_in_numbers(rambling, lively) -> None:
@@ -244,3 +246,15 @@ def test_a_pause_follows_the_words_that_began_before_it() -> None:
     words = (Word("a", 6.0, 6.3, 0.9), Word("man,", 6.4, 6.84, 0.9), Word("engineer", 7.92, 9.5, 0.9))
     pause = _pause(6.84, 9.02, words, set())
     assert pause.after_word == 1 and pause.kind == "mid_sentence"
+
+
+def test_pitch_windows_leave_no_sliver_and_say_why_one_is_empty() -> None:
+    from mockmic.measure import QUIET_WINDOW, MeasureOptions, _pitch_windows
+    from mockmic.pitch import PitchTrack
+
+    times = np.arange(0, 20.02, 0.01)
+    f0 = np.where(times < 10, 200.0 * 2 ** (np.sin(times) / 12), np.nan)  # voiced for 10 s, then silent
+    windows = _pitch_windows(PitchTrack(times, f0, np.isfinite(f0)), (0.0, 20.02), 200.0, MeasureOptions())
+    assert [(w.start, w.end) for w in windows] == [(0.0, 10.0), (10.0, 20.02)]  # not a 20 ms third window
+    assert windows[0].sd_semitones == pytest.approx(np.std(np.sin(times[times < 10])), abs=0.01)
+    assert windows[1].sd_semitones is None and windows[1].reason == QUIET_WINDOW

@@ -19,6 +19,7 @@ from .measure import (
     NO_VOICE_NEAR_WORDS,
     NO_VOICED_SPEECH,
     NO_WORDS,
+    QUIET_WINDOW,
     TOO_LITTLE_VOICE,
     Metrics,
     Pause,
@@ -392,6 +393,7 @@ REASONS_ES = {
     TOO_LITTLE_VOICE: "muy poca voz para medir el tono (¿voz susurrada, ronca o tapada por ruido?)",
     NO_VOICE_NEAR_WORDS: "no se encontró voz alrededor de las palabras",
     NO_VOICED_SPEECH: "no hay voz en la que medir el volumen",
+    QUIET_WINDOW: "muy poca voz en este tramo",
 }
 
 

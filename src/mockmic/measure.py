@@ -21,6 +21,7 @@ NO_WORDS = "no speech was recognised"
 TOO_LITTLE_VOICE = "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"
 NO_VOICE_NEAR_WORDS = "no voice was found around the words"
 NO_VOICED_SPEECH = "no voiced speech to measure loudness on"
+QUIET_WINDOW = "too little voiced speech in this window"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +72,7 @@ class PitchWindow:
     start: float
     end: float
     sd_semitones: float | None  # None when the window holds too little voiced speech
+    reason: str | None = None  # why sd_semitones is None
 
 
 @dataclass(frozen=True)
@@ -328,12 +330,13 @@ def _pitch_windows(
     windows = []
     start = span[0]
     while start < span[1]:
-        end = min(start + options.pitch_window_s, span[1])
+        end = start + options.pitch_window_s
+        end = span[1] if span[1] - end < options.pitch_window_s / 2 else end  # no 20 ms window at the end
         f0 = track.f0_hz[(track.times >= start) & (track.times < end)]
         tones = semitones(f0[np.isfinite(f0)], median)
         tones = tones[np.abs(tones) <= constants.PITCH_OUTLIER_SEMITONES]
         enough = len(tones) * options.pitch.hop_s >= options.min_voiced_s
-        windows.append(PitchWindow(start, end, float(np.std(tones)) if enough else None))
+        windows.append(PitchWindow(start, end, float(np.std(tones))) if enough else PitchWindow(start, end, None, QUIET_WINDOW))
         start = end
     return tuple(windows)
 

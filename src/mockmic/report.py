@@ -121,7 +121,7 @@ def analysis_renderable(
     the scores with their evidence, the tips and what went well."""
     header = Text.assemble(
         (audio.path or "recording", "bold"),
-        f"  {metrics.duration_s:.1f} s · {transcript.model} · {transcript.language or 'language unknown'}",
+        f"  {_num(metrics.duration_s, '.1f', metrics.language)} s · {transcript.model} · {transcript.language or 'language unknown'}",
     )
     lang = metrics.language
     t = _words(lang)
@@ -267,7 +267,8 @@ def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tupl
          t["articulation_target"]),
         ("pauses", t["pauses_value"].format(p.count, num(p.per_minute, ".1f"), num(p.total_s, ".1f")),
          t["pauses_target"].format(num(p.min_pause_s, "g"))),
-        ("long pauses", t["long_value"].format(p.long_count, num(p.long_pause_s, "g"), _longest(p.longest_s, m, lang)),
+        ("long pauses", t["long_value"].format(p.long_count, num(p.long_pause_s, "g"), _longest(p.longest_s, m, lang))
+         if p.longest_s is not None else t["no pauses"],
          t["long_target"].format(num(NORMS["mid_pause"].high, "g"), len(hesitant_pauses(m)))),
         ("fillers", t["fillers_value"].format(f.count, near(f.per_100_words, 1, NORMS["fillers_per_100"])), band(NORMS["fillers_per_100"], lang)),
         ("voice without words", f"{len(f.probable_untranscribed)}", t["voice_target"]),
@@ -322,6 +323,7 @@ TEXT = {
     "pauses_value": {"en": "{} ({}/min), {} s in all", "es": "{} ({}/min), {} s en total"},
     "pauses_target": {"en": "pauses of {} s or more", "es": "pausas de {} s o más"},
     "long_value": {"en": "{} ≥ {} s, longest {} s", "es": "{} ≥ {} s, la más larga {} s"},
+    "no pauses": {"en": "no pauses", "es": "ninguna pausa"},
     "long_target": {"en": "none mid-sentence over {} s ({} now)", "es": "ninguna de más de {} s a mitad de frase (ahora {})"},
     "fillers_value": {"en": "{} ({} per 100 words)", "es": "{} ({} por cada 100 palabras)"},
     "voice_target": {"en": "probable fillers the transcript missed", "es": "probables muletillas que faltan en la transcripción"},
@@ -381,8 +383,9 @@ TEXT = {
     "tip:slow": {"en": "too slow", "es": "demasiado lento"},
     "tip:long_sentence": {"en": "long sentences", "es": "frases largas"},
     "tip:repetition": {"en": "repeated words", "es": "palabras repetidas"},
-    "Scores over {} takes, oldest first": {"en": "Scores over {} takes, oldest first",
-                                           "es": "Puntuación de {} tomas, la más antigua primero"},
+    "Scores over {count} {takes}, oldest first": {"en": "Scores over {count} {takes}, oldest first",
+                                                   "es": "Puntuación de {count} {takes}, la más antigua primero"},
+    "takes": {"en": "takes", "es": "tomas"},
     "score name": {"en": "score", "es": "puntuación"},
     "trend": {"en": "trend", "es": "tendencia"},
     "first": {"en": "first", "es": "primera"},
@@ -400,8 +403,8 @@ def _num(value: float | None, spec: str, lang: str = "en") -> str:
     return "—" if value is None else localised(f"{{:{spec}}}", lang, value)
 
 
-def _longest(longest_s: float | None, m: Metrics, lang: str) -> str:
-    return "—" if longest_s is None else f"{judged(longest_s, 1, *_pause_limits(m)[1:], lang=lang)}"
+def _longest(longest_s: float, m: Metrics, lang: str) -> str:
+    return judged(longest_s, 1, *_pause_limits(m)[1:], lang=lang)
 
 
 def _repeats(m: Metrics) -> str:
@@ -485,7 +488,9 @@ def progress_renderable(takes_oldest_first: list[StoredTake]) -> RenderableType:
     if not takes_oldest_first:
         return Text("No takes yet: practise a few times to see your progress.")
     t = _words(shared_language(takes_oldest_first))
-    table = Table(title=t["Scores over {} takes, oldest first"].format(len(takes_oldest_first)), title_justify="left")
+    count = len(takes_oldest_first)
+    title = t["Scores over {count} {takes}, oldest first"].format(count=count, takes=t["takes"] if count > 1 else t["take"])
+    table = Table(title=title, title_justify="left")
     for key in ("score name", "trend", "first", "last", "best"):
         table.add_column(t[key])
     for name in SCORE_NAMES:

@@ -95,6 +95,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     (tmp_path / "folder.wav").mkdir()
     write_tone(tmp_path / "whole.wav", seconds=2.0)
     (tmp_path / "truncated.wav").write_bytes((tmp_path / "whole.wav").read_bytes()[:30])
+    (tmp_path / "cut_off.wav").write_bytes((tmp_path / "whole.wav").read_bytes()[: 44 + 16_000 * 2])  # 1 s of 2
     write_tone(tmp_path / "short.wav", seconds=0.3)
     sf.write(tmp_path / "silence.wav", np.zeros(32_000, dtype=np.float32), 16_000)
     return {
@@ -104,6 +105,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "text as wav": (tmp_path / "notes.wav", "not a readable wav"),
         "text as m4a": (tmp_path / "notes.m4a", "not an audio file"),
         "truncated header": (tmp_path / "truncated.wav", "not a readable wav"),
+        "audio cut off": (tmp_path / "cut_off.wav", "ends early: its header promises 2.0 s but only 1.0 s is there"),
         "too short": (tmp_path / "short.wav", "only 0.30 s long"),
         "digital silence": (tmp_path / "silence.wav", "pure digital silence"),
     }
@@ -111,7 +113,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["missing", "directory", "zero bytes", "text as wav", "text as m4a", "truncated header", "too short", "digital silence"],
+    ["missing", "directory", "zero bytes", "text as wav", "text as m4a", "truncated header", "audio cut off", "too short",
+     "digital silence"],
 )
 def test_bad_input_is_one_sentence(tmp_path: Path, case: str) -> None:
     path, phrase = _bad_inputs(tmp_path)[case]
@@ -146,3 +149,11 @@ def test_rumble_is_removed_and_the_voice_band_kept() -> None:
 def test_rumble_filter_is_the_same_in_blocks() -> None:
     noise = np.random.default_rng(0).normal(0, 0.1, 5 * SAMPLE_RATE).astype(np.float32)
     np.testing.assert_allclose(without_rumble(noise, block_s=0.37), without_rumble(noise, block_s=60), atol=1e-6)
+
+
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
+def test_wav_of_gsm_telephone_audio_is_read_through_ffmpeg(tmp_path: Path) -> None:
+    write_tone(tmp_path / "tone.wav", seconds=2.0, rate=8_000)
+    subprocess.run(["sox", str(tmp_path / "tone.wav"), "-e", "gsm-full-rate", str(tmp_path / "gsm.wav")], check=True)
+    audio = load_audio(tmp_path / "gsm.wav")  # libsndfile cannot read GSM 6.10 in a WAV
+    assert audio.duration_s == pytest.approx(2.0, abs=0.05) and audio.original_sample_rate == 8_000

@@ -115,10 +115,7 @@ def _decode(path: Path) -> _Decoded:
             return _decode_soundfile(path)
         except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as e:
             if path.suffix.lower() in SOUNDFILE_SUFFIXES:
-                raise AudioError(
-                    f"{path} is not a readable {path.suffix[1:]} file (it is damaged or truncated: "
-                    f"{_first_line(e)}); export or record it again."
-                ) from e
+                return _decode_ffmpeg_instead(path, e)
     return _decode_ffmpeg(path)
 
 
@@ -127,8 +124,49 @@ def _decode_soundfile(path: Path) -> _Decoded:
         if file.frames <= 0:
             raise ValueError("no audio frames")
         _check_duration(path, file.frames / file.samplerate)  # before reading hours of samples
+        _check_complete(path, file.frames / file.samplerate)
         samples = file.read(dtype="float32", always_2d=True)
         return _Decoded(samples, file.samplerate)
+
+
+def _decode_ffmpeg_instead(path: Path, error: Exception) -> _Decoded:
+    """ffmpeg for what libsndfile cannot read (a WAV holding GSM telephone audio); if ffmpeg cannot
+    either, libsndfile's reason is the one to give."""
+    if shutil.which("ffmpeg") and shutil.which("ffprobe"):
+        try:
+            return _decode_ffmpeg(path)
+        except AudioError:
+            pass
+    raise AudioError(
+        f"{path} is not a readable {path.suffix[1:]} file ({_first_line(error)}); export or record it again."
+    ) from error
+
+
+def _check_complete(path: Path, present_s: float) -> None:
+    """A WAV file whose audio stops before its header says it does was cut off while being written or
+    copied; libsndfile reads what is there without a word, so a 60 s answer would be scored as 2 s."""
+    sizes = _wav_data_sizes(path) if path.suffix.lower() == ".wav" else None
+    if sizes and sizes[1] < sizes[0]:
+        promised_s = present_s * sizes[0] / max(sizes[1], 1)
+        raise AudioError(
+            f"{path} ends early: its header promises {promised_s:.1f} s but only {present_s:.1f} s is there; "
+            "copy or export it again (re-saving it, e.g. with sox, keeps the part that is there)."
+        )
+
+
+def _wav_data_sizes(path: Path) -> tuple[int, int] | None:
+    """(bytes of audio the RIFF header promises, bytes the file holds after the data chunk's header)."""
+    with path.open("rb") as file:
+        head = file.read(12)
+        if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        while len(chunk := file.read(8)) == 8:
+            size = int.from_bytes(chunk[4:], "little")
+            if chunk[:4] == b"data":
+                streamed = size in (0, 0xFFFFFFFF)  # written live, the size never filled in: nothing promised
+                return None if streamed else (size, path.stat().st_size - file.tell())
+            file.seek(size + size % 2, 1)
+    return None
 
 
 def _decode_ffmpeg(path: Path) -> _Decoded:

@@ -187,7 +187,8 @@ def stored_take(take_id: int, language: str, *, wpm: float, fillers_per_100: flo
     }  # fmt: skip
     feedback = {"scores": {"conciseness": 70 + take_id, "enthusiasm": 60, "assertiveness": 80, "clarity": 75},
                 "tips": [{"id": tip, "message": "", "at_s": None} for tip in tips]}  # fmt: skip
-    return StoredTake(take_id, "intro", f"2026-11-2{take_id}T10:00:00", f"2026-11-2{take_id}T10:00:00", Path("a.flac"),
+    when = f"2026-11-{take_id:02d}T10:00:00"
+    return StoredTake(take_id, "intro", when, when, Path("a.flac"),
                       75.0, language, "base", "openai-whisper", "0.1.0", {}, metrics, feedback)  # fmt: skip
 
 
@@ -223,3 +224,11 @@ def test_every_tip_has_a_name_in_both_languages() -> None:
     from mockmic.feedback import MESSAGES
 
     assert all(set(report.TEXT[f"tip:{tip}"]) == {"en", "es"} for tip in MESSAGES)
+
+
+def test_history_keeps_take_ids_and_scores_whole_in_a_narrow_terminal() -> None:
+    takes = [stored_take(12, "en", wpm=135.0, fillers_per_100=4.0, tips=[]),
+             stored_take(1, "en", wpm=120.0, fillers_per_100=12.5, tips=[])]  # fmt: skip
+    rows = [line.split() for line in render(report.history_renderable(takes), width=64).splitlines()]
+    assert ["12", "11-12", "intro", "75", "s", "82", "60", "80", "75", "135", "4.0"] in rows
+    assert any(row[:1] == ["12"] and "82" in row for row in (line.split() for line in render(report.history_renderable(takes), width=50).splitlines()))

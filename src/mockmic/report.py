@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from rich import box
 from rich.columns import Columns
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
@@ -430,9 +431,11 @@ def history_renderable(takes: list[StoredTake]) -> RenderableType:
         return Text("No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.")
     lang = shared_language(takes)
     t = _words(lang)
-    table = Table(title=t["Takes, newest first"], title_justify="left", caption_justify="left", caption=t["history_caption"])
+    table = Table(title=t["Takes, newest first"], title_justify="left", caption_justify="left", caption=t["history_caption"],
+                  box=box.SIMPLE_HEAD, pad_edge=False)  # no rules between columns: ten fit in 60 characters
     for key in ("id", "when (UTC)", "question", "length", "C", "E", "A", "Cl", "wpm", "f/100"):
-        table.add_column(t.get(key, key), justify="left" if key in ("when (UTC)", "question") else "right", no_wrap=True)
+        text = key in ("when (UTC)", "question")  # these wrap in a narrow terminal; ids and numbers stay whole
+        table.add_column(t.get(key, key), justify="left" if text else "right", no_wrap=not text, min_width=5 if text else 2)
     for take in takes:
         row = take.summary()
         scores = row["scores"]

@@ -149,8 +149,8 @@ def test_spanish_praise() -> None:
 
 def test_personal_baseline_after_three_takes() -> None:
     earlier = [good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=sd)) for sd in (5.0, 5.5, 6.0)]
-    assert baseline_from(earlier[:2]) is None
-    baseline = baseline_from(earlier)
+    assert baseline_from(earlier[:2], "en") is None and baseline_from(earlier, "es") is None  # not Spanish takes
+    baseline = baseline_from(earlier, "en")
     assert baseline.takes == 3 and baseline.pitch_sd == 5.5
     flatter = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=3.2))
     against_norm = assess(flatter, INTRO, WORDS)

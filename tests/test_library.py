@@ -18,7 +18,7 @@ import soundfile as sf
 
 from mockmic.compare import compare, sparkline
 from mockmic.errors import LibraryError
-from mockmic.feedback import assess
+from mockmic.feedback import Baseline, assess
 from mockmic.library import AUDIO_DIR, DB_NAME, MIGRATIONS, Library, m001_takes
 from mockmic.questions import get_question
 from tests.helpers import ROOT, SAMPLES, mockmic
@@ -228,7 +228,8 @@ def test_damaged_database_through_the_command_line(tmp_path: Path) -> None:
 def test_three_stored_takes_make_a_personal_baseline(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from mockmic.pipeline import baseline
+    from mockmic.feedback import baseline_from
+    from mockmic.pipeline import earlier_takes
 
     library = Library.open(tmp_path)
     _, metrics = constructed_metrics()
@@ -236,5 +237,5 @@ def test_three_stored_takes_make_a_personal_baseline(tmp_path: Path) -> None:
         pitch = replace(metrics.pitch, sd_semitones=sd, median_hz=120.0)
         save(library, tone_file(tmp_path / f"{n}.wav", n), pitch=pitch)
         if n < 2:
-            assert baseline(library) is None
-    assert baseline(library).pitch_sd == 5.0 and baseline(library).takes == 3
+            assert baseline_from(earlier_takes(library), "en") is None
+    assert baseline_from(earlier_takes(library), "en") == Baseline(takes=3, pitch_sd=5.0, wpm=88.2)

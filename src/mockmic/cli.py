@@ -139,7 +139,7 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
     library = _library() if args.save else None
     analysis = pipeline.analyze(
         Path(args.file), _question(args), language=args.language, model=args.model,
-        models_dir=config.models_dir(args.models_dir), baseline=pipeline.baseline(library) if library else None,
+        models_dir=config.models_dir(args.models_dir), earlier=pipeline.earlier_takes(library) if library else (),
     )  # fmt: skip
     take_id = pipeline.save(library, Path(args.file), analysis) if library else None
     if args.json:
@@ -282,7 +282,7 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
     library = _library()
     analysis = pipeline.analyze(
         path, question, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir),
-        baseline=pipeline.baseline(library),
+        earlier=pipeline.earlier_takes(library),
     )  # fmt: skip
     take_id = pipeline.save(library, path, analysis)
     out.print(report.analysis_renderable(*analysis))

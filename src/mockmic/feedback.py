@@ -135,9 +135,10 @@ class Feedback:
         )  # fmt: skip
 
 
-def baseline_from(previous: list[Metrics]) -> Baseline | None:
-    """The median pitch variation and pace of earlier takes, from BASELINE_MIN_TAKES takes on."""
-    usable = [m for m in previous if m.pitch.sd_semitones is not None and m.words_per_minute]
+def baseline_from(previous: list[Metrics], language: str) -> Baseline | None:
+    """The median pitch variation and pace of earlier takes in the same language (Spanish and English
+    are spoken at different rates), from BASELINE_MIN_TAKES takes on."""
+    usable = [m for m in previous if m.language == language and m.pitch.sd_semitones is not None and m.words_per_minute]
     if len(usable) < BASELINE_MIN_TAKES:
         return None
     return Baseline(
@@ -179,7 +180,8 @@ def assess(
         went_well=tuple(_went_well(metrics, question, lang)),
         language=lang,
         question_id=question.id,
-        comparisons={"conciseness": norms, "enthusiasm": comparison, "assertiveness": norms, "clarity": comparison},
+        # clarity's pace is scored on the norm alone; the speaker's usual pace is only shown beside it
+        comparisons={"conciseness": norms, "enthusiasm": comparison, "assertiveness": norms, "clarity": norms},
     )
 
 

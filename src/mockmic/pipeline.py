@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audio import Audio, load_audio
-from .feedback import Baseline, Feedback, assess, baseline_from
+from .feedback import Feedback, assess, baseline_from
 from .library import Library
 from .measure import Metrics, measure
 from .models import choose_model, load_model
@@ -39,17 +39,19 @@ class Analysis:
 
 def analyze(
     path: Path, question: Question, *, language: str = "en", model: str | None = None, models_dir: Path,
-    baseline: Baseline | None = None,
+    earlier: list[Metrics] = (),
 ) -> Analysis:
-    """Load, transcribe, measure and assess one recorded answer to a question."""
+    """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
+    own earlier takes in its language once there are enough of them."""
     audio, transcript = load_and_transcribe(path, language=language, model=model, models_dir=models_dir)
     metrics = measure(audio, transcript)
+    baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
 
 
-def baseline(library: Library) -> Baseline | None:
-    """The speaker's baseline from every stored take (one user per library)."""
-    return baseline_from([Metrics.from_dict(take.metrics) for take in library.takes()])
+def earlier_takes(library: Library) -> list[Metrics]:
+    """The metrics of every stored take: the speaker's own (one user per library)."""
+    return [Metrics.from_dict(take.metrics) for take in library.takes()]
 
 
 def save(library: Library, path: Path, analysis: Analysis) -> int | None:

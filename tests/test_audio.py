@@ -157,3 +157,11 @@ def test_wav_of_gsm_telephone_audio_is_read_through_ffmpeg(tmp_path: Path) -> No
     subprocess.run(["sox", str(tmp_path / "tone.wav"), "-e", "gsm-full-rate", str(tmp_path / "gsm.wav")], check=True)
     audio = load_audio(tmp_path / "gsm.wav")  # libsndfile cannot read GSM 6.10 in a WAV
     assert audio.duration_s == pytest.approx(2.0, abs=0.05) and audio.original_sample_rate == 8_000
+
+
+def test_clipping_is_measured_on_the_files_own_samples(tmp_path: Path) -> None:
+    write_tone(tmp_path / "loud.wav", seconds=1.0, amplitude=1.5)  # the WAV's 16 bits clip it at full scale
+    expected = 1 - 2 / np.pi * np.arcsin(0.999 / 1.5)  # the share of a sine's time spent above 0.999 / 1.5
+    assert load_audio(tmp_path / "loud.wav").clipped_share == pytest.approx(expected, abs=0.01)
+    write_tone(tmp_path / "fine.wav", seconds=1.0, amplitude=0.9)
+    assert load_audio(tmp_path / "fine.wav").clipped_share == 0.0

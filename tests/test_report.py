@@ -45,7 +45,7 @@ def test_empty_transcript_says_so() -> None:
 
 def test_transcript_document_round_trips() -> None:
     document = json.loads(report.to_json(report.transcript_document(AUDIO, TRANSCRIPT)))
-    assert document["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2}
+    assert document["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2, "clipped_share": 0.0}
     assert document["transcript"]["text"] == "Hello, um world."
     assert document["transcript"]["words"][1] == {"text": "um", "start": 0.9, "end": 1.1, "probability": 0.31}
 
@@ -113,7 +113,7 @@ def test_analysis_document_is_strict_json() -> None:
     assert data["metrics"]["pitch"]["sd_semitones"] is None and data["metrics"]["pitch"]["reason"]
     assert data["metrics"]["pauses"]["items"][0]["kind"] == "mid_sentence"
     assert data["metrics"]["repetition"]["phrases"] == [{"text": "shipped it", "count": 2}]
-    assert data["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2}
+    assert data["audio"] == {"path": "answer.wav", "duration_s": 3.0, "sample_rate": 44_100, "channels": 2, "clipped_share": 0.0}
 
 
 def test_feedback_renders_scores_evidence_tips_and_praise() -> None:
@@ -162,10 +162,11 @@ def test_spanish_evidence_against_the_speakers_own_takes() -> None:
 
     words, english = constructed_metrics()
     feedback = assess(replace(english, language="es"), get_question("intro"), words, Baseline(takes=4, pitch_sd=3.1, wpm=142))
-    assert feedback.comparisons["clarity"] == "tus 4 tomas anteriores"
+    assert feedback.comparisons["enthusiasm"] == "tus 4 tomas anteriores"
+    assert feedback.comparisons["clarity"] == "las referencias"  # pace is scored on the norm; the usual pace only shown
     text = render(report.feedback_renderable(feedback), width=240)
     assert "88 palabras por minuto (referencia: 130–160 palabras/min; lo habitual en ti: 142)" in text
-    assert "[comparado con tus 4 tomas" in text
+    assert "[comparado con las referencias]" in text
 
 
 def test_spanish_silence_says_so_in_spanish() -> None:
@@ -232,3 +233,13 @@ def test_history_keeps_take_ids_and_scores_whole_in_a_narrow_terminal() -> None:
     rows = [line.split() for line in render(report.history_renderable(takes), width=64).splitlines()]
     assert ["12", "11-12", "intro", "75", "s", "82", "60", "80", "75", "135", "4.0"] in rows
     assert any(row[:1] == ["12"] and "82" in row for row in (line.split() for line in render(report.history_renderable(takes), width=50).splitlines()))
+
+
+def test_a_clipped_recording_is_pointed_out() -> None:
+    from dataclasses import replace
+
+    words, metrics = constructed_metrics()
+    clipped = replace(AUDIO, clipped_share=0.024)
+    text = render(report.analysis_renderable(clipped, Transcript(words, "en", "tiny.en"), metrics), width=200)
+    assert "2.4% of the samples are clipped at full scale: move back from the microphone" in text
+    assert "clipped" not in render(report.analysis_renderable(AUDIO, Transcript(words, "en", "tiny.en"), metrics), width=200)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from .constants import MAX_DURATION_S, MIN_DURATION_S, RUMBLE_CUTOFF_HZ, SAMPLE_RATE
+from .constants import CLIP_LEVEL, MAX_DURATION_S, MIN_DURATION_S, RUMBLE_CUTOFF_HZ, SAMPLE_RATE
 from .errors import AudioError
 
 # Containers libsndfile reads itself; everything else goes through ffmpeg.
@@ -29,6 +29,7 @@ class Audio:
     original_channels: int  # the file's own channel count, before downmixing
     path: str | None = None  # where it came from, None for generated audio
     sample_rate: int = SAMPLE_RATE  # always SAMPLE_RATE; kept for readers of the JSON
+    clipped_share: float = 0.0  # share of the file's samples at full scale: the input gain was too high
 
     @property
     def duration_s(self) -> float:
@@ -52,14 +53,19 @@ def load_audio(path: str | Path) -> Audio:
     mono = to_mono_16k(decoded.samples, decoded.sample_rate)
     if not np.any(mono):
         raise AudioError(f"{path} is pure digital silence; check that the microphone was not muted and record again.")
-    return Audio(mono, decoded.sample_rate, channels, str(path))
+    return Audio(mono, decoded.sample_rate, channels, str(path), clipped_share=clipped_share(decoded.samples))
 
 
 def from_samples(samples: np.ndarray, sample_rate: int, *, path: str | None = None) -> Audio:
     """Audio from an array (frames, or frames x channels) at any rate, for recordings and tests."""
     samples = np.asarray(samples, dtype=np.float32)
     frames = samples if samples.ndim == 2 else samples[:, None]
-    return Audio(to_mono_16k(frames, sample_rate), sample_rate, frames.shape[1], path)
+    return Audio(to_mono_16k(frames, sample_rate), sample_rate, frames.shape[1], path, clipped_share=clipped_share(frames))
+
+
+def clipped_share(frames: np.ndarray) -> float:
+    """The share of samples at full scale, on the file's own samples (resampling rounds the flat tops off)."""
+    return float(np.mean(np.abs(frames) >= CLIP_LEVEL)) if frames.size else 0.0
 
 
 def to_mono_16k(frames: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -10,6 +10,12 @@ SAMPLE_RATE = 16_000
 # on the full signal: filtered, the MFA pause benchmark's precision fell from 0.88 to 0.73.)
 RUMBLE_CUTOFF_HZ = 50.0
 
+# A sample this close to full scale was clipped by the input stage. When more than CLIPPING_NOTICE_SHARE
+# of the samples are, the report says so: the flattened peaks are audible as distortion and read as
+# false loudness and pitch. Our threshold (no published norm); jfk.flac raised by 20 dB (`sox gain 20`) clips 24%.
+CLIP_LEVEL = 0.999
+CLIPPING_NOTICE_SHARE = 0.001
+
 # Shorter than this there is no word to measure: Whisper's shortest reliable word is ~0.3 s and a
 # delivery metric needs at least one word plus its onset (our choice, documented in the README).
 MIN_DURATION_S = 0.5

@@ -47,6 +47,7 @@ def audio_dict(audio: Audio) -> dict[str, Any]:
         "duration_s": round(audio.duration_s, 3),
         "sample_rate": audio.original_sample_rate,
         "channels": audio.original_channels,
+        "clipped_share": round(audio.clipped_share, 5),
     }
 
 
@@ -126,6 +127,8 @@ def analysis_renderable(
     )
     lang = metrics.language
     t = _words(lang)
+    if audio.clipped_share >= constants.CLIPPING_NOTICE_SHARE:
+        header.append("\n" + t["clipping"].format(localised("{:.1%}", lang, audio.clipped_share)), style="yellow")
     if not transcript.words:
         return Group(header, Text(t["no speech"], style="yellow"))
     legend = Text.assemble(
@@ -324,6 +327,8 @@ TEXT = {
     "pauses_value": {"en": "{} ({}/min), {} s in all", "es": "{} ({}/min), {} s en total"},
     "pauses_target": {"en": "pauses of {} s or more", "es": "pausas de {} s o más"},
     "long_value": {"en": "{} ≥ {} s, longest {} s", "es": "{} ≥ {} s, la más larga {} s"},
+    "clipping": {"en": "{} of the samples are clipped at full scale: move back from the microphone or lower its input gain.",
+                 "es": "El {} de las muestras está recortado a escala completa: aléjate del micrófono o baja su ganancia."},
     "no pauses": {"en": "no pauses", "es": "ninguna pausa"},
     "long_target": {"en": "none mid-sentence over {} s ({} now)", "es": "ninguna de más de {} s a mitad de frase (ahora {})"},
     "fillers_value": {"en": "{} ({} per 100 words)", "es": "{} ({} por cada 100 palabras)"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,14 @@ def test_analyze_bad_input_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty.wav").write_bytes(b"")
     result = mockmic("analyze", str(tmp_path / "empty.wav"))
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_spanish_answer_analysed_as_english_stops_with_what_to_do(tmp_path: Path) -> None:
+    from tests.test_transcribe import SPANISH
+
+    subprocess.run(["espeak-ng", "-v", "es", "-s", "150", "-w", str(tmp_path / "es.wav"), SPANISH], check=True)
+    result = mockmic("analyze", str(tmp_path / "es.wav"))  # English by default: tiny.en writes nonsense
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "mockmic: This answer sounds like Spanish, not English; run it again with --language es (or --language auto)."
+    )

@@ -182,3 +182,16 @@ def test_word_alignment_comes_compiled_from_numba_cache_in_a_new_process() -> No
     )
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True) for _ in range(2)]
     assert runs[1].stdout.split() == ["True", "1"]  # the second process compiled nothing
+
+
+def test_a_transcript_too_fast_or_too_unsure_for_english_is_flagged() -> None:
+    from mockmic.transcribe import Transcript, Word, looks_misheard
+
+    def said(count: int, seconds: float, probability: float) -> Transcript:
+        step = seconds / count
+        return Transcript(tuple(Word("word", i * step, (i + 1) * step, probability) for i in range(count)), "en", "tiny.en")
+
+    assert not looks_misheard(said(150, 60.0, 0.85))  # an English answer
+    assert looks_misheard(said(300, 66.0, 0.78))  # tiny.en on samples/spanish_concise: a loop at 270 a minute
+    assert looks_misheard(said(8, 44.0, 0.23))  # tiny.en on Colombian Spanish prompts
+    assert not looks_misheard(Transcript((), None, "tiny.en"))

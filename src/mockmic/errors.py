@@ -16,6 +16,10 @@ class ModelError(MockmicError):
     """A Whisper model cannot be found, converted, downloaded or loaded."""
 
 
+class LanguageError(MockmicError):
+    """The answer is in another language than the one it is being analysed in."""
+
+
 class DeviceError(MockmicError):
     """A microphone cannot be opened or stopped working."""
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import constants
 from .audio import Audio, load_audio
+from .errors import LanguageError, ModelError
 from .feedback import Feedback, assess, baseline_from
 from .library import Library
 from .measure import Metrics, measure
-from .models import choose_model, load_model
+from .models import choose_model, default_model, load_model
 from .questions import Question, question_of_take
-from .transcribe import TranscribeOptions, Transcript, transcribe
+from .transcribe import (
+    TranscribeOptions,
+    Transcript,
+    language_name,
+    language_probabilities,
+    looks_misheard,
+    transcribe,
+)
 
 
 def load_and_transcribe(
@@ -21,7 +30,26 @@ def load_and_transcribe(
     name = choose_model(language, model)
     audio = load_audio(path)
     whisper_model = load_model(name, models_dir)
-    return audio, transcribe(audio, whisper_model, name, TranscribeOptions(language=language))
+    transcript = transcribe(audio, whisper_model, name, TranscribeOptions(language=language))
+    if language == "en" and looks_misheard(transcript):
+        _check_it_is_english(audio, models_dir)
+    return audio, transcript
+
+
+def _check_it_is_english(audio: Audio, models_dir: Path) -> None:
+    """Ask the multilingual model which language this is, and stop if it is not English."""
+    try:
+        model = load_model(default_model("auto"), models_dir)
+    except ModelError:
+        return  # no multilingual model to ask: the transcript stands as it is
+    probabilities = language_probabilities(audio, model)
+    spoken = max(probabilities, key=probabilities.get)
+    if spoken == "en" or probabilities.get("en", 0.0) >= constants.NOT_ENGLISH_PROBABILITY:
+        return
+    name = language_name(spoken)
+    if spoken == "es":
+        raise LanguageError(f"This answer sounds like {name}, not English; run it again with --language es (or --language auto).")
+    raise LanguageError(f"This answer sounds like {name}, not English; mockmic coaches answers in English and Spanish.")
 
 
 @dataclass(frozen=True)

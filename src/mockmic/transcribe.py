@@ -265,12 +265,34 @@ def detect_language(audio: Audio, model: "whisper.Whisper") -> str:
 
     An English prompt in front of Spanish speech makes Whisper translate it into English.
     """
+    probabilities = language_probabilities(audio, model)
+    return max(probabilities, key=probabilities.get)
+
+
+def language_probabilities(audio: Audio, model: "whisper.Whisper") -> dict[str, float]:
+    """How likely each language is, from the first 30 s, by a multilingual model."""
     import whisper
 
     window = whisper.pad_or_trim(audio.samples)
     mel = whisper.log_mel_spectrogram(window, model.dims.n_mels).to(model.device)
     _, probabilities = model.detect_language(mel)
-    return max(probabilities, key=probabilities.get)
+    return probabilities
+
+
+def looks_misheard(transcript: Transcript) -> bool:
+    """Words too fast or too unsure to be English heard right: the sign of another language."""
+    words = transcript.words
+    if not words:
+        return False
+    per_minute = len(words) / max(words[-1].end - words[0].start, 1.0) * 60
+    confidence = sum(w.probability for w in words) / len(words)
+    return per_minute > constants.MISHEARD_WPM or confidence < constants.MISHEARD_CONFIDENCE
+
+
+def language_name(code: str) -> str:
+    import whisper.tokenizer
+
+    return whisper.tokenizer.LANGUAGES.get(code, code).title()
 
 
 def _is_speech(segment: dict[str, Any]) -> bool:

@@ -394,7 +394,7 @@ REASONS_ES = {
     NO_WORDS: "no se reconoció habla",
     TOO_LITTLE_VOICE: "muy poca voz para medir el tono (¿voz susurrada, ronca o tapada por ruido?)",
     NO_VOICE_NEAR_WORDS: "no se encontró voz alrededor de las palabras",
-    NO_VOICED_SPEECH: "no hay voz en la que medir el volumen",
+    NO_VOICED_SPEECH: "muy poca voz encontrada para medir el volumen (como para el tono)",
     QUIET_WINDOW: "muy poca voz en este tramo",
 }
 

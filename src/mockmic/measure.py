@@ -20,7 +20,7 @@ from .vad import VoiceOptions, frame_db, speech_regions, voice_regions
 NO_WORDS = "no speech was recognised"
 TOO_LITTLE_VOICE = "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"
 NO_VOICE_NEAR_WORDS = "no voice was found around the words"
-NO_VOICED_SPEECH = "no voiced speech to measure loudness on"
+NO_VOICED_SPEECH = "too little voiced speech found to measure loudness on (as for pitch)"
 QUIET_WINDOW = "too little voiced speech in this window"
 
 

@@ -258,3 +258,13 @@ def test_pitch_windows_leave_no_sliver_and_say_why_one_is_empty() -> None:
     assert [(w.start, w.end) for w in windows] == [(0.0, 10.0), (10.0, 20.02)]  # not a 20 ms third window
     assert windows[0].sd_semitones == pytest.approx(np.std(np.sin(times[times < 10])), abs=0.01)
     assert windows[1].sd_semitones is None and windows[1].reason == QUIET_WINDOW
+
+
+def test_a_repeated_phrase_is_one_said_in_a_row() -> None:
+    from mockmic.measure import _repeated_phrases
+
+    said = "we built the order api we built um the order api".split()
+    kept = [i for i, word in enumerate(said) if word != "um"]  # the filler is taken out before counting
+    phrases = {r.text: r.count for r in _repeated_phrases([Word(said[i], i, i + 0.5, 0.9) for i in kept], kept, "en")}
+    assert phrases["the order api"] == 2
+    assert "built the" not in phrases and "we built the" not in phrases  # "built um the" is not "built the"

@@ -192,8 +192,8 @@ def _show(args: argparse.Namespace, out: Console) -> None:
 def _compare(args: argparse.Namespace, out: Console) -> None:
     from . import compare, questions, report
 
-    if len(args.ids) < 2:
-        raise MockmicError("Give two or more take ids to compare, e.g. `mockmic compare 1 4`.")
+    if len(set(args.ids)) < len(args.ids) or len(args.ids) < 2:
+        raise MockmicError("Give two or more different take ids to compare, e.g. `mockmic compare 1 4`.")
     library = _library()
     takes = [library.get(i) for i in args.ids]
     comparison = compare.compare(takes, questions.question_of_take(takes[-1].question_id))

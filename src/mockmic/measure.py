@@ -195,7 +195,8 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     spoken = [words[i] for i in sorted(heard - in_filler)]
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
     content = [words[i] for i in sorted(counted)]
-    plain = [words[i] for i in sorted(heard - in_filler - _indices(hedges))]
+    plain_at = sorted(heard - in_filler - _indices(hedges))  # where each word the repeats count was said
+    plain = [words[i] for i in plain_at]
     pauses = _pauses(regions, words, lexicon.hesitations(texts, language), span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     samples = without_rumble(audio.samples, audio.sample_rate)  # Silero reads the full signal: see RUMBLE_CUTOFF_HZ
@@ -225,7 +226,7 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         ),
         hedges=Hedges(count=len(hedges), items=tuple(hedges)),
         repeated_words=_repeated_words(plain, language, options.repeated_min_count),  # hedges are counted apart
-        repeated_phrases=_repeated_phrases(plain, language),
+        repeated_phrases=_repeated_phrases(plain, plain_at, language),
         sentences=_sentences(words, counted, track, levels),
         reason=NO_WORDS if not words else None if span else NO_VOICE_NEAR_WORDS,
     )
@@ -431,16 +432,18 @@ def _repeated_words(content: list[Word], language: str, min_count: int) -> tuple
     return tuple(Repeat(text, n) for text, n in counts.most_common(5) if n >= min_count)
 
 
-def _repeated_phrases(content: list[Word], language: str) -> tuple[Repeat, ...]:
+def _repeated_phrases(content: list[Word], said_at: list[int], language: str) -> tuple[Repeat, ...]:
+    """Phrases of 2-3 words said more than once; only words said one after another make a phrase, so
+    "so, yeah, I guess I'm" with its filler and hedge taken out is not "so yeah I'm"."""
     stop = lexicon.STOPWORDS[language]
     norms = [lexicon.normalise(w.text) for w in content]
     counts: Counter[str] = Counter()
     for size in (3, 2):
         for i in range(len(norms) - size + 1):
             gram = norms[i : i + size]
-            if all(g in stop for g in gram):
+            if all(g in stop for g in gram) or said_at[i + size - 1] - said_at[i] != size - 1:
                 continue
-            counts[" ".join(gram)] += 1
+            counts[lexicon.as_written(" ".join(gram))] += 1
     repeated = [(text, n) for text, n in counts.most_common() if n >= 2]
     longest_first = [r for r in repeated if not any(r[0] != o[0] and r[0] in o[0] and o[1] >= r[1] for o in repeated)]
     return tuple(Repeat(text, n) for text, n in longest_first[:5])

@@ -195,6 +195,7 @@ def test_commands_on_takes_of_the_samples(tmp_path: Path) -> None:
     assert shown["metrics"]["fillers"]["count"] >= 10 and shown["transcript"]["words"]
     assert "Take 1" in mockmic("show", "1", home=tmp_path).stdout
     compared = json.loads(mockmic("compare", "1", "2", "--json", home=tmp_path).stdout)
+    assert mockmic("compare", "1", "1", home=tmp_path).returncode == 2  # a take against itself
     verdicts = {m["name"]: m["verdicts"][1] for m in compared["measures"]}
     assert verdicts["conciseness"] == verdicts["enthusiasm"] == verdicts["fillers per 100 words"] == "better"
     assert "fillers" in compared["tips"]["resolved"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from mockmic import measure as m
 from mockmic.audio import load_audio
-from mockmic.feedback import NORMS, assess, baseline_from, clock, judged
+from mockmic.feedback import NORMS, assess, baseline_from, clock, judged, length_clock
 from mockmic.measure import measure
 from mockmic.questions import get_question
 from mockmic.transcribe import Word
@@ -221,7 +220,8 @@ def test_numbers_are_never_rounded_across_the_limit_they_are_judged_against() ->
     assert judged(0.97, 1, 0.25, 1.0, 1.2) == "0.97" and judged(1.16, 1, 1.2) == "1.16" and judged(0.25, 1, 0.25) == "0.25"
     assert judged(129.6, 0, 130, 160) == "129.6" and judged(145.4, 0, 130, 160) == "145"
     assert judged(2.462, 1, 2.5, lang="es") == "2,46"
-    assert clock(85.87) == "1:26" and clock(90.2, math.ceil) == "1:31" and clock(59.9, math.floor) == "0:59"
+    assert clock(6.84) == "0:06" and length_clock(85.87, 60, 90) == "1:26" and length_clock(51.6, 60, 90) == "0:52"
+    assert length_clock(59.6, 60, 90) == "0:59" and length_clock(90.2, 60, 90) == "1:31"  # not onto the target
 
 
 def test_tips_do_not_contradict_the_norm_they_quote() -> None:

@@ -11,7 +11,6 @@ import math
 import numbers
 import statistics
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from . import constants
@@ -471,10 +470,21 @@ WENT_WELL = {
 }  # fmt: skip
 
 
-def clock(seconds: float, rounding: Callable[[float], int] = round) -> str:
-    """Seconds as m:ss, rounded as the seconds elsewhere in the report are (85.9 s is 1:26)."""
-    whole = int(rounding(seconds))
+def clock(seconds: float) -> str:
+    """A moment in the answer as m:ss, as a player shows it (6.8 s is 0:06)."""
+    whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def length_clock(seconds: float, low: float, high: float) -> str:
+    """A length as m:ss, rounded as the seconds beside it are (85.9 s is 1:26), but never onto the
+    target it missed (59.6 s against 60-90 s is 0:59, not 1:00)."""
+    whole = round(seconds)
+    if seconds < low <= whole:
+        whole = math.floor(seconds)
+    elif seconds > high >= whole:
+        whole = math.ceil(seconds)
+    return clock(whole)
 
 
 def judged(value: float, decimals: int, *limits: float, lang: str = "en") -> str:
@@ -512,9 +522,9 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
     length = m.speaking_span_s or 0.0
     if length > high:
         at = (m.speech_start or 0.0) + high
-        tips.append(Tip("too_long", say("too_long", length=clock(length, math.ceil), low=clock(low), high=clock(high), at=clock(at)), at, min(40, (length - high) / 1.5)))
+        tips.append(Tip("too_long", say("too_long", length=length_clock(length, low, high), low=clock(low), high=clock(high), at=clock(at)), at, min(40, (length - high) / 1.5)))
     elif length < low:
-        tips.append(Tip("too_short", say("too_short", length=clock(length, math.floor), low=clock(low), high=clock(high)), None, min(15, (low - length) / 3)))
+        tips.append(Tip("too_short", say("too_short", length=length_clock(length, low, high), low=clock(low), high=clock(high)), None, min(15, (low - length) / 3)))
     rate = m.fillers.per_100_words or 0.0
     if m.fillers.items and rate > 2:
         first = m.fillers.items[0]
@@ -563,7 +573,7 @@ def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     if low <= length <= high:
-        good.append(say("length", length=clock(length), low=clock(low), high=clock(high)))
+        good.append(say("length", length=length_clock(length, low, high), low=clock(low), high=clock(high)))
     wpm = m.words_per_minute or 0.0
     if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
         good.append(say("pace", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=NORMS["wpm"].low, high=NORMS["wpm"].high))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class Analysis:
 
 def analyze(
     path: Path, question: Question, *, language: str = "en", model: str | None = None, models_dir: Path,
-    earlier: list[Metrics] = (),
+    earlier: Sequence[Metrics] = (),
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them."""

@@ -96,6 +96,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     write_tone(tmp_path / "whole.wav", seconds=2.0)
     (tmp_path / "truncated.wav").write_bytes((tmp_path / "whole.wav").read_bytes()[:30])
     (tmp_path / "cut_off.wav").write_bytes((tmp_path / "whole.wav").read_bytes()[: 44 + 16_000 * 2])  # 1 s of 2
+    (tmp_path / "one_frame_short.wav").write_bytes((tmp_path / "whole.wav").read_bytes()[:-2])  # not refused for that
     write_tone(tmp_path / "short.wav", seconds=0.3)
     sf.write(tmp_path / "silence.wav", np.zeros(32_000, dtype=np.float32), 16_000)
     return {
@@ -165,3 +166,8 @@ def test_clipping_is_measured_on_the_files_own_samples(tmp_path: Path) -> None:
     assert load_audio(tmp_path / "loud.wav").clipped_share == pytest.approx(expected, abs=0.01)
     write_tone(tmp_path / "fine.wav", seconds=1.0, amplitude=0.9)
     assert load_audio(tmp_path / "fine.wav").clipped_share == 0.0
+
+
+def test_a_wav_a_frame_short_of_its_header_is_read(tmp_path: Path) -> None:
+    _bad_inputs(tmp_path)
+    assert load_audio(tmp_path / "one_frame_short.wav").duration_s == pytest.approx(2.0, abs=0.001)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def test_analyze_bad_input_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_spanish_answer_analysed_as_english_stops_with_what_to_do(tmp_path: Path) -> None:
     from tests.test_transcribe import SPANISH
 

@@ -220,6 +220,7 @@ def test_numbers_are_never_rounded_across_the_limit_they_are_judged_against() ->
     assert judged(0.97, 1, 0.25, 1.0, 1.2) == "0.97" and judged(1.16, 1, 1.2) == "1.16" and judged(0.25, 1, 0.25) == "0.25"
     assert judged(129.6, 0, 130, 160) == "129.6" and judged(145.4, 0, 130, 160) == "145"
     assert judged(2.462, 1, 2.5, lang="es") == "2,46"
+    assert judged(1.2000000000000002, 1, 1.2) == "1.2" and judged(90.00000000000001, 0, 60, 90) == "90"  # float noise
     assert clock(6.84) == "0:06" and length_clock(85.87, 60, 90) == "1:26" and length_clock(51.6, 60, 90) == "0:52"
     assert length_clock(59.6, 60, 90) == "0:59" and length_clock(90.2, 60, 90) == "1:31"  # not onto the target
 

@@ -240,3 +240,22 @@ def test_three_stored_takes_make_a_personal_baseline(tmp_path: Path) -> None:
         if n < 2:
             assert baseline_from(earlier_takes(library), "en") is None
     assert baseline_from(earlier_takes(library), "en") == Baseline(takes=3, pitch_sd=5.0, wpm=88.2)
+
+
+def test_a_take_of_fillers_only_is_neither_scored_nor_stored(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from mockmic import report
+    from mockmic.pipeline import Analysis
+    from mockmic.pipeline import save as store
+    from mockmic.transcribe import Transcript
+    from tests.test_report import AUDIO, constructed_metrics, render
+
+    words, metrics = constructed_metrics()
+    um = replace(metrics, word_count=0)  # "Um," and nothing else counted
+    analysis = Analysis(AUDIO, Transcript(words[:1], "en", "tiny.en"), um, assess(um, get_question("intro"), words[:1]))
+    library = Library.open(tmp_path)
+    assert store(library, tmp_path / "a.wav", analysis) is None and library.takes() == []
+    assert set(analysis.feedback.scores.values()) == {None}
+    text = render(report.feedback_renderable(analysis.feedback), width=100)
+    assert "not scored" in text and "not scored:" not in text

@@ -242,8 +242,9 @@ def test_json_has_the_binding_fields(lively) -> None:
 
 
 def test_a_pause_follows_the_words_that_began_before_it() -> None:
-    # rambling_flat: Whisper started "engineer" at 7.92 s, inside the 6.84-9.02 s silence before it
-    words = (Word("a", 6.0, 6.3, 0.9), Word("man,", 6.4, 6.84, 0.9), Word("engineer", 7.92, 9.5, 0.9))
+    # as on rambling_flat, Whisper started "engineer" inside the 6.84-9.02 s silence before it, here with
+    # its middle (7.5 s) before the silence's middle (7.93 s)
+    words = (Word("a", 6.0, 6.3, 0.9), Word("man,", 6.4, 6.84, 0.9), Word("engineer", 7.0, 8.0, 0.9))
     pause = _pause(6.84, 9.02, words, set())
     assert pause.after_word == 1 and pause.kind == "mid_sentence"
 

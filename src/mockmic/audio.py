@@ -14,6 +14,9 @@ import soundfile as sf
 from .constants import CLIP_LEVEL, MAX_DURATION_S, MIN_DURATION_S, RUMBLE_CUTOFF_HZ, SAMPLE_RATE
 from .errors import AudioError
 
+# A WAV whose audio stops more than this before its header says is refused as cut off (a pad byte is not).
+CUT_OFF_TOLERANCE_S = 0.1
+
 # Containers libsndfile reads itself; everything else goes through ffmpeg.
 SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aiff", ".aif"}
 FFMPEG_SUFFIXES = {".m4a", ".mp4", ".webm", ".mkv", ".aac", ".wma", ".mov", ".amr", ".3gp"}
@@ -63,9 +66,12 @@ def from_samples(samples: np.ndarray, sample_rate: int, *, path: str | None = No
     return Audio(to_mono_16k(frames, sample_rate), sample_rate, frames.shape[1], path, clipped_share=clipped_share(frames))
 
 
-def clipped_share(frames: np.ndarray) -> float:
-    """The share of samples at full scale, on the file's own samples (resampling rounds the flat tops off)."""
-    return float(np.mean(np.abs(frames) >= CLIP_LEVEL)) if frames.size else 0.0
+def clipped_share(frames: np.ndarray, block: int = 1 << 20) -> float:
+    """The share of samples at full scale, on the file's own samples (resampling rounds the flat tops off),
+    a block at a time so that a two-hour file is not copied whole."""
+    flat = frames.reshape(-1)
+    clipped = sum(int(np.count_nonzero(np.abs(flat[i : i + block]) >= CLIP_LEVEL)) for i in range(0, flat.size, block))
+    return clipped / flat.size if flat.size else 0.0
 
 
 def to_mono_16k(frames: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -120,8 +126,10 @@ def _decode(path: Path) -> _Decoded:
         try:
             return _decode_soundfile(path)
         except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as e:
-            if path.suffix.lower() in SOUNDFILE_SUFFIXES:
+            if path.suffix.lower() == ".wav":
                 return _decode_ffmpeg_instead(path, e)
+            if path.suffix.lower() in SOUNDFILE_SUFFIXES:
+                raise _unreadable(path, e) from e
     return _decode_ffmpeg(path)
 
 
@@ -136,24 +144,29 @@ def _decode_soundfile(path: Path) -> _Decoded:
 
 
 def _decode_ffmpeg_instead(path: Path, error: Exception) -> _Decoded:
-    """ffmpeg for what libsndfile cannot read (a WAV holding GSM telephone audio); if ffmpeg cannot
-    either, libsndfile's reason is the one to give."""
+    """ffmpeg for a WAV holding a codec libsndfile lacks (GSM telephone audio); if ffmpeg cannot read
+    it either, libsndfile's reason is the one to give."""
     if shutil.which("ffmpeg") and shutil.which("ffprobe"):
         try:
-            return _decode_ffmpeg(path)
+            decoded = _decode_ffmpeg(path)
         except AudioError:
             pass
-    raise AudioError(
-        f"{path} is not a readable {path.suffix[1:]} file ({_first_line(error)}); export or record it again."
-    ) from error
+        else:
+            _check_complete(path, len(decoded.samples) / decoded.sample_rate)
+            return decoded
+    raise _unreadable(path, error) from error
+
+
+def _unreadable(path: Path, error: Exception) -> AudioError:
+    return AudioError(f"{path} is not a readable {path.suffix[1:]} file ({_first_line(error)}); export or record it again.")
 
 
 def _check_complete(path: Path, present_s: float) -> None:
     """A WAV file whose audio stops before its header says it does was cut off while being written or
     copied; libsndfile reads what is there without a word, so a 60 s answer would be scored as 2 s."""
     sizes = _wav_data_sizes(path) if path.suffix.lower() == ".wav" else None
-    if sizes and sizes[1] < sizes[0]:
-        promised_s = present_s * sizes[0] / max(sizes[1], 1)
+    promised_s = present_s * sizes[0] / max(sizes[1], 1) if sizes else present_s
+    if promised_s - present_s > CUT_OFF_TOLERANCE_S:
         raise AudioError(
             f"{path} ends early: its header promises {promised_s:.1f} s but only {present_s:.1f} s is there; "
             "copy or export it again (re-saving it, e.g. with sox, keeps the part that is there)."

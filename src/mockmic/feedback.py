@@ -18,7 +18,6 @@ from .measure import (
     NO_VOICE_NEAR_WORDS,
     NO_VOICED_SPEECH,
     NO_WORDS,
-    QUIET_WINDOW,
     TOO_LITTLE_VOICE,
     Metrics,
     Pause,
@@ -394,13 +393,14 @@ REASONS_ES = {
     TOO_LITTLE_VOICE: "muy poca voz para medir el tono (¿voz susurrada, ronca o tapada por ruido?)",
     NO_VOICE_NEAR_WORDS: "no se encontró voz alrededor de las palabras",
     NO_VOICED_SPEECH: "muy poca voz encontrada para medir el volumen (como para el tono)",
-    QUIET_WINDOW: "muy poca voz en este tramo",
+    "no voiced speech to measure loudness on": "no hay voz en la que medir el volumen",  # in takes stored before b7aa67f
 }
 
 
 # --- tips ----------------------------------------------------------------------------------------
 
 FILLER_WORD = {"en": ("fillers", "filler"), "es": ("muletillas", "muletilla")}  # [plural, singular]
+FIRST = {"en": ("the first ", ""), "es": ("la primera ", "")}  # [of several, of one]
 MESSAGES = {
     "mid_pause": {
         "en": "At {at} you paused {seconds} s mid-sentence after “{before}”. Finish the thought first, then pause at the full stop.",
@@ -415,8 +415,8 @@ MESSAGES = {
         "es": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade un ejemplo concreto con una cifra.",
     },
     "fillers": {
-        "en": "You said {count} {fillers} ({rate} per 100 words), the first “{text}” at {at}. When you need a moment, pause silently instead.",
-        "es": "Dijiste {count} {fillers} ({rate} por cada 100 palabras), la primera «{text}» en {at}. Cuando necesites pensar, haz una pausa en silencio.",
+        "en": "You said {count} {fillers} ({rate} per 100 words), {first}“{text}” at {at}. When you need a moment, pause silently instead.",
+        "es": "Dijiste {count} {fillers} ({rate} por cada 100 palabras), {first}«{text}» en {at}. Cuando necesites pensar, haz una pausa en silencio.",
     },
     "hedges": {
         "en": "At {at} “{text}” softened your point. Say it plainly; if you are unsure, say so and ask a clarifying question.",
@@ -503,7 +503,8 @@ def bounds(norm: Norm) -> list[float]:
 
 
 def _side(value: float, limit: float) -> int:
-    return (value > limit) - (value < limit)
+    """Above (1), on (0) or below (-1) the limit, float noise aside (90.00000000000001 is on 90)."""
+    return (value > limit + 1e-9) - (value < limit - 1e-9)
 
 
 def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
@@ -528,7 +529,7 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
     rate = m.fillers.per_100_words or 0.0
     if m.fillers.items and rate > 2:
         first = m.fillers.items[0]
-        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, fillers=FILLER_WORD[lang][m.fillers.count == 1], rate=judged(rate, 1, 2, *bounds(NORMS["fillers_per_100"]), lang=lang), text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
+        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, fillers=FILLER_WORD[lang][m.fillers.count == 1], first=FIRST[lang][m.fillers.count == 1], rate=judged(rate, 1, 2, *bounds(NORMS["fillers_per_100"]), lang=lang), text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
     if m.hedges.items:
         h = m.hedges.items[0]
         per_100 = hedges_per_100_words(m)

@@ -33,7 +33,7 @@ class MeasureOptions:
     edge_tolerance_s: float = 0.25  # voice this close to the first/last word still opens/closes the span
     probable_filler_min_s: float = constants.PROBABLE_FILLER_MIN_S  # voice without words this long...
     probable_filler_voiced_s: float = 0.1  # ...and with this much pitch in it is a probable filler
-    pitch_window_s: float = 10.0  # pitch variation is also given per window of this length
+    pitch_window_s: float = 10.0  # pitch variation is also given per window of this length (the last up to 1.5x)
     min_voiced_s: float = 1.0  # less voiced speech than this gives no pitch figures
     repeated_min_count: int = 3  # a content word is "repeated" from this many uses
     voice: VoiceOptions = field(default_factory=VoiceOptions)  # how voice is told from silence, breath and noise
@@ -301,7 +301,8 @@ def _pause(start: float, end: float, words: tuple[Word, ...], hesitations: set[i
     said = next((i for i in range(before, -1, -1) if i not in hesitations), None)
     ends_sentence = said is None or bool(lexicon.SENTENCE_END.search(words[said].text))
     kind = "between_sentences" if ends_sentence else "mid_sentence"
-    return Pause(start=start, end=end, duration_s=end - start, kind=kind, after_word=before)
+    start, end = round(start, 3), round(end, 3)  # region edges lie on a 10 ms grid; 1.2 s must not be 1.2000000000000002
+    return Pause(start=start, end=end, duration_s=round(end - start, 3), kind=kind, after_word=before)
 
 
 def _pitch(track: PitchTrack, span: tuple[float, float] | None, options: MeasureOptions) -> Pitch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import constants
 from .audio import Audio, load_audio
@@ -23,24 +24,27 @@ from .transcribe import (
     transcribe,
 )
 
+if TYPE_CHECKING:
+    import whisper
+
 
 def load_and_transcribe(
-    path: Path, *, language: str = "en", model: str | None = None, models_dir: Path
+    path: Path, *, language: str = "en", model: str | None = None, models_dir: Path, check_language: bool = True
 ) -> tuple[Audio, Transcript]:
     """Validate the audio first (fast, before loading a model), then transcribe it."""
     name = choose_model(language, model)
     audio = load_audio(path)
     whisper_model = load_model(name, models_dir)
     transcript = transcribe(audio, whisper_model, name, TranscribeOptions(language=language))
-    if language == "en" and looks_misheard(transcript):
-        _check_it_is_english(audio, models_dir)
+    if check_language and language == "en" and looks_misheard(transcript):
+        _check_it_is_english(audio, whisper_model if whisper_model.is_multilingual else None, models_dir)
     return audio, transcript
 
 
-def _check_it_is_english(audio: Audio, models_dir: Path) -> None:
-    """Ask the multilingual model which language this is, and stop if it is not English."""
+def _check_it_is_english(audio: Audio, multilingual: "whisper.Whisper | None", models_dir: Path) -> None:
+    """Ask a multilingual model which language this is, and stop if it is not English."""
     try:
-        model = load_model(default_model("auto"), models_dir)
+        model = multilingual or load_model(default_model("auto"), models_dir)
     except ModelError:
         return  # no multilingual model to ask: the transcript stands as it is
     probabilities = language_probabilities(audio, model)
@@ -50,7 +54,7 @@ def _check_it_is_english(audio: Audio, models_dir: Path) -> None:
     name = language_name(spoken)
     if spoken == "es":
         raise LanguageError(f"This answer sounds like {name}, not English; run it again with --language es (or --language auto).")
-    raise LanguageError(f"This answer sounds like {name}, not English; mockmic coaches answers in English and Spanish.")
+    raise LanguageError(f"This answer sounds like {name}, not English; mockmic coaches answers in English and Spanish, so record it in one of them.")
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,13 @@ class Analysis:
 
 def analyze(
     path: Path, question: Question, *, language: str = "en", model: str | None = None, models_dir: Path,
-    earlier: Sequence[Metrics] = (),
+    earlier: Sequence[Metrics] = (), check_language: bool = True,
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them."""
-    audio, transcript = load_and_transcribe(path, language=language, model=model, models_dir=models_dir)
+    audio, transcript = load_and_transcribe(
+        path, language=language, model=model, models_dir=models_dir, check_language=check_language
+    )
     metrics = measure(audio, transcript)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
@@ -85,8 +91,8 @@ def earlier_takes(library: Library) -> list[Metrics]:
 
 def save(library: Library, path: Path, analysis: Analysis) -> int | None:
     """Store an analysed take, its audio copied into the library; returns the take's id, or None when
-    no speech was recognised: a take with nothing measured would only sit in the history as a blank."""
-    if not analysis.transcript.words:
+    no words were recognised (fillers aside): a take with nothing scored would sit in the history as a blank."""
+    if not analysis.metrics.word_count:
         return None
     return library.save(
         path, question_id=analysis.feedback.question_id, duration_s=analysis.audio.duration_s,
@@ -100,7 +106,10 @@ def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_fil
     take = library.get(take_id)
     question = question_of_take(take.question_id, questions_file)
     language = take.language if take.language in ("en", "es") else "auto"
-    analysis = analyze(take.audio_path, question, language=language, model=take.model or None, models_dir=models_dir)
+    analysis = analyze(  # in the language it was stored with: the check belongs to a new answer
+        take.audio_path, question, language=language, model=take.model or None, models_dir=models_dir,
+        check_language=False,
+    )
     library.replace_analysis(
         take_id, transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),
         feedback=analysis.feedback.as_dict(),

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from .constants import CLIP_LEVEL
 from .errors import AudioError, DeviceError
 
 if TYPE_CHECKING:
     import sounddevice
 
 NO_DEVICE = "No microphone was found; connect one (or start PulseAudio) and check `mockmic devices`."
-CLIP_LEVEL = 0.999  # a block with a sample this close to full scale has clipped
 SILENT_DBFS = -60.0  # below this the microphone delivers nothing above a quiet room's floor
 
 

@@ -162,7 +162,8 @@ def feedback_renderable(feedback: Feedback) -> RenderableType:
     for name, score in feedback.scores.items():
         if score is None:
             unmeasured = [e.note for e in feedback.evidence if e.score == name and e.value is None]
-            table.add_row(t[name], Text("—", style="dim"), Text(f"{t['not scored']}: " + "; ".join(unmeasured)))
+            reason = f": {'; '.join(unmeasured)}" if unmeasured else ""  # no words at all: nothing more to say
+            table.add_row(t[name], Text("—", style="dim"), Text(t["not scored"] + reason))
             continue
         costs = [e for e in feedback.evidence if e.score == name and e.points >= 0.5]
         why = "; ".join(f"−{e.points:.0f}: {e.note} ({t['norm']}: {e.norm})" for e in costs) or t["nothing to take off"]

@@ -124,9 +124,10 @@ def transcribe(
 def _compile_word_alignment_once() -> None:
     """Whisper times words with a numba DTW that it compiles afresh in every process: 1.7 s of each cold
     run here, more than all of measuring. The same two functions are compiled with numba's on-disk
-    cache instead, so only the first run pays. The code is Whisper's own, so the words do not change."""
+    cache instead, so only the first run pays. The code is Whisper's own, so the words do not change;
+    only its `parallel=True` is left out, which spread no more than the arrays' set-up over threads."""
     import numba
-    import whisper.timing as timing
+    from whisper import timing
 
     try:
         backtrace = numba.njit(cache=True)(timing.backtrace.py_func)

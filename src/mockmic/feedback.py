@@ -248,7 +248,7 @@ def _conciseness(m: Metrics, q: Question, lang: str) -> list[Evidence]:
         Evidence("conciseness", "duration", length, _norm("duration", lang, low=low, high=high), points,
                  _note("duration", lang, length=judged(length, 0, low, high, lang=lang), low=low, high=high)),
         Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"], lang),
-                 min(30.0, max(0.0, fillers - 2) * 4), _note("fillers", lang, count=m.fillers.count, rate=judged(fillers, 1, *bounds(NORMS["fillers_per_100"]), lang=lang))),
+                 min(30.0, max(0.0, fillers - 2) * 4), _note("fillers", lang, count=m.fillers.count, rate=against(NORMS["fillers_per_100"], fillers, 1, lang))),
         Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"], lang),
                  min(15.0, 5.0 * len(long)), _note("long_sentences", lang, count=len(long), limit=NORMS["sentence_words"].high)),
         Evidence("conciseness", "restarts", restarts, _norm("restarts", lang), min(10.0, 2.0 * restarts),
@@ -275,7 +275,7 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None, lang: str) -> list[Eviden
         Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"], lang),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
                  _note("no_loudness", lang, reason=reason_in(m.loudness.reason, lang)) if loud is None else _note("loudness", lang, db=loud)),
-        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), _note("pace", lang, wpm=judged(wpm, 0, *bounds(NORMS["wpm_outer"]), lang=lang))),
+        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), _note("pace", lang, wpm=against(NORMS["wpm_outer"], wpm, 0, lang))),
     ]  # fmt: skip
 
 
@@ -285,7 +285,7 @@ def _assertiveness(m: Metrics, lang: str) -> list[Evidence]:
     return [
         Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"], lang),
                  min(50.0, max(0.0, hedges - NORMS["hedges_per_100"].high) * 8),
-                 _note("hedges", lang, count=m.hedges.count, rate=judged(hedges, 1, *bounds(NORMS["hedges_per_100"]), lang=lang))),
+                 _note("hedges", lang, count=m.hedges.count, rate=against(NORMS["hedges_per_100"], hedges, 1, lang))),
         Evidence("assertiveness", "uptalk", len(rising), _norm("uptalk", lang, band=band(NORMS["uptalk"], lang)),
                  min(30.0, 10.0 * len(rising)), _note("uptalk", lang, count=len(rising), total=len(_statements(m)))),
         Evidence("assertiveness", "trailing_off", len(fading), _norm("trailing_off", lang, db=-NORMS["trail_off"].low),
@@ -304,7 +304,7 @@ def _clarity(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]
     norm = band(pace, lang) + (_norm("usual_wpm", lang, wpm=baseline.wpm) if baseline else "")
     limit = NORMS["mid_pause"].high
     return [
-        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), _note("pace", lang, wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang))),
+        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), _note("pace", lang, wpm=against(NORMS["wpm"], wpm, 0, lang))),
         Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), _norm("mid_pause", lang, band=band(NORMS["mid_pause"], lang)),
                  min(40.0, 8.0 * len(hesitant)), _note("mid_pauses", lang, count=len(hesitant), limit=limit)),
         Evidence("clarity", "articulation_rate", rate, band(art, lang), min(15.0, art_off * 10),
@@ -497,9 +497,9 @@ def judged(value: float, decimals: int, *limits: float, lang: str = "en") -> str
     return localised(f"{{:.{places}f}}", lang, value)
 
 
-def bounds(norm: Norm) -> list[float]:
-    """The bounds a norm has (one or both), for `judged`."""
-    return [bound for bound in (norm.low, norm.high) if bound is not None]
+def against(norm: Norm, value: float, decimals: int, lang: str, *more_limits: float) -> str:
+    """`judged` against the bounds the norm has (one or both), and any further limit its text names."""
+    return judged(value, decimals, *(bound for bound in (norm.low, norm.high) if bound is not None), *more_limits, lang=lang)
 
 
 def _side(value: float, limit: float) -> int:
@@ -512,13 +512,11 @@ def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
 
 
 def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[Tip]:
-    if not m.word_count:
-        return []
     say = lambda key, **kw: localised(MESSAGES[key][lang], lang, **kw)  # noqa: E731
     tips: list[Tip] = []
     for p in hesitant_pauses(m)[:2]:
         before = _words_before(words, p.after_word) if words else "…"
-        tips.append(Tip("mid_pause", say("mid_pause", at=clock(p.start), seconds=judged(p.duration_s, 1, *bounds(NORMS["mid_pause"]), lang=lang), before=before), p.start, 8 + p.duration_s))
+        tips.append(Tip("mid_pause", say("mid_pause", at=clock(p.start), seconds=against(NORMS["mid_pause"], p.duration_s, 1, lang), before=before), p.start, 8 + p.duration_s))
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     if length > high:
@@ -529,19 +527,19 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
     rate = m.fillers.per_100_words or 0.0
     if m.fillers.items and rate > 2:
         first = m.fillers.items[0]
-        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, fillers=FILLER_WORD[lang][m.fillers.count == 1], first=FIRST[lang][m.fillers.count == 1], rate=judged(rate, 1, 2, *bounds(NORMS["fillers_per_100"]), lang=lang), text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
+        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, fillers=FILLER_WORD[lang][m.fillers.count == 1], first=FIRST[lang][m.fillers.count == 1], rate=against(NORMS["fillers_per_100"], rate, 1, lang, 2), text=first.text, at=clock(first.start)), first.start, min(30.0, (rate - 2) * 4)))
     if m.hedges.items:
         h = m.hedges.items[0]
         per_100 = hedges_per_100_words(m)
         tips.append(Tip("hedges", say("hedges", at=clock(h.start), text=h.text), h.start, min(50.0, max(3.0, (per_100 - 1) * 8))))
     sd = m.pitch.sd_semitones
     if sd is not None and sd < NORMS["pitch_sd"].low:
-        tips.append(Tip("monotone", say("monotone", sd=judged(sd, 1, NORMS["pitch_sd"].low, lang=lang), target=NORMS["pitch_sd"].low), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
+        tips.append(Tip("monotone", say("monotone", sd=against(NORMS["pitch_sd"], sd, 1, lang), target=NORMS["pitch_sd"].low), None, min(50.0, (NORMS["pitch_sd"].low - sd) * 20)))
     else:
         flat = flat_windows(m)
         if flat:
             w = flat[0]
-            tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=judged(w.sd_semitones, 1, *bounds(NORMS["flat_window"]), lang=lang)), w.start, 5 * len(flat)))
+            tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=against(NORMS["flat_window"], w.sd_semitones, 1, lang)), w.start, 5 * len(flat)))
     rising = rising_statements(m)
     if rising and words:
         s = rising[0]
@@ -553,9 +551,9 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
     wpm = m.words_per_minute or 0.0
     pace = NORMS["wpm"]
     if wpm > pace.high:
-        tips.append(Tip("fast", say("fast", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (wpm - pace.high) / 2)))
+        tips.append(Tip("fast", say("fast", wpm=against(NORMS["wpm"], wpm, 0, lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (wpm - pace.high) / 2)))
     elif 0 < wpm < pace.low:
-        tips.append(Tip("slow", say("slow", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (pace.low - wpm) / 2)))
+        tips.append(Tip("slow", say("slow", wpm=against(NORMS["wpm"], wpm, 0, lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, min(25.0, (pace.low - wpm) / 2)))
     long = long_sentences(m)
     if long:
         tips.append(Tip("long_sentence", say("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, 5 * len(long)))
@@ -567,8 +565,6 @@ def _tips(m: Metrics, q: Question, words: tuple[Word, ...], lang: str) -> list[T
 
 
 def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
-    if not m.word_count:
-        return []
     say = lambda key, **kw: localised(WENT_WELL[key][lang], lang, **kw)  # noqa: E731
     good = []
     low, high = q.target_s
@@ -577,11 +573,11 @@ def _went_well(m: Metrics, q: Question, lang: str) -> list[str]:
         good.append(say("length", length=length_clock(length, low, high), low=clock(low), high=clock(high)))
     wpm = m.words_per_minute or 0.0
     if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
-        good.append(say("pace", wpm=judged(wpm, 0, *bounds(NORMS["wpm"]), lang=lang), low=NORMS["wpm"].low, high=NORMS["wpm"].high))
+        good.append(say("pace", wpm=against(NORMS["wpm"], wpm, 0, lang), low=NORMS["wpm"].low, high=NORMS["wpm"].high))
     if (m.fillers.per_100_words or 0) <= 2:
         good.append(say("fillers", count=m.fillers.count) if m.fillers.count else say("no_fillers"))
     if m.pitch.sd_semitones is not None and m.pitch.sd_semitones >= NORMS["pitch_sd"].low:
-        good.append(say("pitch", sd=judged(m.pitch.sd_semitones, 1, NORMS["pitch_sd"].low, lang=lang)))
+        good.append(say("pitch", sd=against(NORMS["pitch_sd"], m.pitch.sd_semitones, 1, lang)))
     if not hesitant_pauses(m):
         good.append(say("pauses"))
     if not m.hedges.count:

@@ -22,8 +22,8 @@ from .feedback import (
     NORM_TEXT,
     NORMS,
     Feedback,
+    against,
     band,
-    bounds,
     hesitant_pauses,
     is_hesitant,
     judged,
@@ -263,7 +263,7 @@ def metrics_table(metrics: Metrics, length_target: str | None = None) -> Table:
 def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tuple[str, str, str]]:
     p, pitch, f, lang = m.pauses, m.pitch, m.fillers, m.language
     num = lambda value, spec: _num(value, spec, lang)  # noqa: E731
-    near = lambda value, decimals, norm: "—" if value is None else judged(value, decimals, *bounds(norm), lang=lang)  # noqa: E731
+    near = lambda value, decimals, norm: "—" if value is None else against(norm, value, decimals, lang)  # noqa: E731
     hedges = f": {', '.join(sorted({h.text for h in m.hedges.items}))}" if m.hedges.items else ""
     rows = [
         ("duration", t["duration_value"].format(num(m.duration_s, ".0f"), num(m.speaking_span_s, ".0f")), length_target),

@@ -10,7 +10,8 @@ measure with issue 3's target beside each figure:
 - the same pitch track with rumble louder than the voice added, with and without measure's filter;
 - fillers on the monologues and the mfa_uh*/mfa_um* clips, counting probable untranscribed ones.
 
-    .venv/bin/python bench/accuracy.py [--model tiny.en] [--only pauses,wpm,pitch,rumble,fillers]
+    .venv/bin/python bench/accuracy.py [--model tiny.en] [--engine faster-whisper|openai-whisper]
+                                       [--only pauses,wpm,pitch,rumble,fillers]
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ import _corpus as corpus  # noqa: E402
 
 from mockmic import config  # noqa: E402
 from mockmic.audio import Audio, load_audio, without_rumble  # noqa: E402
+from mockmic.engine import DEFAULT_ENGINE, ENGINES, load_engine  # noqa: E402
 from mockmic.measure import Metrics, measure  # noqa: E402
-from mockmic.models import load_model  # noqa: E402
 from mockmic.pitch import semitones, track_pitch, without_octave_jumps  # noqa: E402
 from mockmic.transcribe import TranscribeOptions, Transcript, transcribe  # noqa: E402
 from mockmic.vad import voice_regions  # noqa: E402
@@ -59,17 +60,16 @@ class Analysed:
 
 
 class Analyzer:
-    """The pipeline on one warm model, as `mockmic analyze` runs it."""
+    """The pipeline on one warm engine, as `mockmic analyze --language en` runs it."""
 
-    def __init__(self, model_name: str) -> None:
-        self.name = model_name
-        self.model = load_model(model_name, config.models_dir())
+    def __init__(self, model_name: str, engine_name: str = DEFAULT_ENGINE) -> None:
+        self.engine = load_engine(engine_name, model_name, config.models_dir())
         self.seconds = 0.0
 
     def __call__(self, path: Path) -> Analysed:
         audio = load_audio(path)
         started = time.perf_counter()
-        transcript = transcribe(audio, self.model, self.name, TranscribeOptions(language="en"))
+        transcript = transcribe(audio, self.engine, TranscribeOptions(language="en"))
         metrics = measure(audio, transcript)
         self.seconds += time.perf_counter() - started
         return Analysed(audio, transcript, metrics)
@@ -317,11 +317,12 @@ BENCHES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny.en", help="bundled English model (default tiny.en)")
+    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"default {DEFAULT_ENGINE}")
     parser.add_argument("--only", default=",".join(BENCHES), help="comma-separated: " + ", ".join(BENCHES))
     args = parser.parse_args()
     corpus.require_corpus()
-    analyze = Analyzer(args.model)
-    print(f"# mockmic analyze accuracy, model {args.model}, corpus {SHARED}")
+    analyze = Analyzer(args.model, args.engine)
+    print(f"# mockmic analyze accuracy, model {args.model} on {args.engine}, corpus {SHARED}")
     for name in args.only.split(","):
         BENCHES[name](analyze)
     print(f"\n(analysis time in all: {analyze.seconds:.0f} s)")

@@ -2,7 +2,8 @@
 
 Run from the repository root (prints tables; it is not a test):
 
-    .venv/bin/python bench/fillers.py [--models tiny.en,base] [--clips all|fillers] [--joined] [--only GLOB]
+    .venv/bin/python bench/fillers.py [--models tiny.en,base] [--engine faster-whisper|openai-whisper]
+                                      [--clips all|fillers] [--joined] [--only GLOB] [--quick]
                                       [--verbose] [--json FILE [--resume]]
 
 A full run takes long on 2 cores (tiny.en ~1 h, base a few hours); with --json every transcript is saved
@@ -15,12 +16,15 @@ semi-spontaneous monologues with TextGrid-derived filler counts, and the short c
 reference_transcripts.json (the mfa_uh*/mfa_um* clips made for fillers, and by default all the others,
 which show whether a prompt makes Whisper invent fillers or lose content words).
 
-Transcription: each file goes through `mockmic.transcribe.transcribe()` with the package's own Whisper
-arguments; a setting changes only the prompt, whether it is carried to every 30 s window, and the beam
-size. The torch seed is fixed per file so temperature fallback is reproducible. Every file is shorter
-than 30 s, so "first window" and "carried" differ only when Whisper decodes a second window from the last
-timestamp of the first; the script reports how many transcripts actually differ. `--joined` adds the
-three monologues played back to back (0.5 s apart, ~77 s, three windows) to measure carrying the prompt.
+Transcription: each file goes through `mockmic.transcribe.transcribe()` on the engine chosen with
+--engine (default: the package's), which cuts the audio into stretches of at most 28 s at its pauses and
+decodes each without a prompt for the words and again with a filler prompt for the "um"s and "uh"s only
+(kept where both decodings and the audio agree). A setting changes only that second decoding and the
+beam size: "no prompt" skips it (`TranscribeOptions(verbatim=False)`: Whisper's own behaviour),
+"default" is the package's (`TranscribeOptions()`: its verbatim prompt, beam 5), the alternatives give
+another prompt (`prompt=`), and a last run decodes the best of them greedily (beam 1). Both engines seed
+their fallback temperatures, so a rerun gives the same words. `--joined` adds the three monologues
+played back to back (0.5 s apart, ~77 s), a file cut into several stretches.
 
 Fillers: words are lowercased and stripped of punctuation, then mapped to a kind: um (um, umm, uhm, erm),
 uh (uh, uhh, er), hm (hm, hmm, mm, mhm) or ah (ah, ahh); "'er" meaning "her" is not a filler. Matching
@@ -70,21 +74,17 @@ class Setting:
     """One way of asking Whisper to transcribe."""
 
     label: str
-    prompt: str | None  # None: no prompt at all
-    carry: bool = True  # repeat the prompt in every 30 s window
-    beam_size: int | None = None  # None: greedy
-    guard: bool = True  # the package's prompt guard: decode again without the prompt where it misled
+    prompt: str | None  # the prompt of the hesitation decoding; None: no such decoding
+    beam_size: int = 5  # the package's default (constants.BEAM_SIZE); 1 decodes greedily
 
     def options(self):
-        from mockmic.transcribe import TranscribeOptions
+        from mockmic.transcribe import VERBATIM_PROMPTS, TranscribeOptions
 
         return TranscribeOptions(
             language="en",
             verbatim=self.prompt is not None,
-            prompt=self.prompt,
-            carry_prompt=self.carry,
+            prompt=None if self.prompt == VERBATIM_PROMPTS["en"] else self.prompt,  # the default: its own
             beam_size=self.beam_size,
-            prompt_guard=self.guard,
         )
 
 
@@ -130,17 +130,14 @@ class Score:
 
 
 def base_settings() -> list[Setting]:
-    """No prompt, the package's current default prompt (first window / carried / carried without the
-    guard), and the alternative prompts, carried."""
+    """No prompt, the package's default prompt, and the alternative prompts."""
     from mockmic.transcribe import VERBATIM_PROMPTS
 
     default = VERBATIM_PROMPTS["en"]
     return [
         Setting("no prompt", None),
-        Setting("default, 1st window", default, carry=False),
-        Setting("default, carried", default, carry=True),
-        Setting("default, carried, no guard", default, carry=True, guard=False),
-        *(Setting(f"{label}, carried", p) for label, p in ALTERNATIVE_PROMPTS.items() if p != default),
+        Setting("default", default),
+        *(Setting(label, p) for label, p in ALTERNATIVE_PROMPTS.items() if p != default),
     ]
 
 
@@ -177,22 +174,21 @@ def _item_audio(item: Item):
 
 
 def run_setting(
-    model, model_name: str, setting: Setting, items: list[Item], audio: dict, checkpoint: "Checkpoint"
+    engine, model_name: str, setting: Setting, items: list[Item], audio: dict, checkpoint: "Checkpoint"
 ) -> list[FileResult]:
-    """Transcribe every file with one setting, seeding torch per file for reproducible fallback.
+    """Transcribe every file with one setting (`engine()` loads the engine once; it seeds its own
+    fallback sampling, so reruns give the same words).
 
     Files the checkpoint already holds are not decoded again; every new one is saved at once."""
-    import torch
-
     from mockmic.transcribe import transcribe
 
     known = checkpoint.known(model_name, setting)
     results = []
     for item in items:
         if item.name not in known:
-            torch.manual_seed(0)
+            loaded = engine()  # before the clock starts: loading is not transcribing
             start = time.perf_counter()
-            transcript = transcribe(audio[item.name], model(), model_name, setting.options())
+            transcript = transcribe(audio[item.name], loaded, setting.options())
             known[item.name] = FileResult(item, transcript.text, time.perf_counter() - start)
             checkpoint.save(model_name, setting, list(known.values()))
         results.append(known[item.name])
@@ -331,34 +327,24 @@ def print_details(model_name: str, setting: Setting, results: list[FileResult]) 
               f"{result.hypothesis}", file=sys.stderr)  # fmt: skip
 
 
-def carry_difference(rows: list[tuple[str, Setting, list[FileResult]]], model_name: str) -> str:
-    by_label = {setting.label: results for name, setting, results in rows if name == model_name}
-    if "default, 1st window" not in by_label or "default, carried" not in by_label:
-        return ""
-    first, carried = by_label["default, 1st window"], by_label["default, carried"]
-    differ = [a.item.name for a, b in zip(first, carried) if a.hypothesis != b.hypothesis]
-    names = f" ({', '.join(differ)})" if differ else ""
-    return f"{model_name}: default prompt, 1st window vs carried: {len(differ)}/{len(first)} differ{names}"
-
-
 # --- main ----------------------------------------------------------------------------------------
 
 
 def benchmark_model(
-    model_name: str, items: list[Item], audio: dict, checkpoint: "Checkpoint", verbose: bool,
-    quick: bool = False,
+    model_name: str, engine_name: str, items: list[Item], audio: dict, checkpoint: "Checkpoint",
+    verbose: bool, quick: bool = False,
 ):  # fmt: skip
-    """All settings for one model, yielded one by one: the base settings, then beam 5 with the best.
+    """All settings for one model, yielded one by one: the base settings, then greedy with the best.
 
-    With `quick`, only no prompt against the package's default (prompt carried, with its guard)."""
+    With `quick`, only no prompt against the package's default."""
     from mockmic import config
-    from mockmic.models import load_model
+    from mockmic.engine import load_engine
 
-    model = lambda: load_model(model_name, config.models_dir())  # noqa: E731  (loaded when first used)
+    engine = lambda: load_engine(engine_name, model_name, config.models_dir())  # noqa: E731  (on first use)
     done: list[tuple[Setting, list[FileResult], Score]] = []
 
     def run(setting: Setting) -> tuple[Setting, list[FileResult], Score]:
-        results = run_setting(model, model_name, setting, items, audio, checkpoint)
+        results = run_setting(engine, model_name, setting, items, audio, checkpoint)
         s = score(results)
         done.append((setting, results, s))
         print(f"[{model_name}] {setting.label}: {s.hits}/{s.ref} hits, {s.hyp} hyp, WER {100 * s.wer:.1f}%, "
@@ -368,21 +354,24 @@ def benchmark_model(
         return done[-1]
 
     for setting in base_settings():
-        if not quick or setting.label in ("no prompt", "default, carried"):
+        if not quick or setting.label in ("no prompt", "default"):
             yield run(setting)
     if quick:
         return
     best = best_prompt_setting([(setting, s) for setting, _, s in done])
-    yield run(replace(best, label=f"beam 5, {best.label}", beam_size=5))
+    yield run(replace(best, label=f"greedy, {best.label}", beam_size=1))
 
 
 def main(argv: list[str] | None = None) -> None:
+    from mockmic.engine import DEFAULT_ENGINE, ENGINES
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="tiny.en,base", help="comma-separated bundled models")
+    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"default {DEFAULT_ENGINE}")
     parser.add_argument("--clips", choices=("all", "fillers"), default="all",
                         help="all clips, or only the mfa_uh*/mfa_um* filler clips")  # fmt: skip
     parser.add_argument("--joined", action="store_true",
-                        help="add the monologues joined into one ~77 s file (tests carrying the prompt)")
+                        help="add the monologues joined into one ~77 s file (several stretches)")
     parser.add_argument("--only", help="comma-separated name patterns of the files to run, e.g. 'mono*'")
     parser.add_argument("--verbose", action="store_true", help="print every transcript to stderr")
     parser.add_argument("--quick", action="store_true", help="only no prompt against the package default")
@@ -400,33 +389,31 @@ def main(argv: list[str] | None = None) -> None:
     groups = Counter(item.group for item in items)
     print(f"Corpus: {corpus.CORPUS_DIR} - {len(items)} files ({dict(groups)}), "
           f"{sum(sum(i.fillers.values()) for i in items)} reference fillers.")  # fmt: skip
-    print(f"Code: mockmic {code_version()}\n")
+    print(f"Code: mockmic {code_version()}; engine {args.engine}\n")
 
-    checkpoint = Checkpoint(args.json, items, args.resume)
+    checkpoint = Checkpoint(args.json, items, args.resume, args.engine)
     table, per_file = [], []
     for model_name in args.models.split(","):
-        runs = benchmark_model(model_name, items, audio, checkpoint, args.verbose, args.quick)
+        runs = benchmark_model(model_name, args.engine, items, audio, checkpoint, args.verbose, args.quick)
         for setting, results, s in runs:
             table.append((model_name, setting, s))
             per_file.append((model_name, setting, results))
 
     print_table(table)
     print_groups(per_file)
-    for model_name in args.models.split(","):
-        if note := carry_difference(per_file, model_name):
-            print(note)
 
 
 # --- saving and resuming ------------------------------------------------------------------------
 
 
 class Checkpoint:
-    """The --json file: every transcript with its time, per model and setting, rewritten after each
-    file so that an interrupted run loses nothing; with --resume its transcripts are reused, provided
-    they were made by the same code (see `code_version`)."""
+    """The --json file: every transcript with its time, per engine, model and setting, rewritten after
+    each file so that an interrupted run loses nothing; with --resume its transcripts are reused,
+    provided they were made by the same code (see `code_version`)."""
 
-    def __init__(self, path: Path | None, items: list[Item], resume: bool):
+    def __init__(self, path: Path | None, items: list[Item], resume: bool, engine: str):
         self.path = path
+        self.engine = engine
         self.rows: dict[tuple, dict] = {}
         if path and resume and path.is_file():
             self.rows = {_key_of(row): row for row in json.loads(path.read_text(encoding="utf-8"))}
@@ -434,7 +421,7 @@ class Checkpoint:
 
     def _files(self, model_name: str, setting: Setting) -> dict[str, dict]:
         """Saved transcripts of this model and setting made by the code measured now."""
-        row = self.rows.get(_key(model_name, setting))
+        row = self.rows.get(_key(self.engine, model_name, setting))
         same_code = row and row["code"].endswith(source_digest())  # commits that leave src/ alone count
         return row["files"] if same_code else {}
 
@@ -447,21 +434,25 @@ class Checkpoint:
             return
         files = self._files(model_name, setting)  # keeps files of other runs with other --clips/--only
         files |= {r.item.name: {"text": r.hypothesis, "seconds": round(r.seconds, 2)} for r in results}
-        self.rows[_key(model_name, setting)] = {
-            "code": code_version(), "model": model_name, "setting": setting.label, "prompt": setting.prompt,
-            "carry": setting.carry, "guard": setting.guard, "beam_size": setting.beam_size, "files": files,
+        self.rows[_key(self.engine, model_name, setting)] = {
+            "code": code_version(), "engine": self.engine, "model": model_name, "setting": setting.label,
+            "prompt": setting.prompt, "beam_size": setting.beam_size, "files": files,
         }  # fmt: skip
         temp = self.path.with_suffix(".part")
         temp.write_text(json.dumps(list(self.rows.values()), indent=1), encoding="utf-8")
         temp.replace(self.path)
 
 
-def _key(model_name: str, setting: Setting) -> tuple:
-    return model_name, setting.prompt, setting.carry, setting.guard, setting.beam_size
+def _key(engine: str, model_name: str, setting: Setting) -> tuple:
+    return engine, model_name, setting.prompt, setting.beam_size
 
 
 def _key_of(row: dict) -> tuple:
-    return row["model"], row["prompt"], row["carry"], row["guard"], row["beam_size"]
+    """Rows saved before the engines came (no "engine", prompt carrying and guard options) keep keys of
+    their own, so they are kept in the file but never reused."""
+    if "engine" not in row:
+        return None, row["model"], row["prompt"], row.get("carry"), row.get("guard"), row["beam_size"]
+    return row["engine"], row["model"], row["prompt"], row["beam_size"]
 
 
 @lru_cache(maxsize=1)  # computed when the run starts (main prints it), as the code was imported then

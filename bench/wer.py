@@ -5,12 +5,13 @@ content WER (fillers removed from both sides). Text is normalised with whisper's
 EnglishTextNormalizer after our filler handling (bench/_corpus.py), so case, punctuation, spelling
 variants and numbers do not count as errors.
 
-    .venv/bin/python bench/wer.py [--model tiny.en]
+    .venv/bin/python bench/wer.py [--model tiny.en] [--engine faster-whisper|openai-whisper] [--only GLOB]
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 import time
@@ -23,7 +24,7 @@ from _corpus import CORPUS_DIR, content_words, filler_kind, require_corpus, stri
 
 from mockmic import config  # noqa: E402
 from mockmic.audio import load_audio  # noqa: E402
-from mockmic.models import load_model  # noqa: E402
+from mockmic.engine import DEFAULT_ENGINE, ENGINES, load_engine  # noqa: E402
 from mockmic.transcribe import TranscribeOptions, transcribe  # noqa: E402
 
 SHARED = CORPUS_DIR.parent
@@ -60,13 +61,20 @@ def verbatim_words(text: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
+    parser.add_argument("--only", help="comma-separated name patterns of the clips to run, e.g. 'jfk,cold*'")
     args = parser.parse_args()
-    model = load_model(args.model, config.models_dir())
+    engine = load_engine(args.engine, args.model, config.models_dir())
+    patterns = args.only.split(",") if args.only else ["*"]
+    chosen = [clip for clip in clips() if any(fnmatch.fnmatch(clip[0], pattern) for pattern in patterns)]
+    if not chosen:
+        raise SystemExit(f"No clip matches {args.only!r}.")
     totals = {"verbatim": [0, 0], "content": [0, 0]}
+    print(f"model {args.model} on {args.engine}\n")
     print(f"{'clip':28} {'ref words':>9} {'verbatim WER':>13} {'content WER':>12} {'s':>5}")
-    for name, path, reference in clips():
+    for name, path, reference in chosen:
         started = time.perf_counter()
-        hypothesis = transcribe(load_audio(path), model, args.model, TranscribeOptions(language="en")).text
+        hypothesis = transcribe(load_audio(path), engine, TranscribeOptions(language="en")).text
         elapsed = time.perf_counter() - started
         row = []
         for kind, normalise in (("verbatim", verbatim_words), ("content", content_words)):

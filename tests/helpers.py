@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from mockmic.audio import load_audio
-from mockmic.models import load_model
-from mockmic.transcribe import TranscribeOptions, Transcript, transcribe
+from mockmic.engine import DEFAULT_ENGINE
+from mockmic.pipeline import load_and_transcribe
+from mockmic.transcribe import Transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -22,10 +22,11 @@ SAMPLES = ROOT / "samples"
 MODELS_DIR = ROOT / "models"
 
 
-def run_transcription(path: Path | str, language: str = "en", model: str | None = None) -> Transcript:
-    name = model or ("tiny.en" if language == "en" else "base")
-    audio = load_audio(path)
-    return transcribe(audio, load_model(name, MODELS_DIR), name, TranscribeOptions(language=language))
+def run_transcription(
+    path: Path | str, language: str = "auto", model: str | None = None, engine: str = DEFAULT_ENGINE
+) -> Transcript:
+    """The transcript `mockmic transcribe` gives: language found, best bundled model for it."""
+    return load_and_transcribe(Path(path), language=language, model=model, engine=engine, models_dir=MODELS_DIR)[1]
 
 
 def mockmic(*args: str, cwd: Path = ROOT, home: Path | None = None) -> subprocess.CompletedProcess[str]:

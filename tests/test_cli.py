@@ -12,6 +12,7 @@ import pytest
 from tests.helpers import ROOT, mockmic, write_tone
 
 
+@pytest.mark.slow
 def test_transcribe_json_is_exactly_one_document(corpus: Path) -> None:
     result = mockmic("transcribe", str(corpus / "openai-whisper" / "jfk.flac"), "--json")
     assert result.returncode == 0, result.stderr
@@ -19,11 +20,12 @@ def test_transcribe_json_is_exactly_one_document(corpus: Path) -> None:
     assert document["schema"] == "mockmic.transcript/1"
     transcript = document["transcript"]
     assert set(transcript) >= {"engine", "model", "language", "text", "words"}
-    assert transcript["engine"] == "openai-whisper" and transcript["model"] == "tiny.en"
-    assert set(transcript["words"][0]) == {"text", "start", "end", "probability"}
+    assert transcript["engine"] == "faster-whisper" and transcript["model"] == "tiny.en"
+    assert set(transcript["words"][0]) == {"text", "start", "end", "probability", "doubtful"}
     assert document["audio"]["sample_rate"] == 44_100 and document["audio"]["duration_s"] == pytest.approx(11.0, abs=0.01)
 
 
+@pytest.mark.slow
 def test_transcribe_prints_text_and_word_timings(corpus: Path) -> None:
     result = mockmic("transcribe", str(corpus / "openai-whisper" / "jfk.flac"))
     assert result.returncode == 0, result.stderr
@@ -31,6 +33,7 @@ def test_transcribe_prints_text_and_word_timings(corpus: Path) -> None:
     assert "Word timings" in result.stdout
 
 
+@pytest.mark.slow
 def test_bad_input_exits_2_with_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "empty.wav").touch()
     result = mockmic("transcribe", str(tmp_path / "empty.wav"))
@@ -40,6 +43,7 @@ def test_bad_input_exits_2_with_one_sentence(tmp_path: Path) -> None:
     assert "is empty (0 bytes)" in result.stderr
 
 
+@pytest.mark.slow
 def test_spanish_with_english_only_model_exits_2(tmp_path: Path) -> None:
     write_tone(tmp_path / "tone.wav", seconds=1.0)
     result = mockmic("transcribe", str(tmp_path / "tone.wav"), "--language", "es", "--model", "tiny.en")
@@ -47,11 +51,13 @@ def test_spanish_with_english_only_model_exits_2(tmp_path: Path) -> None:
     assert "needs a multilingual model" in result.stderr and "base" in result.stderr
 
 
-def test_unwritable_models_dir_exits_2(tmp_path: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize("options", [("--engine", "openai-whisper"), ("--model", "base")])  # converted / joined there
+def test_unwritable_models_dir_exits_2(tmp_path: Path, options: tuple[str, str]) -> None:
     write_tone(tmp_path / "tone.wav", seconds=1.0)
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("")
-    result = mockmic("--models-dir", str(blocker / "models"), "transcribe", str(tmp_path / "tone.wav"))
+    result = mockmic("--models-dir", str(blocker / "models"), "transcribe", str(tmp_path / "tone.wav"), *options)
     assert result.returncode == 2
     assert "models directory" in result.stderr and "Traceback" not in result.stderr
 
@@ -65,12 +71,14 @@ def test_models_lists_bundled_and_downloadable() -> None:
     assert any("large-v3 " in line and "downloadable" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_usage_error_exits_2() -> None:
     result = mockmic("transcribe")
     assert result.returncode == 2
     assert "usage:" in result.stderr
 
 
+@pytest.mark.slow
 def test_analyze_json_is_one_document_with_the_binding_fields(corpus: Path) -> None:
     result = mockmic("analyze", str(corpus / "openai-whisper" / "jfk.flac"), "--json")
     assert result.returncode == 0, result.stderr
@@ -90,6 +98,7 @@ def test_analyze_json_is_one_document_with_the_binding_fields(corpus: Path) -> N
     assert too_short and set(too_short[0]) == {"id", "message", "at_s"}
 
 
+@pytest.mark.slow
 def test_analyze_prints_marked_transcript_metrics_scores_and_tips() -> None:
     result = mockmic("analyze", str(ROOT / "samples" / "rambling_flat.flac"))
     assert result.returncode == 0, result.stderr
@@ -98,6 +107,7 @@ def test_analyze_prints_marked_transcript_metrics_scores_and_tips() -> None:
     assert "Scores" in result.stdout and "What to change" in result.stdout and "1. " in result.stdout
 
 
+@pytest.mark.slow
 def test_analyze_spanish_answer_for_another_question_coaches_in_spanish() -> None:
     result = mockmic("analyze", str(ROOT / "samples" / "spanish_concise.flac"), "--language", "es",
                      "--question", "project", "--json")  # fmt: skip
@@ -117,6 +127,7 @@ def test_questions_lists_the_bank_and_rejects_bad_toml(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_analyze_noise_exits_0_with_a_clear_message(tmp_path: Path) -> None:
     import numpy as np
     import soundfile as sf
@@ -133,19 +144,26 @@ def test_analyze_noise_exits_0_with_a_clear_message(tmp_path: Path) -> None:
     assert json.loads(mockmic("history", "--json", home=tmp_path / "home").stdout) == []
 
 
+@pytest.mark.slow
 def test_analyze_bad_input_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty.wav").write_bytes(b"")
     result = mockmic("analyze", str(tmp_path / "empty.wav"))
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-def test_spanish_answer_analysed_as_english_stops_with_what_to_do(tmp_path: Path) -> None:
+def test_the_language_is_detected_and_a_forced_one_the_audio_contradicts_is_said(tmp_path: Path, corpus: Path) -> None:
     from tests.test_transcribe import SPANISH
 
     subprocess.run(["espeak-ng", "-v", "es", "-s", "150", "-w", str(tmp_path / "es.wav"), SPANISH], check=True)
-    result = mockmic("analyze", str(tmp_path / "es.wav"))  # English by default: tiny.en writes nonsense
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.strip() == (
-        "mockmic: This answer sounds like Spanish, not English; run it again with --language es (or --language auto)."
+    result = mockmic("transcribe", str(tmp_path / "es.wav"), "--json")  # no --language: detected
+    assert result.returncode == 0 and result.stderr == ""
+    transcript = json.loads(result.stdout)["transcript"]
+    assert (transcript["language"], transcript["model"], transcript["engine"]) == ("es", "base", "faster-whisper")
+    forced = mockmic("transcribe", str(corpus / "openai-whisper" / "jfk.flac"), "--language", "es", "--json")
+    assert forced.returncode == 0 and json.loads(forced.stdout)["transcript"]["language"] == "es"
+    assert forced.stderr.strip() == (
+        "This answer sounds like English, not Spanish; it was analysed as Spanish as asked "
+        "(leave out --language to have it detected)."
     )

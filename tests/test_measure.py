@@ -220,6 +220,7 @@ def test_dropped_fillers_are_reported_as_probable(corpus: Path) -> None:
         assert span.end - span.start >= 0.3
 
 
+@pytest.mark.slow
 def test_spanish_answer_uses_spanish_lexicon() -> None:
     audio = load_audio(SAMPLES / "spanish_concise.flac")
     transcript = run_transcription(SAMPLES / "spanish_concise.flac", "es")
@@ -269,3 +270,47 @@ def test_a_repeated_phrase_is_one_said_in_a_row() -> None:
     phrases = {r.text: r.count for r in _repeated_phrases([Word(said[i], i, i + 0.5, 0.9) for i in kept], kept, "en")}
     assert phrases["the order api"] == 2
     assert "built the" not in phrases and "we built the" not in phrases  # "built um the" is not "built the"
+
+
+def test_a_long_pause_without_a_full_stop_ends_a_sentence() -> None:
+    """Issue 15: a "44-word sentence" was Whisper's missing full stop across a 0.8 s pause."""
+    from mockmic.feedback import long_sentences
+    from mockmic.measure import SENTENCE_PAUSE_S, Pause, _sentences
+    from mockmic.pitch import PitchTrack
+
+    first = "I joined the payments team two years ago and rebuilt the checkout service with a small group of engineers who".split()
+    second = ("had never shipped a queue before so we paired every day and wrote the runbook together and "
+              "it finally went live in March.").split()  # fmt: skip
+    texts = ["I", "I", *first[1:], *second]  # "I I": a restart
+    words, t = [], 0.0
+    for i, text in enumerate(texts):
+        t += 1.0 if i == len(first) + 1 else 0.05  # the silence after "who" (the last word of the first part)
+        words.append(Word(text, t, t + 0.25, 0.9))
+        t += 0.25
+    words = tuple(words)
+    who = len(first)  # index of "who": texts has one word more than first before it
+    assert words[who].text == "who" and len(texts) == 44
+    times = np.arange(0, t + 1, 0.01)
+    track = PitchTrack(times, np.full(len(times), np.nan), np.zeros(len(times), dtype=bool))
+    counted = set(range(len(words)))
+
+    def pause(seconds: float, kind: str = "mid_sentence") -> Pause:
+        start = words[who].end
+        return Pause(start, start + seconds, seconds, kind, who)
+
+    split = _sentences(words, counted, track, np.zeros(len(times)), (pause(0.8),))
+    assert [s.word_count for s in split] == [who + 1, 44 - who - 1] and 0.8 >= SENTENCE_PAUSE_S
+    assert split[0].ended_by_pause and not split[1].ended_by_pause and split[0].restarts == 1
+    assert sum(s.word_count for s in split) == len(counted)
+    whole = _sentences(words, counted, track, np.zeros(len(times)), (pause(0.5),))
+    assert [s.word_count for s in whole] == [44] and not whole[0].ended_by_pause
+    from mockmic import measure as m
+
+    metrics = Metrics(
+        language="en", duration_s=t, speaking_span_s=t, speaking_time_s=t, speech_start=0.0, speech_end=t,
+        word_count=44, words_per_minute=140.0, articulation_rate_wpm=140.0, syllables_per_second=4.0,
+        pauses=m.Pauses(0.25, 1.0, 1, 0.8, 0.8, 1.0, 0, (pause(0.8),)), pitch=m.Pitch(None, None, None, None, ()),
+        loudness=m.Loudness(None), fillers=m.Fillers(0, 0.0, 0.0, (), ()), hedges=m.Hedges(0, ()),
+        repeated_words=(), repeated_phrases=(), sentences=split,
+    )  # fmt: skip
+    assert long_sentences(metrics) == [] and long_sentences(replace(metrics, sentences=whole)) == list(whole)

@@ -67,6 +67,7 @@ def best_ncc(recording: np.ndarray, reference: np.ndarray) -> float:
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
+@pytest.mark.slow
 def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
     out = tmp_path / "take.wav"
     player = mic.play(clip.wav)
@@ -81,6 +82,7 @@ def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip
     assert best_ncc(recorded, reference) >= 0.9
 
 
+@pytest.mark.slow
 def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Clip, isolated_user_dir: Path) -> None:
     player = mic.play(clip.wav)
     result = mic.run("practice", "--seconds", "13", env={**mic.env, "MOCKMIC_HOME": str(isolated_user_dir)})
@@ -94,6 +96,7 @@ def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Clip, isolate
     assert len(takes) == 1 and sf.info(takes[0]).duration == pytest.approx(13, abs=0.01)
 
 
+@pytest.mark.slow
 def test_kill_9_leaves_a_readable_file(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
     out = tmp_path / "killed.wav"
     player = mic.play(clip.wav, delay=0)
@@ -107,6 +110,7 @@ def test_kill_9_leaves_a_readable_file(mic: VirtualMic, clip: Clip, tmp_path: Pa
     assert np.abs(data).max() > 0.05
 
 
+@pytest.mark.slow
 def test_full_disk_keeps_what_was_written(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
     out = tmp_path / "full.wav"
 
@@ -121,6 +125,7 @@ def test_full_disk_keeps_what_was_written(mic: VirtualMic, clip: Clip, tmp_path:
     assert len(data) / rate > 1.0 and out.stat().st_size <= 200_000
 
 
+@pytest.mark.slow
 def test_unsupported_rate_falls_back_to_the_device_default(mic: VirtualMic, tmp_path: Path) -> None:
     result = mic.run("record", str(tmp_path / "rate.wav"), "--seconds", "1", "--samplerate", "1000000")
     assert result.returncode == 0, result.stderr
@@ -128,6 +133,7 @@ def test_unsupported_rate_falls_back_to_the_device_default(mic: VirtualMic, tmp_
     assert sf.info(tmp_path / "rate.wav").samplerate == 44_100
 
 
+@pytest.mark.slow
 def test_unknown_device_and_unwritable_path_are_one_sentence(mic: VirtualMic, tmp_path: Path) -> None:
     result = mic.run("record", str(tmp_path / "x.wav"), "--seconds", "1", "--device", "no such mic")
     assert result.returncode == 2 and "mockmic devices" in result.stderr and result.stderr.count("\n") == 1
@@ -135,16 +141,19 @@ def test_unknown_device_and_unwritable_path_are_one_sentence(mic: VirtualMic, tm
     assert result.returncode == 2 and "choose another path" in result.stderr and result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_without_a_terminal_seconds_is_required(mic: VirtualMic, tmp_path: Path) -> None:
     result = mic.run("record", str(tmp_path / "x.wav"))
     assert result.returncode == 2 and "--seconds" in result.stderr
 
 
+@pytest.mark.slow
 def test_devices_lists_the_virtual_microphone(mic: VirtualMic) -> None:
     result = mic.run("devices")
     assert result.returncode == 0 and "default" in result.stdout and "*" in result.stdout
 
 
+@pytest.mark.slow
 def test_device_vanishing_mid_take_keeps_the_recording(clip: Clip, tmp_path: Path) -> None:
     if not shutil.which("pulseaudio"):
         pytest.skip("PulseAudio is not installed")
@@ -181,3 +190,104 @@ def test_wav_appender_is_complete_after_every_append(tmp_path: Path) -> None:
             wav.append(np.full(1600, 1000 * n, dtype=np.int16))
             data, rate = sf.read(path, dtype="int16")  # readable mid-recording, header up to date
             assert rate == 16_000 and len(data) == 1600 * n and data[-1] == 1000 * n
+
+
+# --- issue 15: a slow start or a busy machine is not a lost microphone; no empty takes -------------
+
+SOURCE = "mockmic_test_mic"
+
+
+def pactl(mic: VirtualMic, *args: str) -> str:
+    return subprocess.run(["pactl", *args], env=mic.env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.slow
+def test_a_start_without_audio_tries_twice_then_says_so_and_leaves_no_file(mic: VirtualMic, tmp_path: Path) -> None:
+    out = tmp_path / "nothing.wav"
+    pactl(mic, "suspend-source", SOURCE, "1")  # the stream opens, and no audio ever comes
+    try:
+        started = time.monotonic()
+        process = mic.mockmic("record", str(out), "--seconds", "3")
+        try:
+            _, stderr = process.communicate(timeout=45)  # before: stopping the stream waited for audio for good
+        finally:
+            process.kill()
+        elapsed = time.monotonic() - started
+    finally:
+        pactl(mic, "suspend-source", SOURCE, "0")
+    assert process.returncode == 2 and stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert "sent no audio" in stderr and "--device" in stderr
+    from mockmic.recorder import START_ATTEMPTS, RecordOptions
+
+    assert elapsed >= START_ATTEMPTS * RecordOptions().start_timeout_s  # waited for each of the two streams
+    assert not out.exists()  # no 44-byte take left behind
+
+
+@pytest.mark.slow
+def test_a_late_first_block_is_not_a_stall(mic: VirtualMic, clip: Clip, tmp_path: Path) -> None:
+    out = tmp_path / "late.wav"
+    pactl(mic, "suspend-source", SOURCE, "1")
+    try:
+        process = mic.mockmic("record", str(out), "--seconds", "4")
+        for _ in range(200):  # until the stream exists: then the first block is late from its start
+            if pactl(mic, "list", "short", "source-outputs").strip():
+                break
+            time.sleep(0.05)
+        time.sleep(3.0)  # longer than a stall, shorter than a start may take
+    finally:
+        pactl(mic, "suspend-source", SOURCE, "0")
+    player = mic.play(clip.wav, delay=0)
+    _, stderr = process.communicate(timeout=60)
+    player.wait(timeout=30)
+    assert process.returncode == 0, stderr
+    assert sf.info(out).frames == 4 * sf.info(out).samplerate
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("frozen", ["mockmic", "pulseaudio"])
+def test_a_busy_machine_is_not_a_lost_microphone(mic: VirtualMic, clip: Clip, tmp_path: Path, frozen: str) -> None:
+    """3 s without CPU for the recording process, or for the sound server, as on a loaded machine."""
+    out = tmp_path / "busy.wav"
+    player = mic.play(clip.wav, delay=0)
+    process = mic.mockmic("record", str(out), "--seconds", "8")
+    for _ in range(400):  # until a second of audio is on disk: blocks flow
+        if out.exists() and out.stat().st_size > 44 + 44_100 * 2:
+            break
+        time.sleep(0.05)
+    pid = process.pid if frozen == "mockmic" else int((mic.runtime / "pulse" / "pid").read_text())
+    os.kill(pid, signal.SIGSTOP)
+    time.sleep(3.0)
+    os.kill(pid, signal.SIGCONT)
+    _, stderr = process.communicate(timeout=60)
+    player.wait(timeout=30)
+    assert process.returncode == 0, stderr
+    assert sf.info(out).frames == 8 * sf.info(out).samplerate
+
+
+@pytest.mark.slow
+def test_a_take_stopped_before_any_audio_leaves_no_file(mic: VirtualMic, tmp_path: Path) -> None:
+    out = tmp_path / "stopped.wav"
+    script = (
+        "import sys; from pathlib import Path; from mockmic.recorder import record; from mockmic.errors import MockmicError\n"
+        "try:\n    record(Path(sys.argv[1]), should_stop=lambda: True)\n"
+        "except MockmicError as e:\n    print(e)\n"
+    )  # Enter pressed before the first block: there is nothing to keep
+    result = subprocess.run([sys.executable, "-c", script, str(out)], env=mic.env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "nothing was saved" in result.stdout and not out.exists()
+
+
+def test_wav_appender_removes_a_header_only_file_and_never_one_with_audio(tmp_path: Path) -> None:
+    empty, full, theirs = tmp_path / "empty.wav", tmp_path / "full.wav", tmp_path / "theirs.wav"
+    with WavAppender(empty, 16_000, 1) as wav:
+        pass
+    wav.remove_if_empty()
+    assert not empty.exists()
+    with WavAppender(full, 16_000, 1) as wav:
+        wav.append(np.full(1600, 1000, dtype=np.int16))
+    wav.remove_if_empty()
+    assert len(sf.read(full)[0]) == 1600
+    theirs.write_bytes(b"RIFF")  # a file this appender never opened is not its to remove
+    WavAppender(theirs, 16_000, 1).remove_if_empty()
+    assert theirs.read_bytes() == b"RIFF"

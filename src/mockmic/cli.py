@@ -16,10 +16,12 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
+from .engine import DEFAULT_ENGINE, ENGINES
 from .errors import MockmicError
 
 if TYPE_CHECKING:
     from . import library, questions, recorder
+    from .transcribe import Progress, Transcript
 
 EXIT_USER_ERROR = 2
 
@@ -56,23 +58,50 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="the full report of a stored take")
     show.add_argument("id", type=int, help="take id (see `mockmic history`)")
     show.add_argument("--json", action="store_true", help="print one JSON document")
+    play = commands.add_parser("play", help="play a stored take from a moment through the speakers")
+    play.add_argument("id", type=int, help="take id (see `mockmic history`)")
+    play.add_argument("--at", default="0:00", metavar="M:SS", help="where to start, as the report writes moments (0:42)")
+    play.add_argument("--seconds", type=float, help="stop after this many seconds (else at the end; Ctrl-C stops it)")
+    play.add_argument("--device", help="output device index or part of its name")
     compare = commands.add_parser("compare", help="stored takes side by side, changes marked better or worse")
     compare.add_argument("ids", type=int, nargs="+", metavar="ID", help="two or more take ids, oldest first")
     compare.add_argument("--json", action="store_true", help="print one JSON document")
-    progress = commands.add_parser("progress", help="each score over your takes")
+    progress = commands.add_parser("progress", help="each score over your takes, per question")
     progress.add_argument("--question", help="only takes of this question")
-    delete = commands.add_parser("delete", help="delete a stored take and its audio")
+    progress.add_argument("--combined", action="store_true", help="one series over every question's takes")
+    progress.add_argument("--json", action="store_true", help="print one JSON document")
+    delete = commands.add_parser("delete", help="delete a stored take and every copy of its audio")
     delete.add_argument("id", type=int)
+    delete.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
     export = commands.add_parser("export", help="write stored takes to a JSON or CSV file")
     export.add_argument("id", type=int, nargs="?", help="take id (or --all)")
     export.add_argument("--all", action="store_true", help="every take")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv"), help="default: from --out's extension (.csv, .json), else json")
     export.add_argument("--out", required=True, help="file to write")
+    export.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    library = commands.add_parser("library", help="check the library, adopt audio without a take, repair a damaged one")
+    actions = library.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = actions.add_parser("check", help="list audio without a take and takes without audio; changes nothing")
+    check.add_argument("--json", action="store_true", help="print one JSON document")
+    adopt = actions.add_parser("adopt", help="analyse each audio file without a take and store it as a take again")
+    adopt.add_argument(
+        "--question", help="question id (default: the one its practice recording answered, else intro)"
+    )
+    adopt.add_argument("--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML)")
+    adopt.add_argument("--language", choices=("auto", "en", "es"), default="auto", help="language (default: detected)")
+    adopt.add_argument("--model", help="Whisper model (see `mockmic models`)")
+    actions.add_parser("repair", help="rescue the takes a damaged database still holds into a new one, keeping the old")
     reanalyze = commands.add_parser("reanalyze", help="recompute a stored take's analysis with this version")
     reanalyze.add_argument("id", type=int, nargs="?", help="take id (or --all)")
     reanalyze.add_argument("--all", action="store_true", help="every take")
     reanalyze.add_argument("--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML)")
-    questions = commands.add_parser("questions", help="list the interview questions to practise")
+    from .questions import TOML_FORMAT
+
+    questions = commands.add_parser(
+        "questions", help="list the interview questions to practise", epilog=TOML_FORMAT,
+        description="List the interview questions to practise: the bank, then your own.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     questions.add_argument("--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML)")
 
     record = commands.add_parser("record", help="record an answer from the microphone to a WAV file")
@@ -113,20 +142,27 @@ def _add_recording_options(command: argparse.ArgumentParser) -> None:
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--language", choices=("en", "es", "auto"), default="en",
-        help="language of the answer (default: en; auto detects it with a multilingual model)",
+        "--language", choices=("auto", "en", "es"), default="auto",
+        help="language of the answer (default: auto, detected by the bundled multilingual model)",
     )  # fmt: skip
     command.add_argument(
-        "--model", help="Whisper model (default: tiny.en for en, base for es and auto; see `mockmic models`)"
+        "--model", help="Whisper model (default: tiny.en for English, base for Spanish; see `mockmic models`)"
     )
+    command.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+        help=f"Whisper engine (default: {DEFAULT_ENGINE}, int8 on the CPU; openai-whisper runs PyTorch)",
+    )  # fmt: skip
 
 
 def _transcribe(args: argparse.Namespace, out: Console) -> None:
     from . import config, pipeline, report
 
-    audio, transcript = pipeline.load_and_transcribe(
-        Path(args.file), language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir)
-    )
+    with _analysis_progress(quiet=args.json) as progress:
+        audio, transcript = pipeline.load_and_transcribe(
+            Path(args.file), language=args.language, model=args.model, engine=args.engine,
+            models_dir=config.models_dir(args.models_dir), progress=progress,
+        )  # fmt: skip
+    _language_notice(transcript)
     if args.json:
         _print_json(out, report.transcript_document(audio, transcript))
     else:
@@ -137,10 +173,13 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
     from . import config, pipeline, report
 
     library = _library() if args.save else None
-    analysis = pipeline.analyze(
-        Path(args.file), _question(args), language=args.language, model=args.model,
-        models_dir=config.models_dir(args.models_dir), earlier=pipeline.earlier_takes(library) if library else (),
-    )  # fmt: skip
+    with _analysis_progress(quiet=args.json) as progress:
+        analysis = pipeline.analyze(
+            Path(args.file), _question(args), language=args.language, model=args.model, engine=args.engine,
+            models_dir=config.models_dir(args.models_dir), earlier=pipeline.earlier_takes(library) if library else (),
+            progress=progress,
+        )  # fmt: skip
+    _language_notice(analysis.transcript)
     take_id = pipeline.save(library, Path(args.file), analysis) if library else None
     if args.json:
         _print_json(out, report.analysis_document(*analysis) | ({"take_id": take_id} if take_id else {}))
@@ -148,6 +187,36 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
         out.print(report.analysis_renderable(*analysis))
         if library:
             out.print(report.stored_line(take_id, analysis.metrics.language), highlight=False)
+
+
+@contextlib.contextmanager
+def _analysis_progress(*, quiet: bool) -> Iterator["Progress | None"]:
+    """A transient progress line on stderr while an answer is analysed: the step, elapsed time, and
+    once transcription has begun an estimate of the rest. None with --json or when stderr is no terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich import progress as bars
+
+    from . import report
+
+    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
+               bars.TimeElapsedColumn(), bars.TimeRemainingColumn())  # fmt: skip
+    with bars.Progress(*columns, console=Console(stderr=True), transient=True) as display:
+        task = display.add_task(report.progress_step("reading"), total=None)
+
+        def update(step: str, done: float, total: float) -> None:
+            display.update(task, description=report.progress_step(step), completed=done, total=total or None)
+
+        yield update
+
+
+def _language_notice(transcript: "Transcript") -> None:
+    """One line on stderr when the audio contradicts the language it was forced into."""
+    from . import report
+
+    if line := report.language_notice(transcript):
+        print(line, file=sys.stderr)
 
 
 def _print_json(out: Console, document: object) -> None:
@@ -172,11 +241,17 @@ def _library() -> "library.Library":
 def _history(args: argparse.Namespace, out: Console) -> None:
     from . import report
 
-    takes = _library().takes(args.question)
+    library = _library()
+    takes = library.takes(args.question)
     if args.json:
         _print_json(out, [t.summary() for t in takes])
     else:
         out.print(report.history_renderable(takes))
+    if loose := library.loose_names():
+        Console(stderr=True).print(
+            f"mockmic: {len(loose)} audio file(s) in the library have no take; `mockmic library check` lists them "
+            f"and `mockmic library adopt` makes them takes again.", highlight=False, soft_wrap=True,
+        )  # fmt: skip
 
 
 def _show(args: argparse.Namespace, out: Console) -> None:
@@ -187,6 +262,16 @@ def _show(args: argparse.Namespace, out: Console) -> None:
         _print_json(out, {"schema": "mockmic.take/1", **take.as_dict()})
     else:
         out.print(report.stored_take_renderable(take))
+
+
+def _play(args: argparse.Namespace, out: Console) -> None:
+    from . import player
+
+    take = _library().get(args.id)
+    at = player.parse_moment(args.at)
+    device = int(args.device) if args.device and args.device.isdigit() else args.device
+    played = player.play(take.audio_path, at=at, seconds=args.seconds, device=device)
+    out.print(f"Played take {take.id} from {args.at} ({played:.1f} s).", highlight=False)
 
 
 def _compare(args: argparse.Namespace, out: Console) -> None:
@@ -200,31 +285,67 @@ def _compare(args: argparse.Namespace, out: Console) -> None:
     if args.json:
         _print_json(out, {"schema": "mockmic.comparison/1", **comparison.as_dict()})
     else:
+        for warning in comparison.warnings:
+            out.print(Text(warning, style="yellow"), soft_wrap=True)
         out.print(report.comparison_renderable(comparison))
 
 
 def _progress(args: argparse.Namespace, out: Console) -> None:
-    from . import report
+    from . import compare, questions, report
 
-    out.print(report.progress_renderable(list(reversed(_library().takes(args.question)))))
+    takes = list(reversed(_library().takes(args.question)))
+    series = compare.progress(takes, per_question=not args.combined)
+    if args.json:
+        _print_json(out, {"schema": "mockmic.progress/1", "series": [s.as_dict() for s in series]})
+        return
+    if not series:
+        out.print(report.progress_renderable([]))
+    bank = questions.load_questions()
+    for s in series:
+        if s.question_id is not None:
+            asked = bank.get(s.question_id)
+            out.print(Text(f"{s.question_id}: {asked.text_in(s.language)}" if asked else s.question_id, style="bold"))
+        ids = set(s.take_ids)
+        out.print(report.progress_renderable([t for t in takes if t.id in ids]))
 
 
 def _delete(args: argparse.Namespace, out: Console) -> None:
-    _library().delete(args.id)
-    out.print(f"Deleted take {args.id}.", highlight=False)
+    library = _library()
+    take = library.get(args.id)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise MockmicError("Give --yes to delete a take when stdin is not a terminal: there is no one to confirm it.")
+        when = take.created_at[:16].replace("T", " ")
+        try:
+            answer = out.input(f"Delete take {take.id} ({take.question_id}, {when} UTC) and its audio? [y/N] ", markup=False)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "s", "si", "sí"):
+            out.print(f"Kept take {take.id}.", highlight=False)
+            return
+    removed = library.delete(take.id)
+    files = f" and {len(removed)} audio file(s): " + ", ".join(str(p) for p in removed) if removed else ""
+    out.print(f"Deleted take {take.id}{files}.", highlight=False, soft_wrap=True)
 
 
 def _export(args: argparse.Namespace, out: Console) -> None:
     from . import report
 
+    path = Path(args.out)
+    form = args.format or ("csv" if path.suffix.lower() == ".csv" else "json")
+    if path.exists() and not args.force:
+        raise MockmicError(f"{args.out} already exists; give --force to overwrite it, or choose another --out.")
     library = _library()
     takes = _chosen_takes(library, args)
-    text = report.takes_csv(takes) if args.format == "csv" else report.to_json([t.as_dict() for t in takes])
+    text = report.takes_csv(takes) if form == "csv" else report.to_json([t.as_dict() for t in takes])
     try:
-        Path(args.out).write_text(text, encoding="utf-8")
+        with open(path, "w" if args.force else "x", encoding="utf-8") as f:  # "x": never over a file made meanwhile
+            f.write(text)
+    except FileExistsError as e:
+        raise MockmicError(f"{args.out} already exists; give --force to overwrite it, or choose another --out.") from e
     except OSError as e:
         raise MockmicError(f"Cannot write {args.out} ({e.strerror}); choose another path.") from e
-    out.print(f"Exported {len(takes)} take(s) to {args.out}.", highlight=False)
+    out.print(f"Exported {len(takes)} take(s) to {args.out} as {form.upper()}.", highlight=False)
 
 
 def _reanalyze(args: argparse.Namespace, out: Console) -> None:
@@ -240,6 +361,90 @@ def _reanalyze(args: argparse.Namespace, out: Console) -> None:
             questions_file=_questions_file(args),
         )  # fmt: skip
         out.print(f"Reanalysed take {take.id}.", highlight=False)
+
+
+def _library_command(args: argparse.Namespace, out: Console) -> None:
+    {"check": _library_check, "adopt": _library_adopt, "repair": _library_repair}[args.action](args, out)
+
+
+def _library_check(args: argparse.Namespace, out: Console) -> None:
+    check = _library().check()
+    if args.json:
+        _print_json(out, {
+            "schema": "mockmic.library-check/1", "takes": check.takes, "missing_audio": list(check.missing_audio),
+            "loose_audio": [{"path": str(a.path), "size": a.size, "copied_at": a.copied_at, "whole": a.whole,
+                             "recording": str(a.recording) if a.recording else None, "question": a.question_id,
+                             "recorded_at": a.recorded_at} for a in check.loose],
+        })  # fmt: skip
+        return
+    out.print(f"{check.takes} take(s); {len(check.loose)} audio file(s) without a take; "
+              f"{len(check.missing_audio)} take(s) without audio.", highlight=False)  # fmt: skip
+    for audio in check.loose:
+        size = f"{audio.size / 1e6:.1f} MB" if audio.size >= 100_000 else f"{audio.size / 1e3:.0f} kB"
+        line = f"  {audio.path}  {size}, copied in {audio.copied_at[:16].replace('T', ' ')} UTC"
+        if audio.recording:
+            line += f"; the practice recording {audio.recording.name} ({audio.question_id})"
+        if not audio.whole:
+            line += "; not a whole copy (its content does not match its name), so it cannot be adopted"
+        out.print(line, highlight=False, soft_wrap=True, markup=False)
+    if any(a.whole for a in check.loose):
+        out.print("`mockmic library adopt` analyses them and stores them as takes again; nothing is removed unless "
+                  "you remove it.", highlight=False, soft_wrap=True)  # fmt: skip
+    for take_id in check.missing_audio:
+        out.print(f"  take {take_id}: its audio file is gone; `mockmic delete {take_id}` removes the take.", highlight=False)
+
+
+def _library_adopt(args: argparse.Namespace, out: Console) -> None:
+    from . import config, pipeline, questions
+
+    library = _library()
+    library.finish_copies()
+    loose = [a for a in library.check().loose if a.whole]
+    if not loose:
+        out.print("No audio without a take: nothing to adopt.", highlight=False)
+        return
+    asked = questions.get_question(args.question, _questions_file(args)) if args.question else None
+    err = Console(stderr=True)
+    failed = 0
+    for audio in loose:
+        try:
+            question = asked or questions.question_of_take(audio.question_id or questions.DEFAULT_ID, _questions_file(args))
+            analysis = pipeline.analyze(
+                audio.path, question, language=args.language, model=args.model,
+                models_dir=config.models_dir(args.models_dir), earlier=pipeline.earlier_takes(library),
+            )  # fmt: skip
+            if not analysis.metrics.word_count:
+                out.print(f"{audio.path.name}: no speech was recognised, so it stays as it is (not a take).", highlight=False)
+                continue
+            created_at = audio.recorded_at or audio.copied_at
+            take_id = library.adopt(
+                audio, question_id=analysis.feedback.question_id, created_at=created_at,
+                duration_s=analysis.audio.duration_s, transcript=analysis.transcript.as_dict(),
+                metrics=analysis.metrics.as_dict(), feedback=analysis.feedback.as_dict(),
+            )  # fmt: skip
+        except MockmicError as e:
+            failed += 1
+            err.print(f"mockmic: {audio.path.name}: {e}", markup=False, highlight=False, soft_wrap=True)
+            continue
+        out.print(f"Adopted {audio.path.name} as take {take_id} ({question.id}, "
+                  f"{created_at[:16].replace('T', ' ')} UTC).", highlight=False, soft_wrap=True)  # fmt: skip
+    if failed:
+        raise MockmicError(f"{failed} of {len(loose)} audio file(s) could not be adopted (why is said above); they stay "
+                           f"in the library, and `mockmic library check` lists them.")  # fmt: skip
+
+
+def _library_repair(args: argparse.Namespace, out: Console) -> None:
+    from . import library
+
+    result = library.repair()
+    if result.damaged:
+        out.print(f"Rescued {result.salvaged} take(s) into a new {library.DB_NAME}; {result.unreadable} could not be "
+                  f"read. The damaged database is kept as {result.backup}.", highlight=False, soft_wrap=True)  # fmt: skip
+    else:
+        out.print(f"The library database is not damaged ({result.salvaged} take(s)): nothing to repair.", highlight=False)
+    if result.loose:
+        out.print(f"{result.loose} audio file(s) have no take: `mockmic library adopt` analyses them and stores them "
+                  f"as takes again (`mockmic library check` lists them).", highlight=False, soft_wrap=True)  # fmt: skip
 
 
 def _chosen_takes(library: "library.Library", args: argparse.Namespace) -> list:
@@ -272,7 +477,7 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
     question = _question(args)
     low, high = question.target_s
     text = question.text_in(args.language)
-    out.print(Text.assemble(("Question: ", "bold"), text, f"  (aim for {_clock(low)}–{_clock(high)})"))
+    out.print(report.question_line(text, low, high, args.language))  # "Pregunta:" for a Spanish answer
     _countdown(args.prep, out)
     takes = config.user_data_dir() / "recordings"
     takes.mkdir(parents=True, exist_ok=True)
@@ -280,10 +485,13 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
     recording = _take(args, path, target=question.target_s)
     out.print(_saved_line(recording), highlight=False, soft_wrap=True)
     library = _library()
-    analysis = pipeline.analyze(
-        path, question, language=args.language, model=args.model, models_dir=config.models_dir(args.models_dir),
-        earlier=pipeline.earlier_takes(library),
-    )  # fmt: skip
+    with _analysis_progress(quiet=False) as progress:
+        analysis = pipeline.analyze(
+            path, question, language=args.language, model=args.model, engine=args.engine,
+            models_dir=config.models_dir(args.models_dir), earlier=pipeline.earlier_takes(library),
+            progress=progress,
+        )  # fmt: skip
+    _language_notice(analysis.transcript)
     take_id = pipeline.save(library, path, analysis)
     out.print(report.analysis_renderable(*analysis))
     out.print(report.stored_line(take_id, analysis.metrics.language, hint=True), highlight=False)
@@ -401,8 +609,8 @@ def _countdown(seconds: float, out: Console) -> None:
 COMMANDS = {
     "transcribe": _transcribe, "analyze": _analyze, "models": _models,
     "devices": _devices, "record": _record, "practice": _practice, "questions": _questions,
-    "history": _history, "show": _show, "compare": _compare, "progress": _progress, "delete": _delete,
-    "export": _export, "reanalyze": _reanalyze,
+    "history": _history, "show": _show, "play": _play, "compare": _compare, "progress": _progress, "delete": _delete,
+    "export": _export, "reanalyze": _reanalyze, "library": _library_command,
 }  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .feedback import NORMS, is_hesitant
 from .library import StoredTake, shared_language
-from .questions import Question
+from .questions import DIMENSIONS, Question
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -28,6 +28,7 @@ class Comparison:
     tips_resolved: tuple[str, ...]  # tips of the first take that the last one no longer gets
     tips_new: tuple[str, ...]  # tips the last take gets that the first did not
     language: str = "en"  # the takes' language when they share one, for showing the comparison
+    warnings: tuple[str, ...] = ()  # why the takes may not compare like for like (questions, languages)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,7 +38,20 @@ class Comparison:
                 for r in self.rows
             ],
             "tips": {"resolved": list(self.tips_resolved), "new": list(self.tips_new)},
+            "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure compared: how a take gives it, which way is better, and how small a change it can tell."""
+
+    name: str
+    value: Callable[[StoredTake], float | None]
+    badness: Callable[[float], float]  # lower is better: the measure's good direction
+    tolerance: float  # a change smaller than this is within the measure's error: "same"
+    decimals: int  # shown to this many decimals: no finer than the measure can tell
+    relative: bool = False  # the tolerance is a share of the first take's value
 
 
 def _higher(value: float) -> float:
@@ -57,56 +71,136 @@ def _score(name: str) -> Callable[[StoredTake], float | None]:
     return lambda take: take.feedback.get("scores", {}).get(name)
 
 
-def measures(question: Question) -> list[tuple[str, Callable[[StoredTake], float | None], Callable[[float], float]]]:
-    """(name, value of a take, badness of a value): lower badness is better."""
+def measures(question: Question) -> list[Measure]:
+    """Every measure compared, each with its good direction and the accuracy measured for it. The
+    accuracies are bench/accuracy.py's on real speech (bench/README.md, README's measure table)."""
     wpm = NORMS["wpm"]
     return [
-        ("conciseness", _score("conciseness"), _higher),
-        ("enthusiasm", _score("enthusiasm"), _higher),
-        ("assertiveness", _score("assertiveness"), _higher),
-        ("clarity", _score("clarity"), _higher),
-        ("speaking time s", lambda t: t.metrics.get("speaking_span_s"), _into(*question.target_s)),
-        ("words per minute", lambda t: t.metrics.get("words_per_minute"), _into(wpm.low, wpm.high)),
-        ("fillers per 100 words", lambda t: t.metrics["fillers"].get("per_100_words"), _lower),
-        ("hedges", lambda t: t.metrics["hedges"].get("count"), _lower),
-        ("pitch variation st", lambda t: t.metrics["pitch"].get("sd_semitones"), _higher),
-        ("loudness variation dB", lambda t: t.metrics["loudness"].get("sd_db"), _higher),
-        ("mid-sentence pauses > 1.2 s",
-         lambda t: sum(is_hesitant(p["kind"], p["duration_s"]) for p in t.metrics["pauses"]["items"]),
-         _lower),
+        # Scores are whole points from the measures below; any change of a point is a change.
+        Measure("conciseness", _score("conciseness"), _higher, 0, 0),
+        Measure("enthusiasm", _score("enthusiasm"), _higher, 0, 0),
+        Measure("assertiveness", _score("assertiveness"), _higher, 0, 0),
+        Measure("clarity", _score("clarity"), _higher, 0, 0),
+        # Speaking span: Silero VAD's edges, within 2.3% of the MFA monologues' truth (bench/README.md,
+        # words per minute row), pause edges within 40 ms median; 0.5 s covers a breath or a click at an edge.
+        Measure("speaking time s", lambda t: t.metrics.get("speaking_span_s"), _into(*question.target_s), 0.5, 1),
+        # Pace: −1.2% (jfk), +0.9% (sonnet), +2.4%, +3.8%, −5.6% (MFA monologues) against hand counts.
+        Measure("words per minute", lambda t: t.metrics.get("words_per_minute"), _into(wpm.low, wpm.high), 0.03, 0,
+                relative=True),
+        # Counts: a filler, hedge or long pause more or less is a real difference in what was said.
+        Measure("fillers per 100 words", lambda t: t.metrics["fillers"].get("per_100_words"), _lower, 0, 1),
+        Measure("hedges", lambda t: t.metrics["hedges"].get("count"), _lower, 0, 0),
+        # Pitch variation: median error 0.13 st against laryngograph references, within 0.3 st in 73% of files.
+        Measure("pitch variation st", lambda t: t.metrics["pitch"].get("sd_semitones"), _higher, 0.3, 1),
+        # Loudness variation: no reference exists; rumble louder than the voice moves it by < 0.5 dB
+        # (tests/test_measure.py), so a smaller change is not told apart from the room.
+        Measure("loudness variation dB", lambda t: t.metrics["loudness"].get("sd_db"), _higher, 0.5, 1),
+        Measure("mid-sentence pauses > 1.2 s",
+                lambda t: sum(is_hesitant(p["kind"], p["duration_s"]) for p in t.metrics["pauses"]["items"]),
+                _lower, 0, 0),
     ]  # fmt: skip
 
 
 def compare(takes: list[StoredTake], question: Question) -> Comparison:
     rows = []
-    for name, value_of, badness in measures(question):
-        values = tuple(_round(value_of(t)) for t in takes)
-        first = values[0]
-        deltas = tuple(None if v is None or first is None else _round(v - first) for v in values)
-        verdicts = tuple(_verdict(first, v, badness) for v in values)
-        rows.append(Row(name, values, deltas, verdicts))
+    for measure in measures(question):
+        raw = [_number(measure.value(t)) for t in takes]
+        first = raw[0]
+        values = tuple(_round(v, measure.decimals) for v in raw)
+        deltas = tuple(None if v is None or first is None else _round(v - first, measure.decimals) for v in raw)
+        verdicts = tuple(_verdict(first, v, measure) for v in raw)
+        rows.append(Row(measure.name, values, deltas, verdicts))
     first_tips = {t["id"] for t in takes[0].feedback.get("tips", [])}
     last_tips = {t["id"] for t in takes[-1].feedback.get("tips", [])}
+    language = shared_language(takes)
     return Comparison(
         take_ids=tuple(t.id for t in takes),
         rows=tuple(rows),
         tips_resolved=tuple(sorted(first_tips - last_tips)),
         tips_new=tuple(sorted(last_tips - first_tips)),
-        language=shared_language(takes),
+        language=language,
+        warnings=_warnings(takes, question, language),
     )
 
 
-def _verdict(first: float | None, value: float | None, badness: Callable[[float], float]) -> str | None:
+WARNINGS = {
+    "questions": {
+        "en": "These takes answer different questions ({questions}): part of each change may be the question's, "
+              "and speaking time is judged against the target of {target}.",
+        "es": "Estas tomas responden a preguntas distintas ({questions}): parte de cada cambio puede deberse a la "
+              "pregunta, y la duración se juzga con el objetivo de {target}.",
+    },
+    "languages": {
+        "en": "These takes are in different languages ({languages}): fillers, hedges and pace are counted with "
+              "each language's own words, so their changes are not like for like.",
+    },
+}  # fmt: skip
+
+
+def _warnings(takes: list[StoredTake], question: Question, language: str) -> tuple[str, ...]:
+    questions = list(dict.fromkeys(t.question_id for t in takes))
+    languages = list(dict.fromkeys(t.language or "?" for t in takes))
+    warnings = []
+    if len(questions) > 1:
+        warnings.append(WARNINGS["questions"][language].format(questions=", ".join(questions), target=question.id))
+    if len(languages) > 1:
+        warnings.append(WARNINGS["languages"]["en"].format(languages=", ".join(languages)))
+    return tuple(warnings)
+
+
+def _verdict(first: float | None, value: float | None, measure: Measure) -> str | None:
     if first is None or value is None:
         return None
-    change = badness(value) - badness(first)
-    if abs(change) < 1e-9:
-        return "same"
+    tolerance = measure.tolerance * abs(first) if measure.relative else measure.tolerance
+    change = measure.badness(value) - measure.badness(first)
+    if abs(value - first) < tolerance or abs(change) < 1e-9:
+        return "same"  # within what the measure can tell, or no nearer its target
     return "better" if change < 0 else "worse"
 
 
-def _round(value: Any) -> float | None:
-    return None if value is None else round(float(value), 2)
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _round(value: float | None, decimals: int) -> float | None:
+    if value is None:
+        return None
+    rounded = round(value, decimals)
+    return int(rounded) if decimals == 0 else rounded + 0.0  # + 0.0: never -0.0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Each score over a question's takes (or over every take), oldest first."""
+
+    question_id: str | None  # None: every question together
+    take_ids: tuple[int, ...]
+    scores: tuple[tuple[str, tuple[int | None, ...]], ...]  # (score name, one value per take)
+    language: str = "en"
+
+    def as_dict(self) -> dict[str, Any]:
+        def summary(values: tuple[int | None, ...]) -> dict[str, Any]:
+            known = [v for v in values if v is not None]
+            return {"values": list(values), "first": known[0] if known else None,
+                    "last": known[-1] if known else None, "best": max(known) if known else None}  # fmt: skip
+
+        return {"question": self.question_id, "takes": list(self.take_ids),
+                "scores": {name: summary(values) for name, values in self.scores}}  # fmt: skip
+
+
+def progress(takes_oldest_first: list[StoredTake], *, per_question: bool = True) -> list[Progress]:
+    """The scores over the takes, one series per question (in the order each was first practised)."""
+    groups: dict[str | None, list[StoredTake]] = {}
+    for take in takes_oldest_first:
+        groups.setdefault(take.question_id if per_question else None, []).append(take)
+    return [
+        Progress(
+            question_id=question_id, take_ids=tuple(t.id for t in group),
+            scores=tuple((name, tuple(t.feedback.get("scores", {}).get(name) for t in group)) for name in DIMENSIONS),
+            language=shared_language(group),
+        )
+        for question_id, group in groups.items()
+    ]
 
 
 def sparkline(values: list[float | None], low: float = 0.0, high: float = 100.0) -> str:

@@ -35,9 +35,18 @@ COMPRESSION_RATIO_THRESHOLD = 2.4
 # Temperatures above 0 sample; a fixed seed makes every analysis of the same audio repeatable.
 SAMPLING_SEED = 0
 
-# Silences longer than this around a suspected hallucination are skipped (openai/whisper PR #1838,
-# which suggests 2 s in its help text for the `--hallucination_silence_threshold` option).
-HALLUCINATION_SILENCE_S = 2.0
+# Whisper invents text in long silences (openai/whisper PR #1838 skips silences over a threshold,
+# 2 s in its help text). mockmic never shows it one: inside a stretch decoded in one go, a pause longer
+# than PAUSE_KEPT_S is shortened to that (transcribe.Stretch); measures read the audio itself.
+PAUSE_KEPT_S = 1.0
+
+# Beam search, as whisper's command line and faster-whisper decode by default. Greedy decoding turned
+# mfa_uhum's "forced aligner" into "Forest Deliner".
+BEAM_SIZE = 5
+# The decoding with the filler prompt is read only for hesitations and punctuation, and is greedy: half
+# the time, and its commas kept 8 of samples/rambling_flat's 10 mid-sentence pauses inside their
+# sentences, against 7 with beam search (a pause after a full stop counts as between sentences).
+PROMPTED_BEAM_SIZE = 1
 
 
 # Less voiced audio than this in a whole recording is not an answer (a short word such as "yes" lasts
@@ -45,15 +54,10 @@ HALLUCINATION_SILENCE_S = 2.0
 # tiny.en did so on tests/test_transcribe.py's room noise with the verbatim prompt).
 MIN_SPEECH_S = 0.25
 
-# An English-only model turns other languages into English-sounding words: on samples/spanish_concise
-# tiny.en wrote 300 words (270 a minute, a phrase looping) and on Colombian Spanish prompts 8 words at
-# a mean confidence of 0.23. A transcript faster or less sure than this has its language checked with the
-# multilingual model. English answers sit at 120-170 words a minute and 0.80-0.94 mean confidence (the
-# MFA monologues, the sonnet, jfk, the samples); a check costs about 1.5 s and, on all 58 English corpus
-# clips, put English first with a probability of at least 0.75.
-MISHEARD_WPM = 220
-MISHEARD_CONFIDENCE = 0.5
-NOT_ENGLISH_PROBABILITY = 0.2  # below this probability of English, the answer is in another language
+# A forced language is contradicted when language detection gives it less than this probability
+# (detection by the bundled multilingual base model put English first with at least 0.75 on all 58
+# English corpus clips, and Spanish first on the Spanish sample).
+CONTRADICTED_LANGUAGE_PROBABILITY = 0.2
 
 # Whisper keeps a window when its no-speech probability is high but its log-probability is not low
 # (its guard is an AND of both), and its no-speech threshold is a sharp edge: on 10 s of noise with
@@ -62,16 +66,33 @@ NOT_ENGLISH_PROBABILITY = 0.2  # below this probability of English, the answer i
 # (measured in tests/test_transcribe.py::test_noise_gives_empty_transcript).
 SILENT_SEGMENT_NO_SPEECH = 0.4
 
-# Guarding the verbatim prompt (transcribe.suspect_spans). A phrase of speech at least GUARD_MIN_PHRASE_S
-# long with fewer than GUARD_MIN_WORDS_PER_S words touching it lost words, and is decoded again without
-# the prompt; so is a segment faster than GUARD_MAX_WORDS_PER_S. Read speech runs at 2-3 words/s and
-# fast conversation peaks near 4-5 words/s (Jacewicz et al. 2009, "Articulation rate across dialect,
-# age, and gender", Language Variation and Change 21), so both bounds are far outside real speech.
-GUARD_MIN_PHRASE_S = 2.0
-GUARD_MIN_WORDS_PER_S = 0.75
-GUARD_MAX_WORDS_PER_S = 8.0
-GUARD_PAD_S = 0.3
-GUARD_BRIDGE_S = 0.3  # speech separated by less than this is one phrase, checked and redone whole
+# Stretches decoded in one go (transcribe.stretches): at most this long, so each fits Whisper's 30 s
+# window (openai/whisper, whisper/audio.py CHUNK_LENGTH) with room for its last timestamp, and cut in
+# the middle of a pause, keeping this much of the pause on each side of the speech.
+STRETCH_MAX_S = 28.0
+STRETCH_PAD_S = 0.3
+
+# A phrase repeated back to back this many times is Whisper looping, not the speaker: the first number
+# for one word ("words words words" is in the MFA acoustic corpus; a fourth copy is not), the second
+# for phrases of 2..LOOP_MAX_PHRASE words. Our thresholds, measured in bench/long_answers.py.
+LOOP_REPEATS = (4, 3)
+LOOP_MAX_PHRASE = 8
+
+# A hesitation of the prompted decoding is kept only with at least HESITATION_MIN_VOICE_S of voice
+# (energy gate) within HESITATION_SEARCH_S of its stamps: an "uh" lasts 0.3-0.6 s in the MFA
+# recordings, and Whisper often stamps a filler as an instant next to it.
+HESITATION_SEARCH_S = 0.15
+HESITATION_MIN_VOICE_S = 0.1
+# Voice alone in the gap between two words, no longer than this, is where a kept hesitation is timed
+# (the longest "uh" of the MFA recordings lasts about 1 s); longer voice there is not one filler.
+HESITATION_MAX_S = 1.5
+
+# Words Whisper itself doubts are shown but not counted (Word.doubtful): below DOUBTFUL_PROBABILITY,
+# or squeezed into less than INSTANT_WORD_S (no word is said that fast) below INSTANT_WORD_PROBABILITY.
+# Our thresholds: eight words at ~0.05 stamped at one instant raised a take's pace by 5.6%.
+DOUBTFUL_PROBABILITY = 0.1
+INSTANT_WORD_S = 0.02
+INSTANT_WORD_PROBABILITY = 0.5
 
 # Pitch more than an octave from the speaker's median is an octave error of the tracker, not speech
 # (issue 3's definition; pitch trackers' octave errors are exactly ±12 semitones).

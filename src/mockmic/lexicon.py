@@ -212,6 +212,33 @@ def second_halves(texts: list[str], language: str | None) -> set[int]:
     return {m.last for m in found if not toks[m.first].comma_after}  # "all, right" is two words
 
 
+# --- numbers --------------------------------------------------------------------------------------
+
+# A number said in an answer: Whisper writes most as digits ("40%", "$200,000"), some as words. "one"
+# and "uno/una" are left out: they are as often a pronoun or an article as a quantity.
+_NUMBER_SIGNS = re.compile(r"[\d%$€£¥]")
+NUMBER_WORDS = {
+    "en": re.compile(
+        r"\b(zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen"
+        r"|(twen|thir|for|fif|six|seven|eigh|nine)ty|hundreds?|thousands?|(m|b|tr)illions?|dozens?|twice|thrice"
+        r"|half|halved|doubled?|tripled?|quadrupled?|percent|per cent)\b"
+    ),
+    "es": re.compile(
+        r"\b(cero|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|dieci\w+|veinte"
+        r"|veinti\w+|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|cientos?|(dos|tres|cuatro|seis"
+        r"|sete|ocho|nove)cient[oa]s|quinient[oa]s|mil|miles|millón|millon|millones|billón|billones|docenas?|doble"
+        r"|triple|mitad|por ciento)\b"
+    ),
+}
+
+
+def has_number(texts: list[str], language: str | None) -> bool:
+    """True when the words hold a number: a digit, a percent or currency sign, or a number word of the
+    language ("forty", "twice", "half", "million"; "cuarenta", "millones", "mitad")."""
+    text = " ".join(texts).lower()
+    return bool(_NUMBER_SIGNS.search(text) or NUMBER_WORDS[language_of(language)].search(text))
+
+
 # --- syllables ------------------------------------------------------------------------------------
 
 _EN_VOWELS = re.compile(r"[aeiouy]+")

@@ -1,9 +1,13 @@
 """The library of takes: SQLite (WAL) plus the takes' audio, named by content hash.
 
 Saving copies the audio and inserts the row inside one write transaction (BEGIN IMMEDIATE), so a take
-is stored whole or not at all: a crash after the copy leaves only an audio file without a row, which
-the next start removes under the same lock (no save can be halfway while it looks). Several processes
-can save at once: each waits for the write lock (busy timeout) instead of failing.
+is stored whole or not at all. Several processes can save at once: each waits for the write lock (busy
+timeout) instead of failing.
+
+The library never deletes audio on its own: audio without a row (a crash between copy and insert, or a
+database that was damaged, repaired or moved away) is kept and listed by `check`, and `mockmic library
+adopt` analyses it into a take again. A damaged database is copied once per damaged content, never
+edited; `repair` reads what SQLite still can, row by row, into a new database beside that copy.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,9 +31,15 @@ from .errors import LibraryError
 
 DB_NAME = "library.db"
 AUDIO_DIR = "audio"
+RECORDINGS_DIR = "recordings"  # where `practice` keeps every take it records, beside the library
 BUSY_TIMEOUT_MS = 30_000  # a saving process waits this long for another's write to finish
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 AUDIO_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
+AUDIO_NAME = re.compile(r"^(?P<digest>[0-9a-f]{64})(?P<suffix>\.[a-z0-9]{1,5})$")  # as _copy_in names a copy
+PART_NAME = re.compile(r"^\.(?P<name>[0-9a-f]{64}\.[a-z0-9]{1,5})\.\d+\.part$")  # a copy _copy_in had not finished
+PRACTICE_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>.+)\.wav$")  # cli's practice: local time, question
+TEXT_COLUMNS = ("question_id", "created_at", "audio_sha256", "audio_suffix", "model", "engine", "app_version",
+                "transcript", "metrics", "feedback")  # fmt: skip
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 
@@ -89,14 +100,14 @@ class StoredTake:
         scores = self.feedback.get("scores", {})
         return {
             "id": self.id, "created_at": self.created_at, "question": self.question_id,
-            "duration_s": round(self.duration_s, 1), "scores": scores,
+            "duration_s": round(self.duration_s, 1), "language": self.language, "scores": scores,
             "words_per_minute": self.metrics.get("words_per_minute"),
             "fillers_per_100_words": self.metrics.get("fillers", {}).get("per_100_words"),
         }  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.summary(), "analysed_at": self.analysed_at, "audio": str(self.audio_path),
-                "language": self.language, "model": self.model, "engine": self.engine,
+                "model": self.model, "engine": self.engine,
                 "app_version": self.app_version, "transcript": self.transcript, "metrics": self.metrics,
                 "feedback": self.feedback}  # fmt: skip
 
@@ -104,6 +115,39 @@ class StoredTake:
 def shared_language(takes: list[StoredTake]) -> str:
     """The language to show a list of takes in: Spanish when every take is Spanish, else English."""
     return "es" if takes and all(take.language == "es" for take in takes) else "en"
+
+
+@dataclass(frozen=True)
+class LooseAudio:
+    """Audio in the library that no take refers to. Kept: the user decides, or adopts it into a take."""
+
+    path: Path
+    size: int
+    copied_at: str  # when it was copied in (UTC, as takes' times are written): when its take was saved
+    whole: bool  # its content hashes to its name; an unfinished copy (.part) may not
+    recording: Path | None = None  # the practice recording with the same content, when one is kept
+    question_id: str | None = None  # the question that recording answered (from its name)
+    recorded_at: str | None = None  # when that recording was made (UTC)
+
+
+@dataclass(frozen=True)
+class Check:
+    """What `mockmic library check` reports: nothing here is changed by looking."""
+
+    takes: int
+    loose: tuple[LooseAudio, ...]
+    missing_audio: tuple[int, ...]  # ids of takes whose audio file is gone
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What `repair` did: a new database from the readable rows; the damaged one kept as `backup`."""
+
+    damaged: bool
+    backup: Path | None
+    salvaged: int  # takes read whole from the damaged database
+    unreadable: int  # rows SQLite could not read, or read as garbage
+    loose: int  # audio files without a take afterwards (`mockmic library adopt` analyses them again)
 
 
 class Library:
@@ -119,14 +163,11 @@ class Library:
         path = root / DB_NAME
         try:
             (root / AUDIO_DIR).mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db = _connect(path)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             library = cls(root, db)
             library._migrate()
-            library._remove_orphan_audio()
         except sqlite3.DatabaseError as e:
             raise _damaged(path, e) from e
         except OSError as e:
@@ -139,13 +180,16 @@ class Library:
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """One write transaction that holds the database's write lock from its first statement."""
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            raise _damaged(self.root / DB_NAME, e) from e
 
     def _migrate(self) -> None:
         with self._writing() as db:
@@ -154,13 +198,64 @@ class Library:
                 step(db)
                 db.execute(f"PRAGMA user_version = {number}")
 
-    def _remove_orphan_audio(self) -> None:
-        """Delete audio files no take refers to: what a crash between copy and insert left behind."""
+    # --- audio without a take: listed and adopted, never removed --------------------------------
+
+    def loose_names(self) -> list[str]:
+        """Names of the files in the audio folder that no take refers to (cheap: nothing is hashed)."""
+        known = {row[0] + row[1] for row in self._query("SELECT audio_sha256, audio_suffix FROM takes", ())}
+        return sorted(p.name for p in self._audio_files() if p.name not in known)
+
+    def check(self) -> Check:
+        """The takes, the audio no take refers to, and takes whose audio is gone. Looks under the write
+        lock, so a save halfway between copy and insert is never taken for loose audio."""
         with self._writing() as db:
-            known = {row[0] + row[1] for row in db.execute("SELECT audio_sha256, audio_suffix FROM takes")}
-            for path in (self.root / AUDIO_DIR).iterdir():
-                if path.name not in known:
-                    path.unlink(missing_ok=True)
+            problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                lines = [line for p in problems for line in str(p).splitlines() if line.strip() and not line.startswith("***")]
+                raise _damaged(self.root / DB_NAME, sqlite3.DatabaseError(lines[0] if lines else "quick_check failed"))
+            rows = db.execute("SELECT id, audio_sha256, audio_suffix FROM takes ORDER BY id").fetchall()
+            files = self._audio_files()
+        known = {row[1] + row[2] for row in rows}
+        on_disk = {p.name for p in files}
+        recordings = _recordings_by_size(self.root / RECORDINGS_DIR)
+        loose = tuple(_loose(p, recordings) for p in files if p.name not in known)
+        missing = tuple(row[0] for row in rows if row[1] + row[2] not in on_disk)
+        return Check(takes=len(rows), loose=loose, missing_audio=missing)
+
+    def finish_copies(self) -> int:
+        """Put whole copies that a crash left under their temporary name (.part) in place; returns how
+        many. A copy that is not whole, or whose place is taken, stays as it is for the user to see."""
+        finished = 0
+        with self._writing():  # no save is copying while this looks: saves copy under this lock
+            for path in self._audio_files():
+                match = PART_NAME.match(path.name)
+                target = path.with_name(match["name"]) if match else None
+                try:
+                    if target and not target.exists() and _sha256(path) == match["name"][:64]:
+                        os.replace(path, target)
+                        finished += 1
+                except OSError:
+                    continue  # it stays as it is, and `check` lists it
+        return finished
+
+    def adopt(self, audio: LooseAudio, *, question_id: str, created_at: str, duration_s: float,
+              transcript: dict, metrics: dict, feedback: dict) -> int:  # fmt: skip
+        """Make loose audio a take again, with a new analysis of it; returns the take's id."""
+        match = AUDIO_NAME.match(audio.path.name)
+        if not match or audio.path.parent != self.root / AUDIO_DIR:
+            raise LibraryError(f"{audio.path} is not audio of the library {self.root}; store it with `mockmic analyze FILE --save`.")
+        digest, suffix = match["digest"], match["suffix"]
+        with self._writing() as db:
+            taken = db.execute("SELECT id FROM takes WHERE audio_sha256 = ? AND audio_suffix = ?", (digest, suffix)).fetchone()
+            if taken:
+                raise LibraryError(f"{audio.path.name} is already take {taken[0]}; `mockmic show {taken[0]}` shows it.")
+            if not audio.path.is_file() or _sha256(audio.path) != digest:
+                raise LibraryError(f"{audio.path} is missing or does not match its name; `mockmic library check` lists what there is.")
+            return self._insert(db, digest, suffix, created_at, _now(), question_id=question_id, duration_s=duration_s,
+                                transcript=transcript, metrics=metrics, feedback=feedback)  # fmt: skip
+
+    def _audio_files(self) -> list[Path]:
+        return sorted(p for p in (self.root / AUDIO_DIR).iterdir() if p.is_file())
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -172,28 +267,29 @@ class Library:
         now = _now()
         with self._writing() as db:
             self._copy_in(audio_file, digest + suffix)
-            cursor = db.execute(
-                """INSERT INTO takes (question_id, created_at, analysed_at, audio_sha256, audio_suffix,
-                   duration_s, language, model, engine, app_version, transcript, metrics, feedback)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (question_id, now, now, digest, suffix, duration_s, transcript.get("language"),
-                 transcript.get("model", ""), transcript.get("engine", ""), __version__, _dump(transcript),
-                 _dump(metrics), _dump(feedback)),
-            )  # fmt: skip
-            return int(cursor.lastrowid)
+            return self._insert(db, digest, suffix, now, now, question_id=question_id, duration_s=duration_s,
+                                transcript=transcript, metrics=metrics, feedback=feedback)  # fmt: skip
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, digest: str, suffix: str, created_at: str, analysed_at: str, *, question_id: str,
+                duration_s: float, transcript: dict, metrics: dict, feedback: dict) -> int:  # fmt: skip
+        cursor = db.execute(
+            """INSERT INTO takes (question_id, created_at, analysed_at, audio_sha256, audio_suffix,
+               duration_s, language, model, engine, app_version, transcript, metrics, feedback)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (question_id, created_at, analysed_at, digest, suffix, duration_s, transcript.get("language"),
+             transcript.get("model", ""), transcript.get("engine", ""), __version__, _dump(transcript),
+             _dump(metrics), _dump(feedback)),
+        )  # fmt: skip
+        return int(cursor.lastrowid)
 
     def _copy_in(self, source: Path, name: str) -> None:
         target = self.root / AUDIO_DIR / name
         if target.exists():
             return  # the same audio again: content-addressed, one copy serves every take
-        temporary = target.with_name(f".{name}.{os.getpid()}.part")
         try:
-            shutil.copyfile(source, temporary)
-            with open(temporary, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(temporary, target)
+            _copy_whole(source, target)
         except OSError as e:
-            temporary.unlink(missing_ok=True)
             raise LibraryError(f"Cannot copy {source} into the library ({e.strerror}); check free space in {self.root}.") from e
 
     def replace_analysis(self, take_id: int, *, transcript: dict, metrics: dict, feedback: dict) -> None:
@@ -206,8 +302,12 @@ class Library:
                  transcript.get("engine", ""), __version__, _now(), take_id),
             )  # fmt: skip
 
-    def delete(self, take_id: int) -> None:
+    def delete(self, take_id: int) -> tuple[Path, ...]:
+        """Delete a take and, when no other take uses the same audio, every copy of that audio mockmic
+        made: the library's and the practice recording in recordings/ (a file stored with `analyze
+        --save` stays where the user keeps it). Returns the files removed."""
         take = self.get(take_id)
+        removed: list[Path] = []
         with self._writing() as db:
             db.execute("DELETE FROM takes WHERE id = ?", (take_id,))
             still_used = db.execute(
@@ -215,7 +315,17 @@ class Library:
                 (take.audio_path.stem, take.audio_path.suffix),
             ).fetchone()
             if not still_used:
-                take.audio_path.unlink(missing_ok=True)
+                size = take.audio_path.stat().st_size if take.audio_path.is_file() else None
+                # the practice copy first: a failure then leaves the take whole, its library audio in place
+                copies = [*_recordings_with(self.root / RECORDINGS_DIR, take.audio_path.stem, size), take.audio_path]
+                try:
+                    for path in copies:
+                        if path.is_file():
+                            path.unlink()
+                            removed.append(path)
+                except OSError as e:
+                    raise LibraryError(f"Take {take_id} was not deleted: {e.filename} cannot be removed ({e.strerror}); check that folder's permissions.") from e
+        return tuple(removed)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -241,33 +351,244 @@ class Library:
 
     def _take(self, row: sqlite3.Row) -> StoredTake:
         digest, suffix = row["audio_sha256"], row["audio_suffix"]
-        if not SHA256.match(digest) or not AUDIO_SUFFIX.match(suffix) and suffix != ".audio":
-            raise LibraryError(f"Take {row['id']} names an invalid audio file; the library {self.root} was edited by hand.")
-        return StoredTake(
-            id=row["id"], question_id=row["question_id"], created_at=row["created_at"],
-            analysed_at=row["analysed_at"], audio_path=self.root / AUDIO_DIR / f"{digest}{suffix}",
-            duration_s=row["duration_s"], language=row["language"], model=row["model"], engine=row["engine"],
-            app_version=row["app_version"], transcript=json.loads(row["transcript"]),
-            metrics=json.loads(row["metrics"]), feedback=json.loads(row["feedback"]),
-        )  # fmt: skip
+        if not isinstance(digest, str) or not isinstance(suffix, str) or not SHA256.match(digest) or not AUDIO_SUFFIX.match(suffix):
+            raise LibraryError(
+                f"Take {row['id']} names an invalid audio file, so the library {self.root} was edited by hand or "
+                f"damaged; `mockmic library repair` rebuilds it from the takes that are whole."
+            )
+        try:
+            return StoredTake(
+                id=row["id"], question_id=row["question_id"], created_at=row["created_at"],
+                analysed_at=row["analysed_at"], audio_path=self.root / AUDIO_DIR / f"{digest}{suffix}",
+                duration_s=float(row["duration_s"]), language=row["language"], model=row["model"], engine=row["engine"],
+                app_version=row["app_version"], transcript=_object(row["transcript"]),
+                metrics=_object(row["metrics"]), feedback=_object(row["feedback"]),
+            )  # fmt: skip
+        except (ValueError, TypeError) as e:  # garbage that SQLite reads as text: a damaged page
+            raise _damaged(self.root / DB_NAME, e) from e
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
 
 
 def _damaged(path: Path, error: Exception) -> LibraryError:
-    """Back up a damaged database file and say so in one sentence."""
-    backup = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    """Keep a copy of a damaged database (one per damaged content) and say what to do in one sentence."""
+    reason = _reason(error)
     try:
-        shutil.copyfile(path, backup)
+        backup = _backup(path)
     except OSError:
-        return LibraryError(f"The library database {path} is damaged ({error}) and could not be backed up; copy it somewhere safe before removing it.")
-    return LibraryError(f"The library database {path} is damaged ({error}); a copy is in {backup}, so move {path.name} away to start a new library.")
+        return LibraryError(f"The library database {path} is damaged ({reason}) and no copy of it could be made; copy it somewhere safe, then run `mockmic library repair`.")
+    return LibraryError(f"The library database {path} is damaged ({reason}); run `mockmic library repair` to rescue what it still holds into a new one (the damaged file is kept as {backup.name}).")
+
+
+def _reason(error: Exception) -> str:
+    """SQLite's words without the row text it may quote (a damaged row can quote kilobytes)."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    text = text.split(" with text ")[0]
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _backup(path: Path) -> Path:
+    """Copy a damaged database and its write-ahead log beside it, named by their content's hash: the
+    same damage is copied once, however many commands meet it. Returns the copy's path."""
+    wal = path.with_name(path.name + "-wal")
+    digest = hashlib.sha256()
+    for part in (path, wal) if wal.is_file() else (path,):
+        _hash_into(digest, part)
+    backup = path.with_name(f"{path.name}.damaged-{digest.hexdigest()[:16]}")
+    if not backup.exists():  # the log first: the database file's arrival marks the copy whole
+        if wal.is_file() and wal.stat().st_size:
+            _copy_whole(wal, backup.with_name(backup.name + "-wal"))
+        _copy_whole(path, backup)
+    return backup
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy under a temporary name, sync, then rename: `target` is whole or absent. Raises OSError."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        shutil.copyfile(source, temporary)
+        with open(temporary, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+COLUMNS = ("question_id", "created_at", "analysed_at", "audio_sha256", "audio_suffix", "duration_s", "language",
+           "model", "engine", "app_version", "transcript", "metrics", "feedback")  # the takes table, id aside
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+MOST_IDS = 1_000_000  # a sequence number above this is garbage, not a count of takes
+
+
+def repair(root: Path | None = None) -> Repair:
+    """Read every take SQLite can still read whole from a damaged library database into a new one. The
+    damaged file is kept (named by `_backup`) and never written to; no audio is touched."""
+    root = root or config.user_data_dir()
+    path = root / DB_NAME
+    damaged, backup, rows, unreadable = False, None, [], 0
+    if path.exists():
+        try:
+            with tempfile.TemporaryDirectory(dir=root, prefix=".repair-") as scratch:
+                copy = Path(scratch) / DB_NAME  # SQLite may write to what it opens: never the damaged file
+                shutil.copyfile(path, copy)
+                if path.with_name(path.name + "-wal").is_file():
+                    shutil.copyfile(path.with_name(path.name + "-wal"), copy.with_name(copy.name + "-wal"))
+                rows, unreadable, sequence, healthy = _salvage(copy)
+                if not healthy:
+                    damaged, backup = True, _backup(path)
+                    fresh = Path(scratch) / "new.db"
+                    _build(fresh, rows, sequence)
+                    for leftover in ("-wal", "-shm"):  # the damaged file's: copied with it, wrong for the new one
+                        path.with_name(path.name + leftover).unlink(missing_ok=True)
+                    os.replace(fresh, path)
+        except OSError as e:
+            raise LibraryError(f"The library in {root} could not be repaired ({e.strerror}); free some space there or check its permissions, then run `mockmic library repair` again.") from e
+    library = Library.open(root)
+    try:
+        loose = len(library.loose_names())
+    finally:
+        library.close()
+    return Repair(damaged=damaged, backup=backup, salvaged=len(rows), unreadable=unreadable, loose=loose)
+
+
+def _salvage(path: Path) -> tuple[list[tuple], int, int, bool]:
+    """The takes SQLite can still read whole, each read on its own so a damaged page costs only the rows
+    on it: (rows as INSERT values with their id, rows unreadable, the highest id given out, healthy)."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.DatabaseError:
+        return [], 0, 0, False
+    db.text_factory = bytes  # checked as UTF-8 here: a damaged page can hold any bytes
+    try:
+        try:
+            columns = [row[1].decode() for row in db.execute("PRAGMA table_info(takes)")]
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            return [], 0, 0, False
+        try:
+            healthy = [row[0] for row in db.execute("PRAGMA quick_check")] == [b"ok"]
+        except sqlite3.DatabaseError:
+            healthy = False
+        if not columns:
+            return [], 0, 0, healthy  # no takes table: empty (a new file), or its schema is lost
+        ids: set[int] = set()
+        for order in ("ASC", "DESC"):  # from both ends: a damaged page stops a scan, not the other one
+            try:
+                for (rowid,) in db.execute(f"SELECT rowid FROM takes ORDER BY rowid {order}"):
+                    ids.add(rowid)
+            except sqlite3.DatabaseError:
+                healthy = False
+        try:
+            sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'takes'").fetchone()
+            sequence = sequence[0] if sequence and isinstance(sequence[0], int) and 0 <= sequence[0] <= MOST_IDS else 0
+        except sqlite3.DatabaseError:
+            sequence = 0
+        wanted = [c for c in COLUMNS if c in columns]
+        rows, unreadable = [], 0
+        for rowid in range(1, max([sequence, *ids], default=0) + 1):
+            try:
+                row = db.execute(f"SELECT {', '.join(wanted)} FROM takes WHERE rowid = ?", (rowid,)).fetchone()
+            except sqlite3.DatabaseError:
+                unreadable += 1
+                continue
+            values = _whole(rowid, dict(zip(wanted, row))) if row else None
+            if values:
+                rows.append(values)
+            elif row or rowid in ids:  # garbage, or listed by a scan and then not found
+                unreadable += 1
+        return rows, unreadable, max([sequence, *ids], default=0), healthy and not unreadable
+    finally:
+        db.close()
+
+
+def _whole(rowid: int, raw: dict[str, Any]) -> tuple | None:
+    """A salvaged row as INSERT values, or None when any of it is not what the library writes."""
+    try:
+        row = {k: v.decode("utf-8") if isinstance(v, bytes) else v for k, v in raw.items()}
+        row["analysed_at"] = row.get("analysed_at") or row.get("created_at")  # a library before migration 2
+        if not all(isinstance(row.get(name), str) for name in TEXT_COLUMNS + ("analysed_at",)):
+            return None
+        if not (SHA256.match(row["audio_sha256"]) and AUDIO_SUFFIX.match(row["audio_suffix"])
+                and TIMESTAMP.match(row["created_at"]) and TIMESTAMP.match(row["analysed_at"])):  # fmt: skip
+            return None
+        if row.get("language") is not None and not isinstance(row["language"], str):
+            return None
+        duration = row.get("duration_s")
+        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 <= duration < 1e6:
+            return None
+        for name in ("transcript", "metrics", "feedback"):
+            _object(row[name])
+    except (UnicodeDecodeError, ValueError, TypeError):
+        return None
+    return (rowid, *(row.get(name) for name in COLUMNS))
+
+
+def _build(path: Path, rows: list[tuple], sequence: int) -> None:
+    """A new library database holding `rows` under their old ids; new takes get ids above `sequence`
+    (ids of takes that were lost are not given out again)."""
+    db = _connect(path)
+    try:
+        library = Library(path.parent, db)
+        library._migrate()
+        with library._writing():
+            db.executemany(f"INSERT INTO takes (id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})", rows)
+            db.execute("INSERT OR IGNORE INTO sqlite_sequence (name, seq) VALUES ('takes', 0)")
+            db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'takes'", (sequence,))
+    finally:
+        db.close()
+
+
+def _object(text: Any) -> dict:
+    """A JSON object stored as text; ValueError (not JSON) or TypeError (not an object) for anything else."""
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise TypeError("not a JSON object")
+    return value
+
+
+def _loose(path: Path, recordings: dict[int, list[Path]]) -> LooseAudio:
+    stat = path.stat()
+    named = AUDIO_NAME.match(path.name) or PART_NAME.match(path.name)
+    digest = _sha256(path)
+    whole = bool(named) and digest == (named.groupdict().get("digest") or named["name"][:64])
+    recording = next((r for r in recordings.get(stat.st_size, ()) if _sha256(r) == digest), None)
+    practice = PRACTICE_NAME.match(recording.name) if recording else None
+    recorded_at = _stamp(time.mktime(time.strptime(practice["stamp"], "%Y%m%d-%H%M%S"))) if practice else None
+    return LooseAudio(path=path, size=stat.st_size, copied_at=_stamp(stat.st_mtime), whole=whole, recording=recording,
+                      question_id=practice["question"] if practice else None, recorded_at=recorded_at)  # fmt: skip
+
+
+def _recordings_by_size(folder: Path) -> dict[int, list[Path]]:
+    """The practice recordings, by size: a cheap first test before hashing."""
+    by_size: dict[int, list[Path]] = {}
+    for path in sorted(folder.glob("*.wav")) if folder.is_dir() else ():
+        if path.is_file():
+            by_size.setdefault(path.stat().st_size, []).append(path)
+    return by_size
+
+
+def _recordings_with(folder: Path, digest: str, size: int | None) -> list[Path]:
+    """The practice recordings whose content hashes to `digest` (only those of `size`, when known)."""
+    candidates = _recordings_by_size(folder)
+    paths = candidates.get(size, []) if size is not None else [p for group in candidates.values() for p in group]
+    return [p for p in paths if _sha256(p) == digest]
 
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
+    _hash_into(digest, path)
+    return digest.hexdigest()
+
+
+def _hash_into(digest: Any, path: Path) -> None:
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _dump(data: dict) -> str:
@@ -275,8 +596,12 @@ def _dump(data: dict) -> str:
 
 
 def _now() -> str:
-    now = time.time()  # read once: seconds and microseconds from two reads could straddle a second
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1e6) % 1_000_000:06d}Z"
+    return _stamp(time.time())  # read once: seconds and microseconds from two reads could straddle a second
+
+
+def _stamp(seconds: float) -> str:
+    """A moment as takes' times are written: UTC, to the microsecond."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int(seconds * 1e6) % 1_000_000:06d}Z"
 
 
 def revive(cls: type, data: Any) -> Any:

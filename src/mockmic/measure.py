@@ -125,7 +125,8 @@ class Repeat:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence as punctuated by Whisper, with how its ending sounded."""
+    """One sentence as punctuated by Whisper, or ended by a long silent pause where Whisper wrote no full
+    stop (`SENTENCE_PAUSE_S`), with how its ending sounded."""
 
     start: float
     end: float
@@ -136,6 +137,7 @@ class Sentence:
     end_rise_semitones: float | None  # last 0.2 s of voiced pitch against the sentence's median; > 0 rises
     end_drop_db: float | None  # level of the last word against the sentence's median level; < 0 fades
     restarts: int  # a word said twice in a row ("I I") or cut off ("wh-")
+    ended_by_pause: bool = False  # ended at a silent pause of SENTENCE_PAUSE_S or more, not at a full stop
 
 
 @dataclass(frozen=True)
@@ -182,16 +184,19 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     words = transcript.words
     language = lexicon.language_of(transcript.language)
     texts = [w.text for w in words]
-    fillers = _marked(words, lexicon.find_fillers(texts, language))
-    hedges = _marked(words, lexicon.find_hedges(texts, language))
+    trusted = tuple(w for w in words if not w.doubtful)  # words Whisper doubts are shown, never counted
+    fillers = _trusted(words, _marked(words, lexicon.find_fillers(texts, language)))
+    hedges = _trusted(words, _marked(words, lexicon.find_hedges(texts, language)))
     in_filler = _indices(fillers)
 
-    regions = _speech_in_span(voice_regions(audio.samples, options=options.voice), words, options)
-    if words and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
-        regions = _speech_in_span(speech_regions(audio.samples), words, options)
+    regions = _speech_in_span(voice_regions(audio.samples, options=options.voice), trusted, options)
+    if trusted and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
+        regions = _speech_in_span(speech_regions(audio.samples), trusted, options)
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None
-    heard = {i for i, w in enumerate(words) if lexicon.is_word(w.text) and _voiced_around(w, span, options)}
+    heard = {
+        i for i, w in enumerate(words) if not w.doubtful and lexicon.is_word(w.text) and _voiced_around(w, span, options)
+    }  # fmt: skip
     spoken = [words[i] for i in sorted(heard - in_filler)]
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
     content = [words[i] for i in sorted(counted)]
@@ -227,9 +232,14 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
         hedges=Hedges(count=len(hedges), items=tuple(hedges)),
         repeated_words=_repeated_words(plain, language, options.repeated_min_count),  # hedges are counted apart
         repeated_phrases=_repeated_phrases(plain, plain_at, language),
-        sentences=_sentences(words, counted, track, levels),
+        sentences=_sentences(words, counted, track, levels, pauses.items),
         reason=NO_WORDS if not words else None if span else NO_VOICE_NEAR_WORDS,
     )
+
+
+def _trusted(words: tuple[Word, ...], marked: list[Marked]) -> list[Marked]:
+    """The fillers or hedges none of whose words Whisper doubts."""
+    return [m for m in marked if not any(w.doubtful for w in words[m.first_word : m.last_word + 1])]
 
 
 def _indices(marked: list[Marked]) -> set[int]:
@@ -358,20 +368,35 @@ def _loudness(levels: np.ndarray, track: PitchTrack) -> Loudness:
     return Loudness(sd_db=float(np.std(levels[voiced])))
 
 
+# A silent pause this long ends a sentence even where Whisper wrote no full stop: it often leaves one
+# out across a pause (issue 15: a "44-word sentence" was two, either side of a 0.8 s pause). Our
+# threshold, between the 0.25 s shortest pause (MIN_PAUSE_S) and the 1.2 s a pause inside a sentence
+# takes to sound hesitant (Campione & Véronis 2002).
+SENTENCE_PAUSE_S = 0.7
+
+
 def _sentences(
-    words: tuple[Word, ...], counted: set[int], track: PitchTrack, levels: np.ndarray
+    words: tuple[Word, ...], counted: set[int], track: PitchTrack, levels: np.ndarray, pauses: tuple[Pause, ...] = ()
 ) -> tuple[Sentence, ...]:
+    """Sentences as Whisper punctuated them, also ended at a silent pause of SENTENCE_PAUSE_S or more."""
+    at_pause = {p.after_word for p in pauses if p.kind == "mid_sentence" and p.duration_s >= SENTENCE_PAUSE_S}
     sentences, first = [], 0
     for i, word in enumerate(words):
-        if lexicon.SENTENCE_END.search(word.text) or i == len(words) - 1:
-            sentences.append(_sentence(words, first, i, counted, track, levels))
+        full_stop = bool(lexicon.SENTENCE_END.search(word.text))
+        if full_stop or i in at_pause or i == len(words) - 1:
+            ended_by_pause = not full_stop and i in at_pause and i < len(words) - 1
+            continued = bool(sentences) and sentences[-1].ended_by_pause
+            sentences.append(_sentence(words, first, i, counted, track, levels, ended_by_pause, continued))
             first = i + 1
     return tuple(sentences)
 
 
 def _sentence(
-    words: tuple[Word, ...], first: int, last: int, counted: set[int], track: PitchTrack, levels: np.ndarray
+    words: tuple[Word, ...], first: int, last: int, counted: set[int], track: PitchTrack, levels: np.ndarray,
+    ended_by_pause: bool = False, continued: bool = False,
 ) -> Sentence:
+    """One sentence; `continued` when the one before it ended at a pause, not a full stop, so that a word
+    said again across the pause ("I [0.8 s] I think") is still a restart."""
     start, end = words[first].start, words[last].end
     inside = (track.times >= start) & (track.times <= end + 0.1) & track.voiced
     f0, level = track.f0_hz[inside], levels[inside]
@@ -382,14 +407,14 @@ def _sentence(
         rise = float(np.median(tones[-20:]) - np.median(tones[:-20]))
     if len(level) >= 30 and last_word.sum() >= 5:
         drop = float(np.median(levels[last_word]) - np.median(level))
-    norms = [lexicon.normalise(w.text) for w in words[first : last + 1]]
+    norms = [lexicon.normalise(w.text) for w in words[first - continued : last + 1]]
     restarts = sum(a == b and a != "" for a, b in zip(norms, norms[1:]))
     restarts += sum(w.text.rstrip(",.").endswith("-") for w in words[first : last + 1])
     return Sentence(
         start=start, end=end, first_word=first, last_word=last,
         word_count=sum(1 for i in range(first, last + 1) if i in counted),
         question=words[last].text.rstrip("\"')").endswith("?"), end_rise_semitones=rise, end_drop_db=drop,
-        restarts=restarts,
+        restarts=restarts, ended_by_pause=ended_by_pause,
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import struct
 import tempfile
 import urllib.error
@@ -368,6 +369,41 @@ def ensure_bundled(name: str, models_dir: Path) -> Path:
     if not path.is_file():
         convert_bundled(BUNDLED[name], path)
     return path
+
+
+def ct2_model_dir(name: str, models_dir: Path) -> Path:
+    """A bundled model as faster-whisper loads it: a folder of CTranslate2 files. One shipped whole is
+    used where it is installed; one shipped in parts is joined once into the models directory."""
+    if name not in BUNDLED:
+        offline = ", ".join(BUNDLED)
+        raise ModelError(f"faster-whisper runs only the bundled models ({offline}) here; use one of them, or --engine openai-whisper for {name}.")
+    bundled = BUNDLED[name]
+    if len(bundled.weights) == 1:  # a damaged file fails faster-whisper's load, which says so
+        return _source_path(bundled.weights[0]).parent
+    folder = models_dir / f"{name}-ct2"
+    if (folder / "model.bin").is_file():
+        return folder
+    temp = None
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(dir=models_dir, prefix=f".{name}-ct2."))
+        with open(temp / "model.bin", "wb") as out:
+            for part in bundled.weights:
+                out.write(_verified_bytes(part))
+        for extra in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            shutil.copyfile(_source_path(bundled.config).parent / extra, temp / extra)
+        os.replace(temp, folder)
+    except OSError as e:
+        if (folder / "model.bin").is_file():  # another process joined it first
+            return folder
+        raise ModelError(
+            f"Cannot write the model {name} into {models_dir} ({e.strerror}); free some disk space or "
+            f"choose another models directory with --models-dir."
+        ) from e
+    finally:
+        if temp is not None and temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    return folder
 
 
 def _alignment_heads_mask(heads: list[list[int]], n_layer: int, n_head: int) -> "torch.Tensor":

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import constants
 from .audio import Audio, load_audio
@@ -13,48 +12,60 @@ from .errors import LanguageError, ModelError
 from .feedback import Feedback, assess, baseline_from
 from .library import Library
 from .measure import Metrics, measure
-from .models import choose_model, default_model, load_model
+from .engine import DEFAULT_ENGINE, ENGINES, load_engine
+from .models import choose_model, default_model, is_multilingual
 from .questions import Question, question_of_take
-from .transcribe import (
-    TranscribeOptions,
-    Transcript,
-    language_name,
-    language_probabilities,
-    looks_misheard,
-    transcribe,
-)
+from .transcribe import Progress, TranscribeOptions, Transcript, language_name, language_probabilities, transcribe
+from .vad import anything_said
 
-if TYPE_CHECKING:
-    import whisper
+COACHED = ("en", "es")  # the languages mockmic has lexicons, norms and text for
 
 
 def load_and_transcribe(
-    path: Path, *, language: str = "en", model: str | None = None, models_dir: Path, check_language: bool = True
+    path: Path, *, language: str = "auto", model: str | None = None, engine: str = DEFAULT_ENGINE, models_dir: Path,
+    progress: Progress | None = None,
 ) -> tuple[Audio, Transcript]:
-    """Validate the audio first (fast, before loading a model), then transcribe it."""
-    name = choose_model(language, model)
+    """Validate the audio first (fast, before loading a model), find its language, then transcribe it
+    with the best bundled model for that language (or the one asked for)."""
+    tell = progress or (lambda step, done, total: None)
+    tell("reading", 0, 0)
     audio = load_audio(path)
-    whisper_model = load_model(name, models_dir)
-    transcript = transcribe(audio, whisper_model, name, TranscribeOptions(language=language))
-    if check_language and language == "en" and looks_misheard(transcript):
-        _check_it_is_english(audio, whisper_model if whisper_model.is_multilingual else None, models_dir)
+    if language != "auto":
+        choose_model(language, model)  # a model that cannot do the language fails before any decoding
+    tell("language", 0, 0)
+    language, heard = find_language(audio, language, engine=engine, model=model, models_dir=models_dir)
+    name = choose_model(language, model)
+    transcript = transcribe(
+        audio, load_engine(engine, name, models_dir), TranscribeOptions(language=language), heard_language=heard,
+        progress=progress,
+    )  # fmt: skip
     return audio, transcript
 
 
-def _check_it_is_english(audio: Audio, multilingual: "whisper.Whisper | None", models_dir: Path) -> None:
-    """Ask a multilingual model which language this is, and stop if it is not English."""
+def find_language(
+    audio: Audio, requested: str, *, engine: str, model: str | None, models_dir: Path
+) -> tuple[str, str | None]:
+    """(the language to transcribe in, the language detection heard). "auto" becomes what is heard;
+    a forced language stands, and the heard one tells the report whether the audio contradicts it."""
+    if sum(end - start for start, end in anything_said(audio.samples)) < constants.MIN_SPEECH_S:
+        return ("en" if requested == "auto" else requested), None  # nothing said: nothing to detect
+    detector = model if model and is_multilingual(model) else default_model("auto")
     try:
-        model = multilingual or load_model(default_model("auto"), models_dir)
+        probabilities = language_probabilities(audio, load_engine(engine, detector, models_dir))
     except ModelError:
-        return  # no multilingual model to ask: the transcript stands as it is
-    probabilities = language_probabilities(audio, model)
-    spoken = max(probabilities, key=probabilities.get)
-    if spoken == "en" or probabilities.get("en", 0.0) >= constants.NOT_ENGLISH_PROBABILITY:
-        return
-    name = language_name(spoken)
-    if spoken == "es":
-        raise LanguageError(f"This answer sounds like {name}, not English; run it again with --language es (or --language auto).")
-    raise LanguageError(f"This answer sounds like {name}, not English; mockmic coaches answers in English and Spanish, so record it in one of them.")
+        if requested == "auto":
+            raise
+        return requested, None  # no multilingual model to ask: the forced language stands unchecked
+    heard = max(probabilities, key=probabilities.get)
+    if requested != "auto":
+        return requested, heard if probabilities.get(requested, 0.0) < constants.CONTRADICTED_LANGUAGE_PROBABILITY else requested
+    coached = max(COACHED, key=lambda code: probabilities.get(code, 0.0))
+    if heard not in COACHED and probabilities.get(coached, 0.0) < constants.CONTRADICTED_LANGUAGE_PROBABILITY:
+        raise LanguageError(
+            f"This answer sounds like {language_name(heard)}; mockmic coaches answers in English and Spanish, "
+            f"so record it in one of them (or force one with --language en or --language es)."
+        )
+    return coached, heard
 
 
 @dataclass(frozen=True)
@@ -71,14 +82,16 @@ class Analysis:
 
 
 def analyze(
-    path: Path, question: Question, *, language: str = "en", model: str | None = None, models_dir: Path,
-    earlier: Sequence[Metrics] = (), check_language: bool = True,
+    path: Path, question: Question, *, language: str = "auto", model: str | None = None,
+    engine: str = DEFAULT_ENGINE, models_dir: Path, earlier: Sequence[Metrics] = (), progress: Progress | None = None,
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
-    own earlier takes in its language once there are enough of them."""
+    own earlier takes in its language once there are enough of them; `progress` hears of each step."""
     audio, transcript = load_and_transcribe(
-        path, language=language, model=model, models_dir=models_dir, check_language=check_language
+        path, language=language, model=model, engine=engine, models_dir=models_dir, progress=progress
     )
+    if progress:
+        progress("measuring", 0, 0)
     metrics = measure(audio, transcript)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
@@ -105,11 +118,11 @@ def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_fil
     """Analyse a stored take again with this version; its old results stay until the new are written."""
     take = library.get(take_id)
     question = question_of_take(take.question_id, questions_file)
-    language = take.language if take.language in ("en", "es") else "auto"
-    analysis = analyze(  # in the language it was stored with: the check belongs to a new answer
-        take.audio_path, question, language=language, model=take.model or None, models_dir=models_dir,
-        check_language=False,
-    )
+    language = take.language if take.language in COACHED else "auto"  # in the language it was stored with
+    analysis = analyze(
+        take.audio_path, question, language=language, model=take.model or None,
+        engine=take.engine if take.engine in ENGINES else DEFAULT_ENGINE, models_dir=models_dir,
+    )  # fmt: skip
     library.replace_analysis(
         take_id, transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),
         feedback=analysis.feedback.as_dict(),

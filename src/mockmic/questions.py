@@ -2,19 +2,16 @@
 
 The bank follows the advice this project grew from: come prepared with a clear self-introduction,
 a walkthrough of your last project and questions for the close; be concise; it is fine not to know.
-Users add their own in a TOML file (`--questions FILE`, or `questions.toml` in the user data directory):
-
-    [[question]]
-    id = "kafka"
-    text = "How would you design a queue for payments?"
-    text_es = "¿Cómo diseñarías una cola para pagos?"   # optional
-    target_s = [90, 150]
-    hard_cap_s = 180                                    # optional
-    assesses = ["conciseness", "clarity"]               # optional
+Users add their own in a TOML file (`--questions FILE`, or `questions.toml` in the user data directory),
+in the format of TOML_FORMAT below (`mockmic questions --help` prints it). Every value is checked where
+it is read, and terminal control sequences are taken out of the questions' text there, once, so nothing
+in a file can move the cursor, retitle the terminal or hide text when a question is printed.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +20,45 @@ from . import config
 from .errors import MockmicError
 
 DIMENSIONS = ("conciseness", "enthusiasm", "assertiveness", "clarity")
+
+TOML_FORMAT = """\
+Add your own questions in questions.toml in the user data directory, or in
+the file --questions names: one [[question]] table each, every field below
+(an id of the bank replaces that question).
+
+  [[question]]
+  # the name for --question: letters, digits, - and _
+  id = "payments-queue"
+  text = "How would you design a queue for payments?"
+  # optional: asked when the answer is in Spanish (default: text)
+  text_es = "¿Cómo diseñarías una cola para pagos?"
+  # the length an interviewer expects, in seconds: shortest, longest
+  target_s = [90, 150]
+  # optional: where an interviewer cuts in, at least the longest target
+  hard_cap_s = 180
+  # optional: conciseness, enthusiasm, assertiveness, clarity (default: all)
+  assesses = ["conciseness", "clarity"]
+"""
+
+KEYS = ("id", "text", "text_es", "target_s", "hard_cap_s", "assesses")
+_ID = re.compile(r"[A-Za-z0-9_-]+")
+# Terminal control: ESC sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL or ESC \\", DCS/SOS/PM/APC
+# strings, and two-character escapes), their 8-bit C1 forms, and every other C0/C1 control but newline
+# and tab (ECMA-48).
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"                      # CSI
+    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)"               # OSC, DCS, SOS, PM, APC up to their terminator
+    r"|\x1b[ -/]*[0-~]?"                              # other escapes (ESC c, ESC ( B ...)
+    r"|\x9b[0-?]*[ -/]*[@-~]?"                        # 8-bit CSI
+    r"|[\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x9c|$)"          # 8-bit OSC, DCS, SOS, PM, APC
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]",                   # the rest of C0 (newline and tab kept), DEL, C1
+    re.DOTALL,
+)
+
+
+def printable(text: str) -> str:
+    """User text without terminal control sequences or control characters (newline and tab kept)."""
+    return _CONTROL.sub("", text)
 
 
 class QuestionsError(MockmicError):
@@ -129,26 +165,50 @@ def read_toml(path: Path) -> list[Question]:
     entries = data.get("question", [])
     if not isinstance(entries, list):
         raise QuestionsError(f"In {path}, questions must be [[question]] tables; see `mockmic questions --help`.")
-    return [_question(path, n, entry) for n, entry in enumerate(entries, start=1)]
+    questions = [_question(path, n, entry) for n, entry in enumerate(entries, start=1)]
+    ids = [q.id for q in questions]
+    twice = next((qid for qid in ids if ids.count(qid) > 1), None)
+    if twice is not None:
+        raise QuestionsError(f"In {path}, {ids.count(twice)} questions have id {twice!r}; give each its own id.")
+    return questions
 
 
 def _question(path: Path, n: int, entry: object) -> Question:
+    """One [[question]] table, every value checked; the text without terminal control sequences."""
     where = f"In {path}, question {n}"
     if not isinstance(entry, dict):
         raise QuestionsError(f"{where} is not a table; write it as [[question]] with id, text and target_s.")
     missing = [key for key in ("id", "text", "target_s") if key not in entry]
     if missing:
         raise QuestionsError(f"{where} lacks {', '.join(missing)}; every question needs id, text and target_s.")
+    unknown_keys = [key for key in entry if key not in KEYS]
+    if unknown_keys:
+        raise QuestionsError(f"{where} has {', '.join(map(repr, unknown_keys))}, which mockmic does not read; use only {', '.join(KEYS)}.")
+    qid = entry["id"]
+    if not (isinstance(qid, str) and _ID.fullmatch(qid)):
+        raise QuestionsError(f"{where} has id = {qid!r}; use a name of letters, digits, - and _ only, e.g. \"payments-queue\".")
+    where = f"In {path}, question {qid!r}"
+    texts = {key: entry[key] for key in ("text", "text_es") if key in entry}
+    for key, text in texts.items():
+        if not (isinstance(text, str) and printable(text).strip()):
+            raise QuestionsError(f"{where} has {key} = {text!r}; write the question as text in quotes.")
     target = entry["target_s"]
-    if not (isinstance(target, list) and len(target) == 2 and all(isinstance(t, int | float) for t in target)
-            and 0 < target[0] < target[1]):  # fmt: skip
-        raise QuestionsError(f"{where} has target_s = {target!r}; give two seconds, shortest first, e.g. [60, 90].")
-    assesses = tuple(entry.get("assesses", DIMENSIONS))
-    unknown = [a for a in assesses if a not in DIMENSIONS]
-    if unknown:
-        raise QuestionsError(f"{where} assesses {unknown}; choose from {', '.join(DIMENSIONS)}.")
+    if not (isinstance(target, list) and len(target) == 2 and all(_seconds(t) for t in target) and target[0] <= target[1]):
+        raise QuestionsError(f"{where} has target_s = {target!r}; give two positive seconds, shortest first, e.g. [60, 90].")
+    cap = entry.get("hard_cap_s")
+    if cap is not None and not (_seconds(cap) and cap >= target[1]):
+        raise QuestionsError(f"{where} has hard_cap_s = {cap!r}; give positive seconds no shorter than the longest target ({target[1]:g}).")
+    assesses = entry.get("assesses", list(DIMENSIONS))
+    if not (isinstance(assesses, list) and assesses and all(a in DIMENSIONS for a in assesses)):
+        raise QuestionsError(f"{where} has assesses = {assesses!r}; choose from {', '.join(DIMENSIONS)}, e.g. [\"clarity\"].")
+    text = printable(texts["text"])
     return Question(
-        id=str(entry["id"]), text=str(entry["text"]), text_es=str(entry.get("text_es", entry["text"])),
-        target_s=(float(target[0]), float(target[1])),
-        hard_cap_s=float(entry["hard_cap_s"]) if "hard_cap_s" in entry else None, assesses=assesses,
+        id=qid, text=text, text_es=printable(texts.get("text_es", text)),
+        target_s=(float(target[0]), float(target[1])), hard_cap_s=None if cap is None else float(cap),
+        assesses=tuple(assesses),
     )  # fmt: skip
+
+
+def _seconds(value: object) -> bool:
+    """A positive, finite number of seconds (TOML's true is not one, nor inf or nan)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0

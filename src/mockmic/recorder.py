@@ -4,10 +4,13 @@ The PortAudio callback (sounddevice) only copies each block into a queue; the re
 blocks off the queue and appends them to a WAV file whose header is rewritten after every block.
 So memory stays flat for any length, and a crash or `kill -9` leaves a valid WAV holding everything
 up to the last 50 ms block: the format survives as written, nothing needs repairing on the next start.
+A take that never got audio leaves no file: a header with nothing after it is removed, never a file
+that holds audio.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import queue
@@ -27,7 +30,15 @@ if TYPE_CHECKING:
     import sounddevice
 
 NO_DEVICE = "No microphone was found; connect one (or start PulseAudio) and check `mockmic devices`."
+NO_AUDIO = (
+    "The microphone was opened but sent no audio, twice; check that it is switched on and not suspended or "
+    "used by another program, or pick another with --device."
+)
+NOTHING_RECORDED = "The take was stopped before the microphone sent any audio, so nothing was saved; record it again."
 SILENT_DBFS = -60.0  # below this the microphone delivers nothing above a quiet room's floor
+START_ATTEMPTS = 2  # a stream that sends nothing is closed and opened once more before giving up
+WAIT_STEP_S = 0.1  # the recording loop waits this long for a block at a time
+MAX_STEP_S = 0.5  # at most this much of one wait counts towards a stall: longer, and this process was not running
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +51,9 @@ class RecordOptions:
     seconds: float | None = None  # stop after exactly this long; None records until stopped
     block_s: float = 0.05  # one callback block: the meter's refresh and the most a crash can lose
     silent_warning_s: float = 3.0  # warn when nothing rises above the floor for this long
-    stall_s: float = 2.0  # no block for this long while recording means the device went away
+    # PulseAudio sends the first block within 0.1 s; a busy machine, or a source waking up, takes seconds.
+    start_timeout_s: float = 5.0  # no first block this long after the stream starts: open it again, once
+    stall_s: float = 5.0  # once blocks flow, none for this long (while this process runs) means the device went away
 
 
 @dataclass(frozen=True)
@@ -111,20 +124,47 @@ def record(
             overflows[0] += 1
         blocks.put(indata.copy())
 
-    with WavAppender(path, rate, options.channels) as wav:
-        try:
-            stream = sd.InputStream(
-                device=device, samplerate=rate, channels=options.channels, dtype="float32",
-                blocksize=int(rate * options.block_s), callback=callback,
-            )  # fmt: skip
-            stream.start()
-        except sd.PortAudioError as e:
-            raise DeviceError(f"The microphone could not be opened ({_reason(e)}); close other programs using it, or pick another with --device.") from e
-        with stream:
-            stopped_by, clipped = _drain(blocks, wav, rate, options, on_level, should_stop)
-        while not blocks.empty() and stopped_by != "seconds":  # blocks that arrived while stopping
-            wav.append(_to_int16(blocks.get()))
+    wav = WavAppender(path, rate, options.channels)
+    try:
+        with wav:
+            for _ in range(START_ATTEMPTS):
+                stream = _start(sd, device, rate, options, callback)
+                try:
+                    stopped_by, clipped = _drain(blocks, wav, rate, options, on_level, should_stop)
+                finally:
+                    _close(sd, stream)
+                if stopped_by != "no audio":
+                    break
+            else:
+                raise DeviceError(NO_AUDIO)
+            while not blocks.empty() and stopped_by != "seconds":  # blocks that arrived while stopping
+                wav.append(_to_int16(blocks.get()))
+    finally:
+        wav.remove_if_empty()
+    if not wav.frames:
+        raise DeviceError(NOTHING_RECORDED)
     return Recording(path, wav.frames / rate, rate, options.channels, overflows[0], clipped, stopped_by, notes)
+
+
+def _start(sd: Any, device: int, rate: int, options: RecordOptions, callback: Callable[..., None]) -> Any:
+    try:
+        stream = sd.InputStream(
+            device=device, samplerate=rate, channels=options.channels, dtype="float32",
+            blocksize=int(rate * options.block_s), callback=callback,
+        )  # fmt: skip
+        stream.start()
+    except sd.PortAudioError as e:
+        raise DeviceError(f"The microphone could not be opened ({_reason(e)}); close other programs using it, or pick another with --device.") from e
+    return stream
+
+
+def _close(sd: Any, stream: Any) -> None:
+    """Abort, not stop: stopping waits for audio that a suspended or vanished source never sends (it hung
+    for good in tests); a block still on its way at the end of a take is all abort gives up. A device
+    that is gone may fail both: that must not hide why the take ended."""
+    for step in (stream.abort, stream.close):
+        with contextlib.suppress(sd.PortAudioError):
+            step()
 
 
 def _drain(
@@ -135,28 +175,38 @@ def _drain(
     on_level: Callable[[Level], None],
     should_stop: Callable[[], bool],
 ) -> tuple[str, int]:
-    """Move blocks from the queue to the file until a stop condition; returns (why, clipped blocks)."""
+    """Move blocks from the queue to the file until a stop condition; returns (why, clipped blocks), why
+    "no audio" when the stream sent no first block in time. Waiting counts from the first block for a
+    stall, and only while this process runs: a machine too busy to schedule it is not a lost device."""
     limit = math.inf if options.seconds is None else round(options.seconds * rate)
     clipped = 0
     quiet_since: float | None = None
-    last_block = time.monotonic()
+    started = wav.frames > 0
+    waited = 0.0  # without a block since the last one (or since the stream started), this process running
+    tick = time.monotonic()
     try:
         while wav.frames < limit:
             if should_stop():
                 return "stop", clipped
             try:
-                block = blocks.get(timeout=0.1)
+                block = blocks.get(timeout=WAIT_STEP_S)
             except queue.Empty:
-                if time.monotonic() - last_block > options.stall_s:
+                now = time.monotonic()
+                waited += min(now - tick, MAX_STEP_S)
+                tick = now
+                if not started and waited > options.start_timeout_s:
+                    return "no audio", clipped
+                if started and waited > options.stall_s:
                     raise DeviceError(_stalled(wav, rate)) from None
                 continue
-            last_block = time.monotonic()
+            started, waited = True, 0.0
             block = block[: int(min(len(block), limit - wav.frames))]
             wav.append(_to_int16(block))
             level = _level(block, wav.frames / rate)
             clipped += level.clipped
             quiet_since = (quiet_since if quiet_since is not None else level.elapsed_s) if level.rms_dbfs < SILENT_DBFS else None
             on_level(replace(level, silent_for_s=0.0 if quiet_since is None else level.elapsed_s - quiet_since))
+            tick = time.monotonic()
     except KeyboardInterrupt:
         return "interrupt", clipped
     return "seconds", clipped
@@ -235,12 +285,14 @@ class WavAppender:
         self.channels = channels
         self.frames = 0
         self._file: BinaryIO | None = None
+        self._created = False  # this appender opened (and so wrote) the file
 
     def __enter__(self) -> "WavAppender":
         try:
             self._file = open(self.path, "wb", buffering=0)  # unbuffered: every append reaches the OS
         except OSError as e:
             raise AudioError(f"Cannot write the recording to {self.path} ({e.strerror}); choose another path.") from e
+        self._created = True
         self._write_header()
         return self
 
@@ -260,10 +312,23 @@ class WavAppender:
             self._write_header()
         except OSError as e:
             self._truncate_to_header_count()
+            if not self.frames:
+                raise AudioError(f"Writing the recording to {self.path} failed ({e.strerror}); free some space or choose another path.") from e
             raise AudioError(
                 f"Writing the recording failed ({e.strerror}; is the disk full?), and the "
                 f"{self.frames / self.samplerate:.1f} s recorded before that are saved in {self.path}."
             ) from e
+
+    def remove_if_empty(self) -> None:
+        """Remove the file this appender made when it holds no audio (a header and nothing else); a file
+        with any audio in it, or one this appender did not make, is never removed."""
+        if not self._created or self.frames:
+            return
+        try:
+            if self.path.stat().st_size <= self.HEADER.size:
+                self.path.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: either way nothing with audio is lost
 
     def _write_header(self) -> None:
         assert self._file is not None

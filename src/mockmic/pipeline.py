@@ -16,7 +16,7 @@ from .engine import DEFAULT_ENGINE, ENGINES, load_engine
 from .models import choose_model, default_model, is_multilingual
 from .questions import Question, question_of_take
 from .transcribe import Progress, TranscribeOptions, Transcript, language_name, language_probabilities, transcribe
-from .vad import anything_said
+from .vad import anything_said, voice_regions
 
 COACHED = ("en", "es")  # the languages mockmic has lexicons, norms and text for
 
@@ -27,31 +27,43 @@ def load_and_transcribe(
 ) -> tuple[Audio, Transcript]:
     """Validate the audio first (fast, before loading a model), find its language, then transcribe it
     with the best bundled model for that language (or the one asked for)."""
+    audio, _, transcript = _heard(path, language, model, engine, models_dir, progress)
+    return audio, transcript
+
+
+def _heard(
+    path: Path, language: str, model: str | None, engine: str, models_dir: Path, progress: Progress | None
+) -> tuple[Audio, list[tuple[float, float]], Transcript]:
+    """The audio, where Silero hears a voice in it (found once, for transcribing and measuring), and
+    its transcript."""
     tell = progress or (lambda step, done, total: None)
     tell("reading", 0, 0)
     audio = load_audio(path)
     if language != "auto":
         choose_model(language, model)  # a model that cannot do the language fails before any decoding
     tell("language", 0, 0)
-    language, heard = find_language(audio, language, engine=engine, model=model, models_dir=models_dir)
+    voice = voice_regions(audio.samples)
+    language, heard = find_language(audio, language, engine=engine, model=model, models_dir=models_dir, voice=voice)
     name = choose_model(language, model)
     transcript = transcribe(
         audio, load_engine(engine, name, models_dir), TranscribeOptions(language=language), heard_language=heard,
-        progress=progress,
+        progress=progress, voice=voice,
     )  # fmt: skip
-    return audio, transcript
+    return audio, voice, transcript
 
 
 def find_language(
-    audio: Audio, requested: str, *, engine: str, model: str | None, models_dir: Path
+    audio: Audio, requested: str, *, engine: str, model: str | None, models_dir: Path,
+    voice: list[tuple[float, float]] | None = None,
 ) -> tuple[str, str | None]:
     """(the language to transcribe in, the language detection heard). "auto" becomes what is heard;
     a forced language stands, and the heard one tells the report whether the audio contradicts it."""
-    if sum(end - start for start, end in anything_said(audio.samples)) < constants.MIN_SPEECH_S:
+    said = anything_said(audio.samples, voice=voice)
+    if sum(end - start for start, end in said) < constants.MIN_SPEECH_S:
         return ("en" if requested == "auto" else requested), None  # nothing said: nothing to detect
     detector = model if model and is_multilingual(model) else default_model("auto")
     try:
-        probabilities = language_probabilities(audio, load_engine(engine, detector, models_dir))
+        probabilities = language_probabilities(audio, load_engine(engine, detector, models_dir), said)
     except ModelError:
         if requested == "auto":
             raise
@@ -87,12 +99,10 @@ def analyze(
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them; `progress` hears of each step."""
-    audio, transcript = load_and_transcribe(
-        path, language=language, model=model, engine=engine, models_dir=models_dir, progress=progress
-    )
+    audio, voice, transcript = _heard(path, language, model, engine, models_dir, progress)
     if progress:
         progress("measuring", 0, 0)
-    metrics = measure(audio, transcript)
+    metrics = measure(audio, transcript, voice=voice)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
 

@@ -158,8 +158,7 @@ def analysis_renderable(
         return Group(header, Text(t["no speech"], style="yellow"))
     legend = Text.assemble(
         (t["filler"], "yellow"), "  ", (t["hedge"], "magenta underline"), "  ", (_pause_mark(0.4, lang), "dim"),
-        f" {t['pause']}  ", (_pause_mark(1.8, lang), "bold red"), f" {t['hesitant pause']}  ", ("[uh?]", "cyan"),
-        f" {t['voice without words']}",
+        f" {t['pause']}  ", (_pause_mark(1.8, lang), "bold red"), f" {t['hesitant pause']}",
     )
     # The table's length target is the question's, as the conciseness score judged it, once there is feedback.
     length_target = next((e.norm for e in feedback.evidence if e.id == "duration"), None) if feedback else None
@@ -225,7 +224,9 @@ def questions_renderable(questions: list[Question]) -> RenderableType:
 
 
 def marked_transcript(transcript: Transcript, metrics: Metrics) -> RenderableType:
-    """The words in order, with each pause and untranscribed voiced stretch inserted where it happened."""
+    """The words in order, with each pause inserted where it happened. Voice without words
+    (`Fillers.probable_untranscribed`) is not shown: on long answers only a quarter of it was a filler
+    (bench/long_answers.py), and a coach must not point at faults that were not there."""
     styles = {}
     for item in metrics.hedges.items:
         styles.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "magenta underline"))
@@ -233,16 +234,13 @@ def marked_transcript(transcript: Transcript, metrics: Metrics) -> RenderableTyp
         styles.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "yellow"))
     events = [(w.start, 1, w, i) for i, w in enumerate(transcript.words)]
     events += [(p.start, 0, p, None) for p in metrics.pauses.items]
-    events += [(s.start, 0, s, None) for s in metrics.fillers.probable_untranscribed]
     pieces = []
     for _, _, event, index in sorted(events, key=lambda e: (e[0], e[1])):
         if index is not None:
             pieces.append(Text(event.text, style="dim strike" if event.doubtful else styles.get(index, "")))
-        elif hasattr(event, "kind"):
+        else:
             mark = _pause_mark(event.duration_s, metrics.language, _pause_limits(metrics))
             pieces.append(Text(mark, style=_pause_style(event.duration_s, event.kind)))
-        else:
-            pieces.append(Text("[uh?]", style="cyan"))
     return Unbroken(tuple(pieces))
 
 
@@ -307,7 +305,6 @@ def _metric_rows(m: Metrics, t: dict[str, str], length_target: str) -> list[tupl
          if p.longest_s is not None else t["no pauses"],
          t["long_target"].format(num(NORMS["mid_pause"].high, "g"), len(hesitant_pauses(m)))),
         ("fillers", t["fillers_value"].format(f.count, near(f.per_100_words, 1, NORMS["fillers_per_100"])), band(NORMS["fillers_per_100"], lang)),
-        ("voice without words", f"{len(f.probable_untranscribed)}", t["voice_target"]),
         ("hedges", f"{m.hedges.count}{hedges}", t["hedges_target"]),
         ("pitch variation", t["pitch_sd_value"].format(near(pitch.sd_semitones, 1, NORMS["pitch_sd"])) if pitch.reason is None
          else reason_in(pitch.reason, lang), band(NORMS["pitch_sd"], lang)),
@@ -327,7 +324,6 @@ TEXT = {
     "hedge": {"en": "hedge", "es": "rodeo"},
     "pause": {"en": "pause", "es": "pausa"},
     "hesitant pause": {"en": "long mid-sentence pause", "es": "pausa larga a mitad de frase"},
-    "voice without words": {"en": "voice without words", "es": "voz sin palabras"},
     "Delivery": {"en": "Delivery", "es": "Expresión"},
     "measure": {"en": "measure", "es": "medida"},
     "value": {"en": "value", "es": "valor"},
@@ -364,7 +360,6 @@ TEXT = {
     "no pauses": {"en": "no pauses", "es": "ninguna pausa"},
     "long_target": {"en": "none mid-sentence over {} s ({} now)", "es": "ninguna de más de {} s a mitad de frase (ahora {})"},
     "fillers_value": {"en": "{} ({} per 100 words)", "es": "{} ({} por cada 100 palabras)"},
-    "voice_target": {"en": "probable fillers the transcript missed", "es": "probables muletillas que faltan en la transcripción"},
     "hedges_target": {"en": "say what you know; ask when unsure", "es": "di lo que sabes; pregunta si no estás seguro"},
     "pitch_sd_value": {"en": "{} semitones SD", "es": "{} semitonos (desviación típica)"},
     "pitch_value": {"en": "median {} Hz, range {} st", "es": "mediana {} Hz, rango {} semitonos"},

@@ -5,7 +5,8 @@ is shown first; but that prompt also sends it into loops ("I mean, I mean, ...")
 on longer answers. So each stretch of the answer is decoded twice:
 
 1. without the prompt, for the words; a decoding that repeats a phrase back to back is decoded again
-   in two halves, and repeats that survive are dropped;
+   in two halves, and repeats that survive are dropped; voice the decoding left (nearly) without
+   words is decoded again on its own;
 2. with the filler prompt, for the hesitations only: an "um" or "uh" of the prompted decoding is kept
    when it sits between the same two words in both decodings and on audio with a voice in it; voice
    alone in a pause is decoded on its own with the prompt.
@@ -30,7 +31,7 @@ from .engine import DecodeOptions, Engine, Segment, Word
 # Told how far a long step has come: (the step's name, done, total), in the step's own units.
 Progress = Callable[[str, float, float], None]
 from .models import ENGINE
-from .vad import anything_said, frame_db
+from .vad import anything_said, frame_db, voice_regions
 
 __all__ = ["Word", "Transcript", "TranscribeOptions", "transcribe", "language_probabilities"]
 
@@ -88,11 +89,14 @@ class TranscribeOptions:
 
 
 def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = TranscribeOptions(), *,
-               heard_language: str | None = None, progress: Progress | None = None) -> Transcript:
+               heard_language: str | None = None, progress: Progress | None = None,
+               voice: list[tuple[float, float]] | None = None) -> Transcript:
     """Words with timestamps for the audio, or an empty transcript when nothing was said; `progress`
-    is told how many seconds of speech are decoded, of how many."""
+    is told how many seconds of speech are decoded, of how many; `voice` is Silero's voice regions when
+    the caller has them already."""
     language = options.language if engine.multilingual else "en"
-    speech = anything_said(audio.samples)
+    voice = voice_regions(audio.samples) if voice is None else voice
+    speech = anything_said(audio.samples, voice=voice)
     empty = Transcript(words=(), language=language, model=engine.model, engine=engine.name, heard_language=heard_language)
     if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
         return empty
@@ -104,23 +108,24 @@ def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = Transc
         if progress:
             progress("transcribing", round(sum(p.duration for p in pieces[:n]), 1), total)
         clip = piece.clip(audio.samples, audio.sample_rate)
-        clip_speech = piece.speech(speech)
         decode = DecodeOptions(language=language, beam_size=options.beam_size)
-        found = [doubted(w) for w in _unlooped(engine, clip, decode, clip_speech)]
-        if prompt:
-            prompted = _words(engine.decode(clip, replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)))
-            found = with_hesitations(found, prompted, clip_speech, language)
-            found = with_lone_hesitations(
-                engine, clip, found, clip_speech, replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
-            )
+        found = _unlooped(engine, clip, decode, piece.speech(speech))
+        found = [doubted(w) for w in with_skipped_voice(engine, clip, found, piece.speech(voice), decode)]
+        if prompt:  # hesitations are voice: they are looked for where Silero hears one
+            prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
+            found = with_hesitations(found, _words(engine.decode(clip, prompted_options)), piece.speech(voice), language)
+            found = with_lone_hesitations(engine, clip, found, piece.speech(voice), prompted_options)
         words += [replace(w, start=piece.original(w.start), end=piece.original(w.end)) for w in found]
     return replace(empty, words=tuple(words))
 
 
-def language_probabilities(audio: Audio, engine: Engine) -> dict[str, float]:
-    """How likely each language is, from the first 30 s after the voice begins (multilingual engine)."""
-    speech = anything_said(audio.samples)
-    first = int(speech[0][0] * audio.sample_rate) if speech else 0
+def language_probabilities(
+    audio: Audio, engine: Engine, said: list[tuple[float, float]] | None = None
+) -> dict[str, float]:
+    """How likely each language is, from the first 30 s after the voice begins (multilingual engine);
+    `said` is `vad.anything_said` of the audio when the caller has it already."""
+    said = anything_said(audio.samples) if said is None else said
+    first = int(said[0][0] * audio.sample_rate) if said else 0
     return engine.language_probabilities(audio.samples[first : first + 30 * audio.sample_rate])
 
 
@@ -320,6 +325,39 @@ def with_hesitations(plain: list[Word], prompted: list[Word], speech: list[tuple
     return merged
 
 
+def with_skipped_voice(engine: Engine, clip: np.ndarray, words: list[Word], voice: list[tuple[float, float]],
+                       options: DecodeOptions) -> list[Word]:
+    """The words, with every stretch of voice at least SKIPPED_VOICE_MIN_S long that holds fewer than
+    SKIPPED_WORDS_PER_S words decoded again on its own: Whisper sometimes stops before the end of a
+    window and stretches its last word over a sentence it skipped ("faced" over "How much are the seats
+    in the circle?"). The decoding with more words there wins; a word reaching into it from outside is
+    cut at its edge."""
+    found = list(words)
+    for start, end in voice:
+        touching = [w for w in found if w.start < end and start < w.end]
+        if end - start < constants.SKIPPED_VOICE_MIN_S or len(touching) >= constants.SKIPPED_WORDS_PER_S * (end - start):
+            continue
+        first = max(0.0, start - constants.STRETCH_PAD_S)
+        piece = clip[int(first * constants.SAMPLE_RATE) : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)]
+        again = [replace(w, start=round(w.start + first, 3), end=round(w.end + first, 3))
+                 for w in _unlooped(engine, piece, options, [(start - first, end - first)])]
+        inside = [w for w in touching if start <= (w.start + w.end) / 2 <= end]
+        if len(again) <= len(inside):
+            continue
+        kept = [_outside(w, start, end) for w in found if w not in inside]
+        found = sorted(kept + again, key=lambda w: w.start)
+    return found
+
+
+def _outside(word: Word, start: float, end: float) -> Word:
+    """A word cut back to the edge of a stretch [start, end] it reaches into from one side."""
+    if word.end > start and word.start < start:
+        return replace(word, end=start)
+    if word.start < end and word.end > end:
+        return replace(word, start=end)
+    return word
+
+
 def with_lone_hesitations(engine: Engine, clip: np.ndarray, words: list[Word], speech: list[tuple[float, float]],
                           options: DecodeOptions) -> list[Word]:
     """The words, with a hesitation wherever voice stands alone between two words (no word near it, as
@@ -328,7 +366,7 @@ def with_lone_hesitations(engine: Engine, clip: np.ndarray, words: list[Word], s
     lang = lexicon.language_of(options.language)
     found = list(words)
     for start, end in speech:
-        if not constants.HESITATION_MIN_VOICE_S <= end - start <= constants.HESITATION_MAX_S:
+        if not constants.LONE_HESITATION_MIN_S <= end - start <= constants.HESITATION_MAX_S:
             continue
         if any(w.start - constants.HESITATION_SEARCH_S < end and start < w.end + constants.HESITATION_SEARCH_S for w in found):
             continue  # a word is there already

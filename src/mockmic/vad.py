@@ -176,9 +176,13 @@ def bridge(regions: list[tuple[float, float]], gap: float) -> list[tuple[float, 
     return merged
 
 
-def anything_said(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
+def anything_said(
+    samples: np.ndarray, sample_rate: int = SAMPLE_RATE, *, voice: list[tuple[float, float]] | None = None
+) -> list[tuple[float, float]]:
     """(start, end) seconds of every stretch either detector hears: what transcription must not miss.
     The energy gate alone lost most of a real monologue under handling rumble (its floor sat above the
-    voice); Silero alone loses whispering. Gaps where both hear nothing are real silence."""
-    heard = sorted(voice_regions(samples, sample_rate) + speech_regions(samples, sample_rate))
+    voice); Silero alone loses whispering. Gaps where both hear nothing are real silence. `voice` is
+    `voice_regions` of the samples when the caller has it already."""
+    voice = voice_regions(samples, sample_rate) if voice is None else voice
+    heard = sorted(list(voice) + speech_regions(samples, sample_rate))
     return [(float(start), float(end)) for start, end in bridge(heard, 0.0)]

@@ -28,7 +28,7 @@ decoded, and --rescore only scores what is saved, whatever made it.
 
 Scores. Content WER: fillers out of both sides, bench/_corpus.py normalisation. Fillers (bench/_corpus
 spellings): a transcribed filler matches a true one when their intervals are within 0.5 s (0 when they
-overlap), one to one, closest pairs first; an unmatched one is "late" when an unmatched true filler
+overlap), one to one in time order, as many pairs as possible; an unmatched one is "late" when an unmatched true filler
 lies between the start of the word before it and its own start (right place, wrong time), else
 "invented"; invented per 10 minutes of the filler-free answers. Voice without words: a span is right
 when it lies inside a true filler widened by 0.5 s either side. Skipped words: reference words in
@@ -306,13 +306,24 @@ def _gap(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def match(hyp: list[tuple], ref: list[tuple]) -> list[tuple[int, int]]:
-    """One-to-one (hyp index, ref index) pairs within MATCH_S, closest pairs first."""
-    pairs = sorted((_gap(h[:2], r[:2]), i, j) for i, h in enumerate(hyp) for j, r in enumerate(ref))
-    used_h, used_r, out = set(), set(), []
-    for gap, i, j in pairs:
-        if gap <= MATCH_S and i not in used_h and j not in used_r:
-            used_h.add(i), used_r.add(j), out.append((i, j))
-    return out
+    """(hyp index, ref index) pairs within MATCH_S, one to one and in time order, as many as possible
+    (a longest common subsequence where "equal" means close enough; both lists are in time order).
+    Closest-first pairing lost a match on "uh, and, uh" against two close true "uh"s."""
+    close = lambda i, j: _gap(hyp[i][:2], ref[j][:2]) <= MATCH_S  # noqa: E731
+    best = [[0] * (len(ref) + 1) for _ in range(len(hyp) + 1)]  # best[i][j]: pairs in hyp[i:], ref[j:]
+    for i in reversed(range(len(hyp))):
+        for j in reversed(range(len(ref))):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + 1 if close(i, j) else 0)
+    pairs, i, j = [], 0, 0
+    while i < len(hyp) and j < len(ref):
+        if close(i, j) and best[i][j] == best[i + 1][j + 1] + 1:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def repeat_of(said: list[str]) -> tuple[int, str]:
@@ -331,7 +342,7 @@ def score(answer: dict, saved: dict) -> dict:
     the words, timed late: Whisper glues a filler to the next word), else "invented"."""
     words, text = saved["transcribe"]["transcript"]["words"], saved["transcribe"]["transcript"]["text"]
     hyp = [(w["start"], w["end"], k, i) for i, w in enumerate(words) if (k := _kind(w["text"]))]
-    ref = [(f["start"], f["end"], f["kind"]) for f in answer["fillers"]]
+    ref = sorted((f["start"], f["end"], f["kind"]) for f in answer["fillers"])
     pairs = match(hyp, ref)
     matched, free_ref = {n for n, _ in pairs}, [r for j, r in enumerate(ref) if j not in {j for _, j in pairs}]
     around = lambda i: " ".join(w["text"] for w in words[max(0, i - 6) : i + 7])  # noqa: E731
@@ -346,7 +357,7 @@ def score(answer: dict, saved: dict) -> dict:
             late.append(f"{kind} written at {start:.1f} s for the {r[2]} at {r[0]:.2f}-{r[1]:.2f} s")
         else:
             invented.append(f"{start:.1f} s: \"{around(i)}\"")
-    spans = saved["analyze"]["metrics"]["fillers"]["probable_untranscribed"]
+    spans = saved["analyze"]["metrics"]["fillers"].get("probable_untranscribed", [])
     wrong = [f"{s['start']:.2f}-{s['end']:.2f}" for s in spans  # right: inside a true filler ± MATCH_S
              if not any(r[0] - MATCH_S <= s["start"] and s["end"] <= r[1] + MATCH_S for r in ref)]  # fmt: skip
     ref_words, hyp_words = corpus.content_words(answer["reference"]), corpus.content_words(text)

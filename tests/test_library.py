@@ -496,15 +496,20 @@ def test_compare_calls_a_change_within_a_measures_accuracy_the_same(tmp_path: Pa
     assert rows["words per minute"].values == (140, 144, 125) and rows["pitch variation st"].deltas == (0.0, 0.2, 0.6)
 
 
-def test_compare_warns_when_takes_differ_in_question_or_language(tmp_path: Path) -> None:
+def takes_in(tmp_path: Path, *takes: tuple[str, str]) -> Path:
+    """A library holding one take of a tone per (question id, language), in order; returns its home."""
     home = tmp_path / "home"
     library = Library.open(home)
     english = analysis_dicts()
-    spanish = {**english, "transcript": {**english["transcript"], "language": "es"}}
-    library.save(tone_file(tmp_path / "a.wav", 1), question_id="intro", duration_s=1.0, **english)
-    library.save(tone_file(tmp_path / "b.wav", 2), question_id="project", duration_s=1.0, **spanish)
-    library.save(tone_file(tmp_path / "c.wav", 3), question_id="intro", duration_s=1.0, **english)
+    for n, (question_id, language) in enumerate(takes, start=1):
+        analysis = {**english, "transcript": {**english["transcript"], "language": language}}
+        library.save(tone_file(tmp_path / f"{n}.wav", n), question_id=question_id, duration_s=1.0, **analysis)
     library.close()
+    return home
+
+
+def test_compare_warns_when_takes_differ_in_question_or_language(tmp_path: Path) -> None:
+    home = takes_in(tmp_path, ("intro", "en"), ("project", "es"), ("intro", "en"))
     text = mockmic("compare", "1", "2", home=home)
     assert text.returncode == 0 and "different questions (intro, project)" in text.stdout
     assert "different languages (en, es)" in text.stdout
@@ -514,13 +519,7 @@ def test_compare_warns_when_takes_differ_in_question_or_language(tmp_path: Path)
 
 
 def test_history_and_csv_export_have_a_language_column(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    library = Library.open(home)
-    english = analysis_dicts()
-    spanish = {**english, "transcript": {**english["transcript"], "language": "es"}}
-    library.save(tone_file(tmp_path / "a.wav", 1), question_id="intro", duration_s=1.0, **english)
-    library.save(tone_file(tmp_path / "b.wav", 2), question_id="intro", duration_s=1.0, **spanish)
-    library.close()
+    home = takes_in(tmp_path, ("intro", "en"), ("intro", "es"))
     table = mockmic("history", home=home).stdout
     assert "lang" in table and " en " in table and " es " in table
     assert mockmic("export", "--all", "--format", "csv", "--out", str(tmp_path / "t.csv"), home=home).returncode == 0

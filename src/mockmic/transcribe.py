@@ -111,9 +111,9 @@ def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = Transc
         decode = DecodeOptions(language=language, beam_size=options.beam_size)
         found = _unlooped(engine, clip, decode, piece.speech(speech))
         found = [doubted(w) for w in with_skipped_voice(engine, clip, found, piece.speech(voice), decode)]
-        if prompt:  # hesitations are voice: they are looked for where Silero hears one
+        if prompt:  # voice alone is probed only where Silero hears a voice: elsewhere it was a click
             prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
-            found = with_hesitations(found, _words(engine.decode(clip, prompted_options)), piece.speech(voice), language)
+            found = with_hesitations(found, _words(engine.decode(clip, prompted_options)), piece.speech(speech), language)
             found = with_lone_hesitations(engine, clip, found, piece.speech(voice), prompted_options)
         words += [replace(w, start=piece.original(w.start), end=piece.original(w.end)) for w in found]
     return replace(empty, words=tuple(words))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 import io
 import json
 
 import numpy as np
+import pytest
 from rich.console import Console
 
 from mockmic import report
@@ -266,3 +265,17 @@ def test_practice_asks_a_spanish_question_with_a_spanish_label() -> None:
                             text=True, cwd=ROOT, stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
     assert result.returncode == 2 and "--seconds" in result.stderr
     assert result.stdout.startswith("Pregunta: Háblame de ti.") and "Question" not in result.stdout
+
+
+def test_reanalysing_says_what_changed_per_take() -> None:
+    from dataclasses import replace
+
+    before = stored_take(1, "en", wpm=120.0, fillers_per_100=4.0, tips=[])
+    after = replace(before, engine="faster-whisper", model="tiny.en",
+                    feedback={**before.feedback, "scores": {**before.feedback["scores"], "conciseness": 73}},
+                    metrics={**before.metrics, "words_per_minute": 126.4})  # fmt: skip
+    assert report.reanalysed_line(before, after) == (
+        "Reanalysed take 1: conciseness 71 → 73; words/min 120 → 126; "
+        "transcribed by faster-whisper tiny.en (was openai-whisper base)."
+    )
+    assert report.reanalysed_line(before, before) == "Reanalysed take 1: nothing changed."

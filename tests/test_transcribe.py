@@ -15,7 +15,7 @@ import soundfile as sf
 
 from mockmic import constants
 from mockmic.audio import from_samples, load_audio
-from mockmic.engine import ENGINES, Word, joined_words, load_engine, whisper_arguments, DecodeOptions
+from mockmic.engine import ENGINES, DecodeOptions, Word, joined_words, load_engine, whisper_arguments
 from mockmic.transcribe import (
     TranscribeOptions,
     doubted,

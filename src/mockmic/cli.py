@@ -349,7 +349,7 @@ def _export(args: argparse.Namespace, out: Console) -> None:
 
 
 def _reanalyze(args: argparse.Namespace, out: Console) -> None:
-    from . import config, pipeline
+    from . import config, pipeline, report
 
     library = _library()
     takes = _chosen_takes(library, args)
@@ -360,7 +360,7 @@ def _reanalyze(args: argparse.Namespace, out: Console) -> None:
             library, take.id, models_dir=config.models_dir(args.models_dir),
             questions_file=_questions_file(args),
         )  # fmt: skip
-        out.print(f"Reanalysed take {take.id}.", highlight=False)
+        out.print(report.reanalysed_line(take, library.get(take.id)), highlight=False)
 
 
 def _library_command(args: argparse.Namespace, out: Console) -> None:

@@ -8,14 +8,21 @@ from pathlib import Path
 
 from . import constants
 from .audio import Audio, load_audio
+from .engine import DEFAULT_ENGINE, ENGINES, load_engine
 from .errors import LanguageError, ModelError
 from .feedback import Feedback, assess, baseline_from
 from .library import Library
 from .measure import Metrics, measure
-from .engine import DEFAULT_ENGINE, ENGINES, load_engine
 from .models import choose_model, default_model, is_multilingual
 from .questions import Question, question_of_take
-from .transcribe import Progress, TranscribeOptions, Transcript, language_name, language_probabilities, transcribe
+from .transcribe import (
+    Progress,
+    TranscribeOptions,
+    Transcript,
+    language_name,
+    language_probabilities,
+    transcribe,
+)
 from .vad import anything_said, voice_regions
 
 COACHED = ("en", "es")  # the languages mockmic has lexicons, norms and text for

@@ -460,6 +460,22 @@ def devices_renderable(devices: list[InputDevice]) -> RenderableType:
 SCORE_NAMES = DIMENSIONS
 
 
+def reanalysed_line(before: StoredTake, after: StoredTake) -> str:
+    """What reanalysing a take changed: each score and measure that moved, old -> new, or that nothing did."""
+    changes = [
+        f"{name} {_num(old, 'd')} → {_num(new, 'd')}"
+        for name in SCORE_NAMES
+        if (old := before.summary()["scores"].get(name)) != (new := after.summary()["scores"].get(name))
+    ]  # fmt: skip
+    for name, key, spec in (("words/min", "words_per_minute", ".0f"), ("fillers/100 words", "fillers_per_100_words", ".1f")):
+        old, new = (_num(take.summary()[key], spec) for take in (before, after))
+        if old != new:
+            changes.append(f"{name} {old} → {new}")
+    if (before.engine, before.model) != (after.engine, after.model):
+        changes.append(f"transcribed by {after.engine} {after.model} (was {before.engine or 'unknown'} {before.model})")
+    return f"Reanalysed take {after.id}: " + ("; ".join(changes) if changes else "nothing changed") + "."
+
+
 def history_renderable(takes: list[StoredTake]) -> RenderableType:
     if not takes:
         return Text("No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.")

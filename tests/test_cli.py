@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,31 @@ def test_the_language_is_detected_and_a_forced_one_the_audio_contradicts_is_said
         "This answer sounds like English, not Spanish; it was analysed as Spanish as asked "
         "(leave out --language to have it detected)."
     )
+
+
+def _stderr_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run mockmic with stderr on a pseudo-terminal, as a user's shell gives it; (exit code, what stderr showed)."""
+    main, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "mockmic", *args], stdout=subprocess.PIPE, stderr=child, cwd=ROOT)
+    os.close(child)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.communicate(timeout=600)
+    os.close(main)
+    return process.returncode, shown.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_a_progress_line_shows_on_a_terminal_while_an_answer_is_analysed(corpus: Path) -> None:
+    jfk = str(corpus / "openai-whisper" / "jfk.flac")
+    code, shown = _stderr_on_a_terminal("analyze", jfk)
+    assert code == 0 and "Finding the language" in shown and "Transcribing" in shown
+    code, shown = _stderr_on_a_terminal("analyze", jfk, "--json")  # a script reading JSON sees no progress
+    assert code == 0 and "Transcribing" not in shown

@@ -4,7 +4,7 @@
 - openai-whisper (PyTorch) runs the same weights converted by `models.py`.
 
 Both are asked the same thing (the decoding rules in `DecodeOptions`) and answer with the same
-`Segment`s, so `transcribe.py` never knows which one ran. Each loads once per process (`load_engine`).
+`Segment`s, so `transcribe.py` never knows which one ran. One engine stays loaded at a time (`load_engine`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ class Segment:
     words: tuple[Word, ...]  # timed from the start of the decoded clip
     no_speech_prob: float  # Whisper's probability that the window holds no speech
     avg_logprob: float  # mean log-probability of the decoded tokens
-    compression_ratio: float  # gzip ratio of the text: high for repetition loops
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,7 +151,7 @@ class FasterWhisper:
         return [
             Segment(
                 words=tuple(joined_words((w.word, w.start, w.end, w.probability) for w in s.words or ())),
-                no_speech_prob=s.no_speech_prob, avg_logprob=s.avg_logprob, compression_ratio=s.compression_ratio,
+                no_speech_prob=s.no_speech_prob, avg_logprob=s.avg_logprob,
             )  # fmt: skip
             for s in segments
         ]
@@ -186,7 +185,7 @@ class OpenAIWhisper:
         return [
             Segment(
                 words=tuple(joined_words((w["word"], w["start"], w["end"], w["probability"]) for w in s.get("words", []))),
-                no_speech_prob=s["no_speech_prob"], avg_logprob=s["avg_logprob"], compression_ratio=s["compression_ratio"],
+                no_speech_prob=s["no_speech_prob"], avg_logprob=s["avg_logprob"],
             )  # fmt: skip
             for s in result["segments"]
         ]

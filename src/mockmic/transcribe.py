@@ -35,8 +35,6 @@ from .vad import anything_said, frame_db, voice_regions
 
 __all__ = ["Word", "Transcript", "TranscribeOptions", "transcribe", "language_probabilities"]
 
-LANGUAGES = ("auto", "en", "es")
-
 # Whisper's training normaliser removed "um" and "uh", so it drops them unless a short prompt shows
 # them. These prompts are the ones measured best in bench/fillers.py (numbers in models/README.md).
 VERBATIM_PROMPTS = {

@@ -299,3 +299,32 @@ def test_a_long_multi_window_answer_neither_loops_nor_invents_fillers(corpus: Pa
     assert len(unmatched) <= 1 and all(12.5 < w.start < 15.5 for w in unmatched), unmatched
     assert len(hesitations) >= len(true_fillers) // 2
     assert_monotonic(transcript.words)
+
+
+@pytest.mark.slow
+def test_faster_whisper_encodes_a_clip_once_for_both_decodings(corpus: Path) -> None:
+    """The plain and the prompted decoding of one clip share its encoder output, and the words are
+    those of an engine that encodes afresh."""
+    from faster_whisper import WhisperModel
+
+    clip = load_audio(corpus / "openai-whisper" / "jfk.flac").samples
+    engine = load_engine("faster-whisper", "tiny.en", MODELS_DIR)
+    calls: list[int] = []
+    original = WhisperModel.encode
+
+    def counted(self, features):
+        calls.append(1)
+        return original(self, features)
+
+    WhisperModel.encode = counted
+    try:
+        plain = engine.decode(clip, DecodeOptions(language="en"))
+        prompted = engine.decode(clip, DecodeOptions(language="en", prompt="Um, uh, so.", beam_size=1))
+        encoded = len(calls)
+        engine._model._encodings.clear()
+        afresh = engine.decode(clip, DecodeOptions(language="en", prompt="Um, uh, so.", beam_size=1))
+    finally:
+        WhisperModel.encode = original
+    assert encoded == 1 and len(calls) == 2
+    assert [w.text for s in plain for w in s.words][:3] == ["And", "so,", "my"]
+    assert prompted == afresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from .engine import DEFAULT_ENGINE, ENGINES, load_engine
 from .errors import LanguageError, ModelError
 from .feedback import Feedback, assess, baseline_from
 from .library import Library
-from .measure import Metrics, measure
+from .measure import Metrics, measure, warm_up
 from .models import choose_model, default_model, is_multilingual
 from .questions import Question, question_of_take
 from .transcribe import (
@@ -34,15 +35,16 @@ def load_and_transcribe(
 ) -> tuple[Audio, Transcript]:
     """Validate the audio first (fast, before loading a model), find its language, then transcribe it
     with the best bundled model for that language (or the one asked for)."""
-    audio, _, transcript = _heard(path, language, model, engine, models_dir, progress)
+    audio, _, transcript = _heard(path, language, model, engine, models_dir, progress, None)
     return audio, transcript
 
 
 def _heard(
-    path: Path, language: str, model: str | None, engine: str, models_dir: Path, progress: Progress | None
+    path: Path, language: str, model: str | None, engine: str, models_dir: Path, progress: Progress | None,
+    warming: list[threading.Thread] | None,
 ) -> tuple[Audio, list[tuple[float, float]], Transcript]:
     """The audio, where Silero hears a voice in it (found once, for transcribing and measuring), and
-    its transcript."""
+    its transcript; given a list, `warming` gets the thread loading measuring's libraries meanwhile."""
     tell = progress or (lambda step, done, total: None)
     tell("reading", 0, 0)
     audio = load_audio(path)
@@ -52,8 +54,11 @@ def _heard(
     voice = voice_regions(audio.samples)
     language, heard = find_language(audio, language, engine=engine, model=model, models_dir=models_dir, voice=voice)
     name = choose_model(language, model)
+    decoder = load_engine(engine, name, models_dir)  # after the detector is let go: one model in memory
+    if warming is not None and engine == "faster-whisper":
+        warming.append(_warming_up())
     transcript = transcribe(
-        audio, load_engine(engine, name, models_dir), TranscribeOptions(language=language), heard_language=heard,
+        audio, decoder, TranscribeOptions(language=language), heard_language=heard,
         progress=progress, voice=voice,
     )  # fmt: skip
     return audio, voice, transcript
@@ -106,12 +111,24 @@ def analyze(
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them; `progress` hears of each step."""
-    audio, voice, transcript = _heard(path, language, model, engine, models_dir, progress)
+    warming: list[threading.Thread] = []
+    audio, voice, transcript = _heard(path, language, model, engine, models_dir, progress, warming)
     if progress:
         progress("measuring", 0, 0)
+    for thread in warming:
+        thread.join()
     metrics = measure(audio, transcript, voice=voice)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
+
+
+def _warming_up() -> threading.Thread:
+    """Measuring's libraries loading on a second thread while faster-whisper decodes: CTranslate2
+    releases the GIL and decodes about as fast on one core as on two (bench/speed.py). Not beside
+    openai-whisper, whose PyTorch threads keep both cores busy: there it was slower (bench/README.md)."""
+    thread = threading.Thread(target=warm_up, name="mockmic-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def earlier_takes(library: Library) -> list[Metrics]:

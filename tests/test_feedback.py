@@ -9,7 +9,7 @@ import pytest
 
 from mockmic import measure as m
 from mockmic.audio import load_audio
-from mockmic.feedback import MIN_TIP_POINTS, NORMS, _tips, assess, baseline_from, clock, judged, length_clock
+from mockmic.feedback import MIN_TIP_POINTS, NORMS, _tips, assess, baseline_from
 from mockmic.measure import measure
 from mockmic.questions import get_question
 from mockmic.transcribe import Word
@@ -165,7 +165,8 @@ def test_enthusiasm_is_not_scored_when_no_pitch_was_measured() -> None:
     feedback = assess(hoarse, INTRO, WORDS)
     assert feedback.scores == {"conciseness": 100, "enthusiasm": None, "assertiveness": 100, "clarity": 100}
     pitch = next(e for e in feedback.evidence if e.id == "pitch_variation")
-    assert pitch.value is None and pitch.note == f"no pitch measured: {m.TOO_LITTLE_VOICE}"
+    reason = "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"  # measure's code, in words
+    assert pitch.value is None and pitch.note == f"no pitch measured: {reason}"
 
 
 def test_no_speech_is_not_scored() -> None:
@@ -216,16 +217,6 @@ def test_flattened_pitch_costs_enthusiasm_and_livelier_pitch_does_not(tmp_path: 
     original = enthusiasm(source)
     assert enthusiasm(resynthesised(source, tmp_path / "flat.wav", 0.0)) <= original - 15
     assert enthusiasm(resynthesised(source, tmp_path / "lively.wav", 1.5)) >= original
-
-
-def test_numbers_are_never_rounded_across_the_limit_they_are_judged_against() -> None:
-    assert judged(2.462, 1, 2.5) == "2.46" and judged(2.44, 1, 2.5) == "2.4" and judged(3.04, 1, 2.5) == "3.0"
-    assert judged(0.97, 1, 0.25, 1.0, 1.2) == "0.97" and judged(1.16, 1, 1.2) == "1.16" and judged(0.25, 1, 0.25) == "0.25"
-    assert judged(129.6, 0, 130, 160) == "129.6" and judged(145.4, 0, 130, 160) == "145"
-    assert judged(2.462, 1, 2.5, lang="es") == "2,46"
-    assert judged(1.2000000000000002, 1, 1.2) == "1.2" and judged(90.00000000000001, 0, 60, 90) == "90"  # float noise
-    assert clock(6.84) == "0:06" and length_clock(85.87, 60, 90) == "1:26" and length_clock(51.6, 60, 90) == "0:52"
-    assert length_clock(59.6, 60, 90) == "0:59" and length_clock(90.2, 60, 90) == "1:31"  # not onto the target
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic import constants
+from mockmic import constants, vad
 from mockmic.audio import from_samples, load_audio
 from mockmic.engine import ENGINES, DecodeOptions, Word, joined_words, load_engine, whisper_arguments
 from mockmic.transcribe import (
@@ -202,6 +202,7 @@ def test_speech_with_no_pause_is_cut_at_its_quietest_moment() -> None:
     pieces = stretches(samples, [(0.0, 60.0)])
     assert pieces[0].pieces[0][1] == pytest.approx(21.02, abs=0.02)
     assert all(p.duration <= constants.STRETCH_MAX_S + 1e-9 for p in pieces) and pieces[-1].pieces[-1][1] == 60.0
+    assert stretches(samples, [(0.0, 60.0)], levels=vad.frame_levels(samples)) == pieces  # the map's levels
 
 
 def said(text: str, start: float = 0.0, step: float = 0.4) -> list[Word]:

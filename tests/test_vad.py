@@ -2,6 +2,8 @@
 
 voice_regions: the numpy port of Silero VAD (mockmic.silero) gives silero_vad's own sample indices,
 and runs without torch.
+
+voice_map: both detectors run once, giving what each gives alone, joined for what was said.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 
 from mockmic import silero
 from mockmic.audio import load_audio
-from mockmic.vad import VoiceOptions, speech_regions
+from mockmic.vad import VoiceOptions, bridge, frame_db, speech_regions, voice_map, voice_regions
 
 RATE = 16_000
 
@@ -58,6 +60,26 @@ def test_stationary_noise_has_no_speech() -> None:
 def test_whispered_speech_is_speech(corpus: Path) -> None:
     audio = load_audio(corpus / "mfa-tests" / "wav" / "mfa_whisper.flac")
     assert sum(end - start for start, end in speech_regions(audio.samples)) > 0.5
+
+
+def test_voice_map_is_each_detector_run_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map is a cache, not a new detector: its regions are what voice_regions and speech_regions give,
+    its speech is their union, its levels the 20 ms frames that sharpened Silero's edges; Silero runs once."""
+    samples = load_audio(corpus / "mfa-tests" / "wav" / "cold_corpus.wav").samples
+    voice, loud, levels = voice_regions(samples), speech_regions(samples), frame_db(samples, 320, 160)
+    runs, real = [], silero.speech_probs
+
+    def counted(x: np.ndarray) -> np.ndarray:
+        runs.append(len(x))
+        return real(x)
+
+    monkeypatch.setattr(silero, "speech_probs", counted)
+    heard = voice_map(samples)
+    assert runs == [len(samples)]
+    assert heard.voice == tuple(voice) and heard.loud == tuple(loud) and heard.options == VoiceOptions()
+    assert heard.speech == tuple(bridge(sorted(voice + loud), 0.0))
+    np.testing.assert_array_equal(heard.levels, levels)
+    assert not heard.levels.flags.writeable  # shared by every step: nobody may change it for the others
 
 
 # Real speech for the port's exactness: the three MFA monologues, the read sonnet, JFK (44.1 kHz stereo,

@@ -18,6 +18,7 @@ from rich.text import Text
 from . import __version__
 from .engine import DEFAULT_ENGINE, ENGINES
 from .errors import MockmicError
+from .text import clock
 
 if TYPE_CHECKING:
     from . import library, questions, recorder
@@ -563,9 +564,9 @@ class _Meter:
         self.console.file.flush()
 
     def line(self, level: "recorder.Level") -> str:
-        elapsed = _clock(level.elapsed_s)
+        elapsed = clock(level.elapsed_s)
         if self.target:
-            elapsed += f" / {_clock(self.target[0])}–{_clock(self.target[1])}"
+            elapsed += f" / {clock(self.target[0])}–{clock(self.target[1])}"
         filled = int(max(0.0, min(1.0, (level.rms_dbfs + 60) / 60)) * 20)
         bar = "█" * filled + "·" * (20 - filled)
         warnings = []
@@ -592,12 +593,6 @@ def _saved_line(recording: "recorder.Recording") -> str:
     if recording.clipped_blocks:
         line += f"; clipped in {recording.clipped_blocks} blocks"
     return line + "."
-
-
-def _clock(seconds: float) -> str:
-    from .feedback import clock
-
-    return clock(seconds)
 
 
 def _countdown(seconds: float, out: Console) -> None:

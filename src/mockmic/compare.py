@@ -9,6 +9,7 @@ from typing import Any
 from .feedback import NORMS, is_hesitant
 from .library import StoredTake, shared_language
 from .questions import DIMENSIONS, Question
+from .text import say
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -16,6 +17,7 @@ SPARKS = "▁▂▃▄▅▆▇█"
 @dataclass(frozen=True)
 class Row:
     name: str
+    label: str  # the text catalogs' key for its name in a table
     values: tuple[float | None, ...]  # one per take, in the order given
     deltas: tuple[float | None, ...]  # against the first take
     verdicts: tuple[str | None, ...]  # "better", "worse", "same", or None without a value
@@ -46,7 +48,8 @@ class Comparison:
 class Measure:
     """One measure compared: how a take gives it, which way is better, and how small a change it can tell."""
 
-    name: str
+    name: str  # as the JSON names it
+    label: str  # the text catalogs' key for its name in a table
     value: Callable[[StoredTake], float | None]
     badness: Callable[[float], float]  # lower is better: the measure's good direction
     tolerance: float  # a change smaller than this is within the measure's error: "same"
@@ -77,25 +80,29 @@ def measures(question: Question) -> list[Measure]:
     wpm = NORMS["wpm"]
     return [
         # Scores are whole points from the measures below; any change of a point is a change.
-        Measure("conciseness", _score("conciseness"), _higher, 0, 0),
-        Measure("enthusiasm", _score("enthusiasm"), _higher, 0, 0),
-        Measure("assertiveness", _score("assertiveness"), _higher, 0, 0),
-        Measure("clarity", _score("clarity"), _higher, 0, 0),
+        Measure("conciseness", "score.conciseness", _score("conciseness"), _higher, 0, 0),
+        Measure("enthusiasm", "score.enthusiasm", _score("enthusiasm"), _higher, 0, 0),
+        Measure("assertiveness", "score.assertiveness", _score("assertiveness"), _higher, 0, 0),
+        Measure("clarity", "score.clarity", _score("clarity"), _higher, 0, 0),
         # Speaking span: Silero VAD's edges, within 2.3% of the MFA monologues' truth (bench/README.md,
         # words per minute row), pause edges within 40 ms median; 0.5 s covers a breath or a click at an edge.
-        Measure("speaking time s", lambda t: t.metrics.get("speaking_span_s"), _into(*question.target_s), 0.5, 1),
+        Measure("speaking time s", "compare.speaking_time", lambda t: t.metrics.get("speaking_span_s"),
+                _into(*question.target_s), 0.5, 1),
         # Pace: −1.2% (jfk), +0.9% (sonnet), +2.4%, +3.8%, −5.6% (MFA monologues) against hand counts.
-        Measure("words per minute", lambda t: t.metrics.get("words_per_minute"), _into(wpm.low, wpm.high), 0.03, 0,
-                relative=True),
+        Measure("words per minute", "compare.words_per_minute", lambda t: t.metrics.get("words_per_minute"),
+                _into(wpm.low, wpm.high), 0.03, 0, relative=True),
         # Counts: a filler, hedge or long pause more or less is a real difference in what was said.
-        Measure("fillers per 100 words", lambda t: t.metrics["fillers"].get("per_100_words"), _lower, 0, 1),
-        Measure("hedges", lambda t: t.metrics["hedges"].get("count"), _lower, 0, 0),
+        Measure("fillers per 100 words", "compare.fillers_per_100_words",
+                lambda t: t.metrics["fillers"].get("per_100_words"), _lower, 0, 1),
+        Measure("hedges", "metric.hedges", lambda t: t.metrics["hedges"].get("count"), _lower, 0, 0),
         # Pitch variation: median error 0.13 st against laryngograph references, within 0.3 st in 73% of files.
-        Measure("pitch variation st", lambda t: t.metrics["pitch"].get("sd_semitones"), _higher, 0.3, 1),
+        Measure("pitch variation st", "compare.pitch_variation", lambda t: t.metrics["pitch"].get("sd_semitones"),
+                _higher, 0.3, 1),
         # Loudness variation: no reference exists; rumble louder than the voice moves it by < 0.5 dB
         # (tests/test_measure.py), so a smaller change is not told apart from the room.
-        Measure("loudness variation dB", lambda t: t.metrics["loudness"].get("sd_db"), _higher, 0.5, 1),
-        Measure("mid-sentence pauses > 1.2 s",
+        Measure("loudness variation dB", "compare.loudness_variation", lambda t: t.metrics["loudness"].get("sd_db"),
+                _higher, 0.5, 1),
+        Measure("mid-sentence pauses > 1.2 s", "compare.mid_sentence_pauses",
                 lambda t: sum(is_hesitant(p["kind"], p["duration_s"]) for p in t.metrics["pauses"]["items"]),
                 _lower, 0, 0),
     ]  # fmt: skip
@@ -109,7 +116,7 @@ def compare(takes: list[StoredTake], question: Question) -> Comparison:
         values = tuple(_round(v, measure.decimals) for v in raw)
         deltas = tuple(None if v is None or first is None else _round(v - first, measure.decimals) for v in raw)
         verdicts = tuple(_verdict(first, v, measure) for v in raw)
-        rows.append(Row(measure.name, values, deltas, verdicts))
+        rows.append(Row(measure.name, measure.label, values, deltas, verdicts))
     first_tips = {t["id"] for t in takes[0].feedback.get("tips", [])}
     last_tips = {t["id"] for t in takes[-1].feedback.get("tips", [])}
     language = shared_language(takes)
@@ -123,28 +130,15 @@ def compare(takes: list[StoredTake], question: Question) -> Comparison:
     )
 
 
-WARNINGS = {
-    "questions": {
-        "en": "These takes answer different questions ({questions}): part of each change may be the question's, "
-              "and speaking time is judged against the target of {target}.",
-        "es": "Estas tomas responden a preguntas distintas ({questions}): parte de cada cambio puede deberse a la "
-              "pregunta, y la duración se juzga con el objetivo de {target}.",
-    },
-    "languages": {
-        "en": "These takes are in different languages ({languages}): fillers, hedges and pace are counted with "
-              "each language's own words, so their changes are not like for like.",
-    },
-}  # fmt: skip
-
-
 def _warnings(takes: list[StoredTake], question: Question, language: str) -> tuple[str, ...]:
     questions = list(dict.fromkeys(t.question_id for t in takes))
     languages = list(dict.fromkeys(t.language or "?" for t in takes))
     warnings = []
     if len(questions) > 1:
-        warnings.append(WARNINGS["questions"][language].format(questions=", ".join(questions), target=question.id))
+        warnings.append(say("compare.warning.questions", language, questions=", ".join(questions), target=question.id))
     if len(languages) > 1:
-        warnings.append(WARNINGS["languages"]["en"].format(languages=", ".join(languages)))
+        # in English: takes in two languages are shown in English (library.shared_language)
+        warnings.append(say("compare.warning.languages", "en", languages=", ".join(languages)))
     return tuple(warnings)
 
 

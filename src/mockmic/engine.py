@@ -1,7 +1,7 @@
 """The two Whisper engines behind one small interface: decode a clip of audio into timed words.
 
 - faster-whisper (CTranslate2, int8 on the CPU) loads the bundled CTranslate2 weights as they ship;
-- openai-whisper (PyTorch) runs the same weights converted by `models.py`.
+- openai-whisper (PyTorch) runs the same weights converted by `convert.py` (kept by `models.py`).
 
 Both are asked the same thing (the decoding rules in `DecodeOptions`) and answer with the same
 `Segment`s, so `transcribe.py` never knows which one ran. One engine stays loaded at a time (`load_engine`).

@@ -2,29 +2,19 @@
 
 Each score starts at 100 and loses the points its evidence costs, so every score can be explained
 line by line. Tips point at moments ("At 0:42 you paused 2.3 s mid-sentence after 'and then I'"),
-most costly first, and what went well is said too; tips, evidence and norms are in the answer's language.
+most costly first, and what went well is said too; tips, evidence and norms are in the answer's language,
+their words in the text catalogs (`mockmic.text`).
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 import statistics
-import string
 from dataclasses import dataclass, field, replace
 
 from . import constants, lexicon
-from .measure import (
-    NO_VOICE_NEAR_WORDS,
-    NO_VOICED_SPEECH,
-    NO_WORDS,
-    TOO_LITTLE_VOICE,
-    Metrics,
-    Pause,
-    PitchWindow,
-    Sentence,
-)
+from .measure import Metrics, Pause, PitchWindow, Sentence
 from .questions import DIMENSIONS, Question
+from .text import clock, judged, length_clock, reason, say
 from .transcribe import Word
 
 
@@ -32,7 +22,7 @@ from .transcribe import Word
 class Norm:
     low: float | None  # None: no lower bound
     high: float | None  # None: no upper bound
-    unit: str
+    unit: str  # said by the text catalogs as `unit.<unit>`
     source: str  # where the band comes from, or why there is none
     validated: bool  # False where no validated norm exists and the band is our guide
     # A value this share of a bound past it is neither scored nor tipped: the measure's own error could
@@ -47,27 +37,27 @@ WPM_MARGIN_SOURCE = "; nothing within 5% of an edge, the accuracy of words/min (
 
 # Every norm the scores use, with its source.
 NORMS = {
-    "wpm": Norm(130, 160, "words/min", "130-160 wpm is the common presentation sweet spot (NCVS; Toastmasters), "
+    "wpm": Norm(130, 160, "words_per_min", "130-160 wpm is the common presentation sweet spot (NCVS; Toastmasters), "
                 "inside PowerPoint Speaker Coach's 100-165 band" + WPM_MARGIN_SOURCE, True, WPM_MARGIN),
-    "wpm_outer": Norm(100, 165, "words/min", "PowerPoint Speaker Coach flags pace outside 100-165 wpm" + WPM_MARGIN_SOURCE,
-                      True, WPM_MARGIN),
-    "fillers_per_100": Norm(None, 5, "per 100 words", "fewer than 5 fillers per 100 words (Speaker Coach and Yoodli "
+    "wpm_outer": Norm(100, 165, "words_per_min", "PowerPoint Speaker Coach flags pace outside 100-165 wpm"
+                      + WPM_MARGIN_SOURCE, True, WPM_MARGIN),
+    "fillers_per_100": Norm(None, 5, "per_100_words", "fewer than 5 fillers per 100 words (Speaker Coach and Yoodli "
                             "guidance; no validated norm)", False),
     "pitch_sd": Norm(2.5, None, "semitones", "Hincks 2005: listeners rate speech lively from a pitch variation "
                      "quotient of 0.15-0.2, about 2.4-3.2 semitones", True),
     "flat_window": Norm(1.5, None, "semitones", "a 10 s stretch under 1.5 st sounds monotone to us; no validated "
                         "norm", False),
-    "loudness_sd": Norm(3.0, None, "dB", "no validated norm for loudness variation; below 3 dB is our guide", False),
+    "loudness_sd": Norm(3.0, None, "db", "no validated norm for loudness variation; below 3 dB is our guide", False),
     "mid_pause": Norm(None, constants.HESITANT_PAUSE_S, "s", "pauses of 0.25-0.5 s are normal; mid-clause pauses over "
                       "1.2 s read as hesitant (Campione & Véronis 2002)", True),
-    "hedges_per_100": Norm(None, 1.0, "per 100 words", "no validated norm; the interviewer's advice: say it, or "
+    "hedges_per_100": Norm(None, 1.0, "per_100_words", "no validated norm; the interviewer's advice: say it, or "
                            "say you do not know and ask", False),
     "uptalk": Norm(None, 2.0, "semitones", "a statement whose last 0.2 s rises > 2 st sounds like a question "
                    "(high rising terminal); the threshold is ours", False),
-    "trail_off": Norm(-6.0, None, "dB", "a last word 6 dB under its sentence fades out; the threshold is ours", False),
+    "trail_off": Norm(-6.0, None, "db", "a last word 6 dB under its sentence fades out; the threshold is ours", False),
     "sentence_words": Norm(None, 40, "words", "sentences over 40 words read as rambling (plain-language "
                            "guidance keeps them near 15-20); the threshold is ours", False),
-    "articulation": Norm(3.0, 6.5, "syllables/s", "typical English and Spanish articulation is 4-6 syllables/s "
+    "articulation": Norm(3.0, 6.5, "syllables_per_s", "typical English and Spanish articulation is 4-6 syllables/s "
                          "(Jacewicz et al. 2009; Pellegrino et al. 2011)", True),
 }  # fmt: skip
 
@@ -174,7 +164,7 @@ def assess(
 ) -> Feedback:
     """Scores, the evidence behind each, and tips for this answer to this question."""
     lang = metrics.language
-    norms = _norm("norms", lang)
+    norms = say("norm.norms", lang)
     if not metrics.word_count:  # nothing was said: nothing to score, and no zeros to drag a progress chart down
         return Feedback(
             scores=dict.fromkeys(DIMENSIONS, None), evidence=(), tips=(), went_well=(), language=lang,
@@ -201,7 +191,7 @@ def assess(
         (t for t in _tips(metrics, question, words, lang, worth, baseline) if t.points >= MIN_TIP_POINTS),
         key=lambda t: -t.points,
     )
-    comparison = _norm("baseline_takes", lang, takes=baseline.takes) if baseline else norms
+    comparison = say("norm.baseline_takes", lang, takes=baseline.takes) if baseline else norms
     return Feedback(
         scores=scores,
         evidence=tuple(evidence),
@@ -217,52 +207,16 @@ def assess(
 # --- scores --------------------------------------------------------------------------------------
 
 
-UNITS_ES = {
-    "words/min": "palabras/min", "per 100 words": "por cada 100 palabras", "semitones": "semitonos",
-    "semitones in every 10 s": "semitonos en cada 10 s", "words": "palabras", "syllables/s": "sílabas/s",
-}  # fmt: skip
-
-
 def band(norm: Norm, lang: str = "en") -> str:
     """The band in words, saying so when it is our guide rather than a validated norm."""
-    unit = UNITS_ES.get(norm.unit, norm.unit) if lang == "es" else norm.unit
+    unit = say(f"unit.{norm.unit}", lang)
     if norm.low is not None and norm.high is not None:
-        text = _norm("between", lang, low=norm.low, high=norm.high, unit=unit)
+        text = say("norm.between", lang, low=norm.low, high=norm.high, unit=unit)
     elif norm.high is not None:
-        text = _norm("under", lang, high=norm.high, unit=unit)
+        text = say("norm.under", lang, high=norm.high, unit=unit)
     else:
-        text = _norm("at_least", lang, low=norm.low, unit=unit)
-    return text if norm.validated else text + _norm("not_validated", lang)
-
-
-class _DecimalComma(string.Formatter):
-    """Spanish writes 2,5 where English writes 2.5; only the numbers change, never quoted words."""
-
-    def format_field(self, value, format_spec: str) -> str:
-        text = super().format_field(value, format_spec)
-        fractional = isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)  # numpy's too
-        return text.replace(".", ",") if fractional else text
-
-
-_DECIMAL_COMMA = _DecimalComma()
-
-
-def localised(template: str, lang: str, *args, **values) -> str:
-    """A template filled in with numbers written as the answer's language writes them."""
-    return _DECIMAL_COMMA.format(template, *args, **values) if lang == "es" else template.format(*args, **values)
-
-
-def _note(key: str, lang: str, **values) -> str:
-    return localised(NOTES[key][lang], lang, **values)
-
-
-def _norm(key: str, lang: str, **values) -> str:
-    return localised(NORM_TEXT[key][lang], lang, **values)
-
-
-def reason_in(reason: str | None, lang: str) -> str:
-    """A reason from measure.py for a missing measure, in the answer's language."""
-    return REASONS_ES.get(reason or "", reason or "") if lang == "es" else reason or ""
+        text = say("norm.at_least", lang, low=norm.low, unit=unit)
+    return text if norm.validated else text + say("norm.not_validated", lang)
 
 
 def below(norm: Norm, value: float) -> float:
@@ -294,23 +248,23 @@ def _conciseness(m: Metrics, q: Question, lang: str) -> list[Evidence]:
     restarts = sum(s.restarts for s in m.sentences)
     repeats = len(m.repeated_words) + len(m.repeated_phrases)
     return [
-        Evidence("conciseness", "duration", length, _norm("duration", lang, low=low, high=high), points,
-                 _note("duration", lang, length=judged(length, 0, low, high, lang=lang), low=low, high=high)),
+        Evidence("conciseness", "duration", length, say("norm.duration", lang, low=low, high=high), points,
+                 say("note.duration", lang, length=judged(length, 0, low, high, lang=lang), low=low, high=high)),
         Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"], lang),
-                 min(30.0, max(0.0, fillers - FILLERS_FREE_PER_100) * 4), _note("fillers", lang, count=m.fillers.count, rate=against(NORMS["fillers_per_100"], fillers, 1, lang))),
+                 min(30.0, max(0.0, fillers - FILLERS_FREE_PER_100) * 4), say("note.fillers", lang, count=m.fillers.count, rate=against(NORMS["fillers_per_100"], fillers, 1, lang))),
         Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"], lang),
-                 min(15.0, 5.0 * len(long)), _note("long_sentences", lang, count=len(long), limit=NORMS["sentence_words"].high)),
-        Evidence("conciseness", "restarts", restarts, _norm("restarts", lang), min(10.0, 2.0 * restarts),
-                 _note("restarts", lang, count=restarts)),
-        Evidence("conciseness", "repetition", repeats, _norm("repetition", lang), min(10.0, 3.0 * max(0, repeats - 1)),
-                 _note("repetition", lang, count=repeats)),
+                 min(15.0, 5.0 * len(long)), say("note.long_sentences", lang, count=len(long), limit=NORMS["sentence_words"].high)),
+        Evidence("conciseness", "restarts", restarts, say("norm.restarts", lang), min(10.0, 2.0 * restarts),
+                 say("note.restarts", lang, count=restarts)),
+        Evidence("conciseness", "repetition", repeats, say("norm.repetition", lang),
+                 min(10.0, 3.0 * max(0, repeats - 1)), say("note.repetition", lang, count=repeats)),
     ]  # fmt: skip
 
 
 def _enthusiasm(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]:
     sd = m.pitch.sd_semitones
     target = max(NORMS["pitch_sd"].low, baseline.pitch_sd * 0.9) if baseline else NORMS["pitch_sd"].low
-    norm = _norm("usual_pitch_sd", lang, sd=baseline.pitch_sd) if baseline else band(NORMS["pitch_sd"], lang)
+    norm = say("norm.usual_pitch_sd", lang, sd=baseline.pitch_sd) if baseline else band(NORMS["pitch_sd"], lang)
     flat = flat_windows(m)
     loud = m.loudness.sd_db
     wpm = m.words_per_minute or 0.0
@@ -318,13 +272,13 @@ def _enthusiasm(m: Metrics, baseline: Baseline | None, lang: str) -> list[Eviden
     return [
         Evidence("enthusiasm", "pitch_variation", sd, norm,
                  0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
-                 _note("no_pitch", lang, reason=reason_in(m.pitch.reason, lang)) if sd is None else _note("pitch", lang, sd=judged(sd, 1, target, lang=lang))),
-        Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones in every 10 s"), lang),
-                 min(15.0, 5.0 * len(flat)), _note("flat", lang, count=len(flat))),
+                 say("note.no_pitch", lang, reason=reason(m.pitch.reason, lang)) if sd is None else say("note.pitch", lang, sd=judged(sd, 1, target, lang=lang))),
+        Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones_every_10s"), lang),
+                 min(15.0, 5.0 * len(flat)), say("note.flat", lang, count=len(flat))),
         Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"], lang),
                  0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
-                 _note("no_loudness", lang, reason=reason_in(m.loudness.reason, lang)) if loud is None else _note("loudness", lang, db=loud)),
-        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), _note("pace", lang, wpm=against(NORMS["wpm_outer"], wpm, 0, lang))),
+                 say("note.no_loudness", lang, reason=reason(m.loudness.reason, lang)) if loud is None else say("note.loudness", lang, db=loud)),
+        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), say("note.pace", lang, wpm=against(NORMS["wpm_outer"], wpm, 0, lang))),
     ]  # fmt: skip
 
 
@@ -334,11 +288,13 @@ def _assertiveness(m: Metrics, lang: str) -> list[Evidence]:
     return [
         Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"], lang),
                  min(50.0, above(NORMS["hedges_per_100"], hedges) * 8),
-                 _note("hedges", lang, count=m.hedges.count, rate=against(NORMS["hedges_per_100"], hedges, 1, lang))),
-        Evidence("assertiveness", "uptalk", len(rising), _norm("uptalk", lang, band=band(NORMS["uptalk"], lang)),
-                 min(30.0, 10.0 * len(rising)), _note("uptalk", lang, count=len(rising), total=len(_statements(m)))),
-        Evidence("assertiveness", "trailing_off", len(fading), _norm("trailing_off", lang, db=-NORMS["trail_off"].low),
-                 min(20.0, 5.0 * len(fading)), _note("trailing_off", lang, count=len(fading))),
+                 say("note.hedges", lang, count=m.hedges.count,
+                     rate=against(NORMS["hedges_per_100"], hedges, 1, lang))),
+        Evidence("assertiveness", "uptalk", len(rising), say("norm.uptalk", lang, band=band(NORMS["uptalk"], lang)),
+                 min(30.0, 10.0 * len(rising)), say("note.uptalk", lang, count=len(rising), total=len(_statements(m)))),
+        Evidence("assertiveness", "trailing_off", len(fading),
+                 say("norm.trailing_off", lang, db=-NORMS["trail_off"].low),
+                 min(20.0, 5.0 * len(fading)), say("note.trailing_off", lang, count=len(fading))),
     ]  # fmt: skip
 
 
@@ -350,14 +306,14 @@ def _clarity(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]
     rate = m.syllables_per_second
     art = NORMS["articulation"]
     art_off = 0.0 if rate is None else max(0.0, art.low - rate, rate - art.high)
-    norm = band(pace, lang) + (_norm("usual_wpm", lang, wpm=baseline.wpm) if baseline else "")
+    norm = band(pace, lang) + (say("norm.usual_wpm", lang, wpm=baseline.wpm) if baseline else "")
     limit = NORMS["mid_pause"].high
     return [
-        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), _note("pace", lang, wpm=against(NORMS["wpm"], wpm, 0, lang))),
-        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), _norm("mid_pause", lang, band=band(NORMS["mid_pause"], lang)),
-                 min(40.0, 8.0 * len(hesitant)), _note("mid_pauses", lang, count=len(hesitant), limit=limit)),
+        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), say("note.pace", lang, wpm=against(NORMS["wpm"], wpm, 0, lang))),
+        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), say("norm.mid_pause", lang, band=band(NORMS["mid_pause"], lang)),
+                 min(40.0, 8.0 * len(hesitant)), say("note.mid_pauses", lang, count=len(hesitant), limit=limit)),
         Evidence("clarity", "articulation_rate", rate, band(art, lang), min(15.0, art_off * 10),
-                 _note("no_articulation", lang) if rate is None else _note("articulation", lang, rate=rate)),
+                 say("note.no_articulation", lang) if rate is None else say("note.articulation", lang, rate=rate)),
     ]  # fmt: skip
 
 
@@ -399,176 +355,11 @@ def fading_statements(m: Metrics) -> list[Sentence]:
     return [s for s in _statements(m) if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
 
 
-# The evidence's notes and norms in the answer's language.
-NOTES = {
-    "duration": {"en": "{length} s of speaking against a {low:g}–{high:g} s target",
-                 "es": "{length} s hablando frente a un objetivo de {low:g}–{high:g} s"},
-    "fillers": {"en": "fillers: {count} ({rate} per 100 words)", "es": "muletillas: {count} ({rate} por cada 100 palabras)"},
-    "long_sentences": {"en": "sentences over {limit:g} words: {count}", "es": "frases de más de {limit:g} palabras: {count}"},
-    "restarts": {"en": "restarts (a word repeated or cut off): {count}", "es": "falsos comienzos (una palabra repetida o cortada): {count}"},
-    "repetition": {"en": "words or phrases repeated: {count}", "es": "palabras o frases repetidas: {count}"},
-    "pitch": {"en": "pitch varies {sd} semitones", "es": "el tono varía {sd} semitonos"},
-    "no_pitch": {"en": "no pitch measured: {reason}", "es": "tono sin medir: {reason}"},
-    "flat": {"en": "flat 10 s stretches: {count}", "es": "tramos planos de 10 s: {count}"},
-    "loudness": {"en": "loudness varies {db:.1f} dB", "es": "el volumen varía {db:.1f} dB"},
-    "no_loudness": {"en": "no loudness measured: {reason}", "es": "volumen sin medir: {reason}"},
-    "pace": {"en": "{wpm} words per minute", "es": "{wpm} palabras por minuto"},
-    "hedges": {"en": "hedges: {count} ({rate} per 100 words)", "es": "rodeos: {count} ({rate} por cada 100 palabras)"},
-    "uptalk": {"en": "statements that rise at the end: {count} of {total}", "es": "afirmaciones que suben al final: {count} de {total}"},
-    "trailing_off": {"en": "sentences that fade out: {count}", "es": "frases que se apagan al final: {count}"},
-    "mid_pauses": {"en": "mid-sentence pauses over {limit:g} s: {count}", "es": "pausas de más de {limit:g} s a mitad de frase: {count}"},
-    "articulation": {"en": "{rate:.1f} syllables per second", "es": "{rate:.1f} sílabas por segundo"},
-    "no_articulation": {"en": "no articulation rate", "es": "sin velocidad de articulación"},
-}  # fmt: skip
-
-NORM_TEXT = {
-    "duration": {"en": "{low:g}–{high:g} s for this question", "es": "{low:g}–{high:g} s para esta pregunta"},
-    "restarts": {"en": "none", "es": "ninguno"},
-    "between": {"en": "{low:g}–{high:g} {unit}", "es": "{low:g}–{high:g} {unit}"},
-    "under": {"en": "under {high:g} {unit}", "es": "menos de {high:g} {unit}"},
-    "at_least": {"en": "at least {low:g} {unit}", "es": "al menos {low:g} {unit}"},
-    "not_validated": {"en": ", no validated norm", "es": ", sin referencia validada"},
-    "repetition": {"en": "few repeated words", "es": "pocas palabras repetidas"},
-    "usual_pitch_sd": {"en": "your usual {sd:.1f} st", "es": "lo habitual en ti: {sd:.1f} semitonos"},
-    "usual_wpm": {"en": "; your usual {wpm:.0f}", "es": "; lo habitual en ti: {wpm:.0f}"},
-    "uptalk": {"en": "statements ending level or falling, {band}", "es": "afirmaciones que terminan en tono llano o descendente, {band}"},
-    "trailing_off": {"en": "last word at most {db:g} dB under its sentence, no validated norm",
-                     "es": "última palabra como mucho {db:g} dB por debajo de su frase, sin referencia validada"},
-    "mid_pause": {"en": "{band} mid-sentence", "es": "{band} a mitad de frase"},
-    "norms": {"en": "norms", "es": "las referencias"},
-    "baseline_takes": {"en": "your {takes} earlier takes", "es": "tus {takes} tomas anteriores"},
-}  # fmt: skip
-
-# Why a measure is missing (measure.py's reasons), in Spanish.
-REASONS_ES = {
-    NO_WORDS: "no se reconoció habla",
-    TOO_LITTLE_VOICE: "muy poca voz para medir el tono (¿voz susurrada, ronca o tapada por ruido?)",
-    NO_VOICE_NEAR_WORDS: "no se encontró voz alrededor de las palabras",
-    NO_VOICED_SPEECH: "muy poca voz encontrada para medir el volumen (como para el tono)",
-    "no voiced speech to measure loudness on": "no hay voz en la que medir el volumen",  # in takes stored before b7aa67f
-}
-
-
 # --- tips ----------------------------------------------------------------------------------------
-
-FILLER_WORD = {"en": ("fillers", "filler"), "es": ("muletillas", "muletilla")}  # [plural, singular]
-FIRST = {"en": ("the first ", ""), "es": ("la primera ", "")}  # [of several, of one]
-MESSAGES = {
-    "mid_pause": {
-        "en": "At {at} you paused {seconds} s mid-sentence after “{before}”. Finish the thought first, then pause at the full stop.",
-        "es": "En {at} hiciste una pausa de {seconds} s a mitad de frase, después de «{before}». Termina la idea y haz la pausa al final de la frase.",
-    },
-    "too_long": {
-        "en": "You spoke for {length}, past the {low}–{high} target; by {at} you should be wrapping up. Keep your two strongest points and cut the rest.",
-        "es": "Hablaste {length}, más que el objetivo de {low}–{high}; en {at} ya deberías estar cerrando. Quédate con tus dos mejores puntos.",
-    },
-    "too_short": {  # for an answer without a single number in it
-        "en": "You spoke for {length}, under the {low}–{high} target. Add one concrete example with a number in it.",
-        "es": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade un ejemplo concreto con una cifra.",
-    },
-    "fillers": {
-        "en": "You said {count} {fillers} ({rate} per 100 words), {first}“{text}” at {at}. When you need a moment, pause silently instead.",
-        "es": "Dijiste {count} {fillers} ({rate} por cada 100 palabras), {first}«{text}» en {at}. Cuando necesites pensar, haz una pausa en silencio.",
-    },
-    "hedges": {
-        "en": "At {at} “{text}” softened your point. Say it plainly; if you are unsure, say so and ask a clarifying question.",
-        "es": "En {at} «{text}» suavizó tu idea. Dila sin rodeos; si no estás seguro, dilo y haz una pregunta para aclarar.",
-    },
-    "flat": {
-        "en": "From {at} to {end} your pitch stayed flat ({sd} semitones). Lift your voice on the result you are proudest of.",
-        "es": "De {at} a {end} tu entonación se quedó plana ({sd} semitonos). Sube la voz en el resultado del que estás más orgulloso.",
-    },
-    "monotone": {
-        "en": "Your pitch varied only {sd} semitones over the answer; lively speakers vary {target:g} or more. Stress the key word of each sentence.",
-        "es": "Tu entonación varió solo {sd} semitonos; quien suena con energía varía {target:g} o más. Enfatiza la palabra clave de cada frase.",
-    },
-    "uptalk": {
-        "en": "At {at} your statement ending “{words}” rose like a question. Land statements with a falling tone.",
-        "es": "En {at} tu afirmación que termina en «{words}» subió como una pregunta. Termina las afirmaciones bajando el tono.",
-    },
-    "trail_off": {
-        "en": "At {at} your voice faded on “{words}”. Keep your volume up to the last word.",
-        "es": "En {at} tu voz se apagó en «{words}». Mantén el volumen hasta la última palabra.",
-    },
-    "fast": {
-        "en": "Your pace was {wpm} words per minute, above the {low}–{high} sweet spot. Slow down and pause between your points.",
-        "es": "Hablaste a {wpm} palabras por minuto, por encima de lo ideal ({low}–{high}). Ve más despacio y haz pausas entre tus ideas.",
-    },
-    "slow": {
-        "en": "Your pace was {wpm} words per minute, below the {low}–{high} sweet spot. Rehearse the outline until it flows.",
-        "es": "Hablaste a {wpm} palabras por minuto, por debajo de lo ideal ({low}–{high}). Ensaya el esquema hasta que fluya.",
-    },
-    "long_sentence": {
-        "en": "At {at} one sentence ran {count} words. Split it: one idea per sentence.",
-        "es": "En {at} una frase tuvo {count} palabras. Divídela: una idea por frase.",
-    },
-    "repetition": {
-        "en": "You said “{text}” {count} times. Vary it, or cut the repeats.",
-        "es": "Dijiste «{text}» {count} veces. Varía o elimina las repeticiones.",
-    },
-}  # fmt: skip
-
-# Other wordings of a tip (its id stays the MESSAGES key).
-VARIANTS = {
-    "too_short_example": {  # the answer has numbers already
-        "en": "You spoke for {length}, under the {low}–{high} target. Add one more concrete example: what you did and what came of it.",
-        "es": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade otro ejemplo concreto: qué hiciste y qué resultado tuvo.",
-    },
-    "monotone_usual": {
-        "en": "Your pitch varied {sd} semitones over the answer, less than your usual {usual}. Stress the key word of each sentence.",
-        "es": "Tu entonación varió {sd} semitonos, menos de lo habitual en ti ({usual}). Enfatiza la palabra clave de cada frase.",
-    },
-}  # fmt: skip
-
-WENT_WELL = {
-    "length": {"en": "Your length ({length}) fits the {low}–{high} target.",
-               "es": "La duración ({length}) encaja en el objetivo de {low}–{high}."},
-    "pace": {"en": "Your pace ({wpm} words per minute) sits in the {low:g}–{high:g} sweet spot.",
-             "es": "Tu ritmo ({wpm} palabras por minuto) está en la franja ideal de {low:g}–{high:g}."},
-    "fillers": {"en": "Hardly any fillers ({count}).", "es": "Casi sin muletillas ({count})."},
-    "no_fillers": {"en": "No fillers.", "es": "Sin muletillas."},
-    "pitch": {"en": "Lively intonation: your pitch varied {sd} semitones.",
-              "es": "Entonación viva: tu tono varió {sd} semitonos."},
-    "pauses": {"en": "No hesitant pauses mid-sentence.", "es": "Ninguna pausa dubitativa a mitad de frase."},
-    "hedges": {"en": "You stated your points without hedging.", "es": "Expusiste tus ideas sin rodeos."},
-}  # fmt: skip
-
-
-def clock(seconds: float) -> str:
-    """A moment in the answer as m:ss, as a player shows it (6.8 s is 0:06)."""
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def length_clock(seconds: float, low: float, high: float) -> str:
-    """A length as m:ss, rounded as the seconds beside it are (85.9 s is 1:26), but never onto the
-    target it missed (59.6 s against 60-90 s is 0:59, not 1:00)."""
-    whole = round(seconds)
-    if seconds < low <= whole:
-        whole = math.floor(seconds)
-    elif seconds > high >= whole:
-        whole = math.ceil(seconds)
-    return clock(whole)
-
-
-def judged(value: float, decimals: int, *limits: float, lang: str = "en") -> str:
-    """The value to `decimals` places, or to as many more as it takes to stay on its side of each limit
-    it is judged against: a pitch variation of 2.46 semitones misses a norm of 2.5, and "2.5" would
-    say it met it; a 0.97 s pause is not a pause of 1 s or more."""
-    places = decimals
-    while places < decimals + 3 and any(_side(value, limit) != _side(round(value, places), limit) for limit in limits):
-        places += 1
-    return localised(f"{{:.{places}f}}", lang, value)
-
 
 def against(norm: Norm, value: float, decimals: int, lang: str, *more_limits: float) -> str:
     """`judged` against the bounds the norm has (one or both), and any further limit its text names."""
     return judged(value, decimals, *(bound for bound in (norm.low, norm.high) if bound is not None), *more_limits, lang=lang)
-
-
-def _side(value: float, limit: float) -> int:
-    """Above (1), on (0) or below (-1) the limit, float noise aside (90.00000000000001 is on 90)."""
-    return (value > limit + 1e-9) - (value < limit - 1e-9)
 
 
 def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
@@ -580,82 +371,84 @@ def _tips(
 ) -> list[Tip]:
     """Each tip is worth what its evidence took off (`worth`, by evidence id), so a tip is given exactly
     when its score lost points, and its points order the tips."""
-    say = lambda key, **kw: localised((MESSAGES | VARIANTS)[key][lang], lang, **kw)  # noqa: E731
+    tip = lambda key, **kw: say(f"tip.{key}", lang, **kw)  # noqa: E731
     tips: list[Tip] = []
     hesitant = hesitant_pauses(m)
     for p in hesitant[:2]:  # each pause wins back its share of what they cost together
         before = _words_before(words, p.after_word) if words else "…"
-        tips.append(Tip("mid_pause", say("mid_pause", at=clock(p.start), seconds=against(NORMS["mid_pause"], p.duration_s, 1, lang), before=before), p.start, worth["long_mid_sentence_pauses"] / len(hesitant)))
+        tips.append(Tip("mid_pause", tip("mid_pause", at=clock(p.start), seconds=against(NORMS["mid_pause"], p.duration_s, 1, lang), before=before), p.start, worth["long_mid_sentence_pauses"] / len(hesitant)))
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     over, under = over_under(length, q)
     if over:
         at = (m.speech_start or 0.0) + high
-        tips.append(Tip("too_long", say("too_long", length=length_clock(length, low, high), low=clock(low), high=clock(high), at=clock(at)), at, worth["duration"]))
+        tips.append(Tip("too_long", tip("too_long", length=length_clock(length, low, high), low=clock(low), high=clock(high), at=clock(at)), at, worth["duration"]))
     elif under:
         # an example with a number only for an answer that has none ("40 %" and "$200,000" are numbers)
         spoken = [w.text for w in words if not w.doubtful]
-        key = "too_short" if words and not lexicon.has_number(spoken, lang) else "too_short_example"
-        tips.append(Tip("too_short", say(key, length=length_clock(length, low, high), low=clock(low), high=clock(high)), None, worth["duration"]))
+        key = "too_short" if words and not lexicon.has_number(spoken, lang) else "too_short.example"
+        tips.append(Tip("too_short", tip(key, length=length_clock(length, low, high), low=clock(low), high=clock(high)), None, worth["duration"]))
     rate = m.fillers.per_100_words or 0.0
     if m.fillers.items and worth["fillers_per_100_words"]:
         first = m.fillers.items[0]
-        tips.append(Tip("fillers", say("fillers", count=m.fillers.count, fillers=FILLER_WORD[lang][m.fillers.count == 1], first=FIRST[lang][m.fillers.count == 1], rate=against(NORMS["fillers_per_100"], rate, 1, lang, FILLERS_FREE_PER_100), text=first.text, at=clock(first.start)), first.start, worth["fillers_per_100_words"]))
+        tips.append(Tip("fillers", tip("fillers.one" if m.fillers.count == 1 else "fillers", count=m.fillers.count, rate=against(NORMS["fillers_per_100"], rate, 1, lang, FILLERS_FREE_PER_100), text=first.text, at=clock(first.start)), first.start, worth["fillers_per_100_words"]))
     if m.hedges.items and worth["hedges_per_100_words"]:
         h = m.hedges.items[0]
-        tips.append(Tip("hedges", say("hedges", at=clock(h.start), text=h.text), h.start, worth["hedges_per_100_words"]))
+        tips.append(Tip("hedges", tip("hedges", at=clock(h.start), text=h.text), h.start,
+                        worth["hedges_per_100_words"]))
     sd = m.pitch.sd_semitones
     flat = flat_windows(m)
     if sd is not None and worth["pitch_variation"] >= MIN_TIP_POINTS:
         norm = NORMS["pitch_sd"]
         if sd < norm.low or baseline is None:
-            tips.append(Tip("monotone", say("monotone", sd=against(norm, sd, 1, lang), target=norm.low), None, worth["pitch_variation"]))
+            tips.append(Tip("monotone", tip("monotone", sd=against(norm, sd, 1, lang), target=norm.low), None, worth["pitch_variation"]))
         else:  # within the norm, but flatter than the speaker's own takes, as the score judged it
             usual = judged(baseline.pitch_sd, 1, sd, lang=lang)
-            tips.append(Tip("monotone", say("monotone_usual", sd=judged(sd, 1, baseline.pitch_sd, lang=lang), usual=usual), None, worth["pitch_variation"]))
+            tips.append(Tip("monotone", tip("monotone.usual", sd=judged(sd, 1, baseline.pitch_sd, lang=lang), usual=usual), None, worth["pitch_variation"]))
     elif flat and worth["flat_stretches"]:
         w = flat[0]
-        tips.append(Tip("flat", say("flat", at=clock(w.start), end=clock(w.end), sd=against(NORMS["flat_window"], w.sd_semitones, 1, lang)), w.start, worth["flat_stretches"]))
+        tips.append(Tip("flat", tip("flat", at=clock(w.start), end=clock(w.end), sd=against(NORMS["flat_window"], w.sd_semitones, 1, lang)), w.start, worth["flat_stretches"]))
     rising = rising_statements(m)
     if rising and words:
         s = rising[0]
-        tips.append(Tip("uptalk", say("uptalk", at=clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, worth["uptalk"]))
+        tips.append(Tip("uptalk", tip("uptalk", at=clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, worth["uptalk"]))
     fading = fading_statements(m)
     if fading and words:
         s = fading[0]
-        tips.append(Tip("trail_off", say("trail_off", at=clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, worth["trailing_off"]))
+        tips.append(Tip("trail_off", tip("trail_off", at=clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, worth["trailing_off"]))
     wpm = m.words_per_minute or 0.0
     pace = NORMS["wpm"]
     for key, off in (("fast", above(pace, wpm)), ("slow", below(pace, wpm))):
         if wpm and off:  # worth the pace's cost in clarity, and in enthusiasm when slow
-            tips.append(Tip(key, say(key, wpm=against(pace, wpm, 0, lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, worth["pace"]))
+            tips.append(Tip(key, tip(key, wpm=against(pace, wpm, 0, lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, worth["pace"]))
     long = long_sentences(m)
     if long:
-        tips.append(Tip("long_sentence", say("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, worth["long_sentences"]))
+        tips.append(Tip("long_sentence", tip("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, worth["long_sentences"]))
     repeats = [*m.repeated_words, *m.repeated_phrases]
     if repeats and worth["repetition"]:
         top = max(repeats, key=lambda r: r.count)
-        tips.append(Tip("repetition", say("repetition", text=top.text, count=top.count), None, worth["repetition"]))
+        tips.append(Tip("repetition", tip("repetition", text=top.text, count=top.count), None, worth["repetition"]))
     return tips
 
 
 def _went_well(m: Metrics, q: Question, lang: str, worth: dict[str, float]) -> list[str]:
     """Praise only where the score lost nothing for it."""
-    say = lambda key, **kw: localised(WENT_WELL[key][lang], lang, **kw)  # noqa: E731
+    praise = lambda key, **kw: say(f"praise.{key}", lang, **kw)  # noqa: E731
     good = []
     low, high = q.target_s
     length = m.speaking_span_s or 0.0
     if low <= length <= high:
-        good.append(say("length", length=length_clock(length, low, high), low=clock(low), high=clock(high)))
+        good.append(praise("length", length=length_clock(length, low, high), low=clock(low), high=clock(high)))
     wpm = m.words_per_minute or 0.0
     if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
-        good.append(say("pace", wpm=against(NORMS["wpm"], wpm, 0, lang), low=NORMS["wpm"].low, high=NORMS["wpm"].high))
+        pace = NORMS["wpm"]
+        good.append(praise("pace", wpm=against(pace, wpm, 0, lang), low=pace.low, high=pace.high))
     if not worth["fillers_per_100_words"]:
-        good.append(say("fillers", count=m.fillers.count) if m.fillers.count else say("no_fillers"))
+        good.append(praise("fillers", count=m.fillers.count) if m.fillers.count else praise("no_fillers"))
     if m.pitch.sd_semitones is not None and not worth["pitch_variation"]:
-        good.append(say("pitch", sd=against(NORMS["pitch_sd"], m.pitch.sd_semitones, 1, lang)))
+        good.append(praise("pitch", sd=against(NORMS["pitch_sd"], m.pitch.sd_semitones, 1, lang)))
     if not hesitant_pauses(m):
-        good.append(say("pauses"))
+        good.append(praise("pauses"))
     if not m.hedges.count:
-        good.append(say("hedges"))
+        good.append(praise("hedges"))
     return good

@@ -11,17 +11,19 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import constants, lexicon
+from . import constants, lexicon, vad
 from .audio import Audio, without_rumble
 from .pitch import PitchOptions, PitchTrack, semitones, track_pitch, without_octave_jumps
 from .transcribe import Transcript, Word
-from .vad import VoiceOptions, frame_db, speech_regions, voice_regions
+from .vad import VoiceMap, VoiceOptions, frame_db
 
-NO_WORDS = "no speech was recognised"
-TOO_LITTLE_VOICE = "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"
-NO_VOICE_NEAR_WORDS = "no voice was found around the words"
-NO_VOICED_SPEECH = "too little voiced speech found to measure loudness on (as for pitch)"
-QUIET_WINDOW = "too little voiced speech in this window"
+# Why a measure is missing: codes kept in `reason`, said in words by the text catalogs (`reason.<code>`,
+# mockmic.text.reason, which also reads the English sentences that takes stored before the codes hold).
+NO_WORDS = "no_words"
+TOO_LITTLE_VOICE = "too_little_voice"  # for pitch: whispered, hoarse, or buried in noise?
+NO_VOICE_NEAR_WORDS = "no_voice_near_words"
+NO_VOICED_SPEECH = "no_voiced_speech"  # for loudness, as for pitch
+QUIET_WINDOW = "quiet_window"  # too little voiced speech in a pitch window
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,10 +192,11 @@ def warm_up() -> None:
 
 def measure(
     audio: Audio, transcript: Transcript, options: MeasureOptions = MeasureOptions(), *,
-    voice: list[tuple[float, float]] | None = None,
+    voice_map: VoiceMap | None = None,
 ) -> Metrics:
-    """The delivery metrics of one answer; `voice` is `vad.voice_regions` of the audio with default
-    options when the caller has it already (the pipeline finds it once for transcribing too)."""
+    """The delivery metrics of one answer; `voice_map` is `vad.voice_map` of the audio when the caller
+    has it already (the pipeline makes it once for transcribing too), made again if its voice options
+    are not `options.voice`."""
     words = transcript.words
     language = lexicon.language_of(transcript.language)
     texts = [w.text for w in words]
@@ -202,11 +205,11 @@ def measure(
     hedges = _trusted(words, _marked(words, lexicon.find_hedges(texts, language)))
     in_filler = _indices(fillers)
 
-    if voice is None or options.voice != VoiceOptions():
-        voice = voice_regions(audio.samples, options=options.voice)
-    regions = _speech_in_span(voice, trusted, options)
+    if voice_map is None or voice_map.options != options.voice:
+        voice_map = vad.voice_map(audio.samples, options=options.voice)
+    regions = _speech_in_span(list(voice_map.voice), trusted, options)
     if trusted and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
-        regions = _speech_in_span(speech_regions(audio.samples), trusted, options)
+        regions = _speech_in_span(list(voice_map.loud), trusted, options)
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None
     heard = {

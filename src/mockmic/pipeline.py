@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import constants
+from . import constants, vad
 from .audio import Audio, load_audio
 from .engine import DEFAULT_ENGINE, ENGINES, load_engine
 from .errors import LanguageError, ModelError
@@ -24,7 +24,7 @@ from .transcribe import (
     language_probabilities,
     transcribe,
 )
-from .vad import anything_said, voice_regions
+from .vad import VoiceMap
 
 COACHED = ("en", "es")  # the languages mockmic has lexicons, norms and text for
 
@@ -42,8 +42,8 @@ def load_and_transcribe(
 def _heard(
     path: Path, language: str, model: str | None, engine: str, models_dir: Path, progress: Progress | None,
     warming: list[threading.Thread] | None,
-) -> tuple[Audio, list[tuple[float, float]], Transcript]:
-    """The audio, where Silero hears a voice in it (found once, for transcribing and measuring), and
+) -> tuple[Audio, VoiceMap, Transcript]:
+    """The audio, its voice map (made once, for language detection, transcribing and measuring), and
     its transcript; given a list, `warming` gets the thread loading measuring's libraries meanwhile."""
     tell = progress or (lambda step, done, total: None)
     tell("reading", 0, 0)
@@ -51,38 +51,42 @@ def _heard(
     if language != "auto":
         choose_model(language, model)  # a model that cannot do the language fails before any decoding
     tell("language", 0, 0)
-    voice = voice_regions(audio.samples)
-    language, heard = find_language(audio, language, engine=engine, model=model, models_dir=models_dir, voice=voice)
+    voice_map = vad.voice_map(audio.samples)
+    language, heard = find_language(
+        audio, language, engine=engine, model=model, models_dir=models_dir, voice_map=voice_map
+    )
     name = choose_model(language, model)
     decoder = load_engine(engine, name, models_dir)  # after the detector is let go: one model in memory
     if warming is not None and engine == "faster-whisper":
         warming.append(_warming_up())
     transcript = transcribe(
         audio, decoder, TranscribeOptions(language=language), heard_language=heard,
-        progress=progress, voice=voice,
+        progress=progress, voice_map=voice_map,
     )  # fmt: skip
-    return audio, voice, transcript
+    return audio, voice_map, transcript
 
 
 def find_language(
     audio: Audio, requested: str, *, engine: str, model: str | None, models_dir: Path,
-    voice: list[tuple[float, float]] | None = None,
+    voice_map: VoiceMap | None = None,
 ) -> tuple[str, str | None]:
     """(the language to transcribe in, the language detection heard). "auto" becomes what is heard;
-    a forced language stands, and the heard one tells the report whether the audio contradicts it."""
-    said = anything_said(audio.samples, voice=voice)
-    if sum(end - start for start, end in said) < constants.MIN_SPEECH_S:
+    a forced language stands, and the heard one tells the report whether the audio contradicts it.
+    `voice_map` is `vad.voice_map` of the audio when the caller has it already."""
+    voice_map = vad.voice_map(audio.samples) if voice_map is None else voice_map
+    if sum(end - start for start, end in voice_map.speech) < constants.MIN_SPEECH_S:
         return ("en" if requested == "auto" else requested), None  # nothing said: nothing to detect
     detector = model if model and is_multilingual(model) else default_model("auto")
     try:
-        probabilities = language_probabilities(audio, load_engine(engine, detector, models_dir), said)
+        probabilities = language_probabilities(audio, load_engine(engine, detector, models_dir), voice_map)
     except ModelError:
         if requested == "auto":
             raise
         return requested, None  # no multilingual model to ask: the forced language stands unchecked
     heard = max(probabilities, key=probabilities.get)
     if requested != "auto":
-        return requested, heard if probabilities.get(requested, 0.0) < constants.CONTRADICTED_LANGUAGE_PROBABILITY else requested
+        contradicted = probabilities.get(requested, 0.0) < constants.CONTRADICTED_LANGUAGE_PROBABILITY
+        return requested, heard if contradicted else requested
     coached = max(COACHED, key=lambda code: probabilities.get(code, 0.0))
     if heard not in COACHED and probabilities.get(coached, 0.0) < constants.CONTRADICTED_LANGUAGE_PROBABILITY:
         raise LanguageError(
@@ -112,12 +116,12 @@ def analyze(
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them; `progress` hears of each step."""
     warming: list[threading.Thread] = []
-    audio, voice, transcript = _heard(path, language, model, engine, models_dir, progress, warming)
+    audio, voice_map, transcript = _heard(path, language, model, engine, models_dir, progress, warming)
     if progress:
         progress("measuring", 0, 0)
     for thread in warming:
         thread.join()
-    metrics = measure(audio, transcript, voice=voice)
+    metrics = measure(audio, transcript, voice_map=voice_map)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
 

@@ -18,20 +18,21 @@ shortened, and the silence between stretches is left out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any, Callable
 
 import numpy as np
 
-from . import constants, lexicon
+from . import constants, lexicon, vad
 from .audio import Audio
 from .engine import DecodeOptions, Engine, Segment, Word
+from .models import ENGINE
+from .vad import VoiceMap
 
 # Told how far a long step has come: (the step's name, done, total), in the step's own units.
 Progress = Callable[[str, float, float], None]
-from .models import ENGINE
-from .vad import anything_said, frame_db, voice_regions
 
 __all__ = ["Word", "Transcript", "TranscribeOptions", "transcribe", "language_probabilities"]
 
@@ -88,19 +89,20 @@ class TranscribeOptions:
 
 def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = TranscribeOptions(), *,
                heard_language: str | None = None, progress: Progress | None = None,
-               voice: list[tuple[float, float]] | None = None) -> Transcript:
+               voice_map: VoiceMap | None = None) -> Transcript:
     """Words with timestamps for the audio, or an empty transcript when nothing was said; `progress`
-    is told how many seconds of speech are decoded, of how many; `voice` is Silero's voice regions when
-    the caller has them already."""
+    is told how many seconds of speech are decoded, of how many; `voice_map` is `vad.voice_map` of the
+    audio when the caller has it already. All that was said is decoded; Silero's voice alone is where
+    skipped sentences and lone hesitations are sought."""
     language = options.language if engine.multilingual else "en"
-    voice = voice_regions(audio.samples) if voice is None else voice
-    speech = anything_said(audio.samples, voice=voice)
+    voice_map = vad.voice_map(audio.samples) if voice_map is None else voice_map
+    voice, speech = voice_map.voice, voice_map.speech
     empty = Transcript(words=(), language=language, model=engine.model, engine=engine.name, heard_language=heard_language)
     if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
         return empty
     prompt = options.prompt or (VERBATIM_PROMPTS.get(language) if options.verbatim else None)
     words: list[Word] = []
-    pieces = stretches(audio.samples, speech)
+    pieces = stretches(audio.samples, speech, levels=voice_map.levels)
     total = round(sum(piece.duration for piece in pieces), 1)
     for n, piece in enumerate(pieces):
         if progress:
@@ -118,11 +120,11 @@ def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = Transc
 
 
 def language_probabilities(
-    audio: Audio, engine: Engine, said: list[tuple[float, float]] | None = None
+    audio: Audio, engine: Engine, voice_map: VoiceMap | None = None
 ) -> dict[str, float]:
-    """How likely each language is, from the first 30 s after the voice begins (multilingual engine);
-    `said` is `vad.anything_said` of the audio when the caller has it already."""
-    said = anything_said(audio.samples) if said is None else said
+    """How likely each language is, from the first 30 s after anything is said (multilingual engine);
+    `voice_map` is `vad.voice_map` of the audio when the caller has it already."""
+    said = (vad.voice_map(audio.samples) if voice_map is None else voice_map).speech
     first = int(said[0][0] * audio.sample_rate) if said else 0
     return engine.language_probabilities(audio.samples[first : first + 30 * audio.sample_rate])
 
@@ -164,15 +166,15 @@ class Stretch:
         return inside
 
 
-def stretches(samples: np.ndarray, speech: list[tuple[float, float]], sample_rate: int = constants.SAMPLE_RATE,
-              ) -> list[Stretch]:
+def stretches(samples: np.ndarray, speech: Sequence[tuple[float, float]],
+              sample_rate: int = constants.SAMPLE_RATE, *, levels: np.ndarray | None = None) -> list[Stretch]:
     """The stretches to decode: the speech in pieces of at most STRETCH_MAX_S once long pauses are
     shortened, each cut in the last pause that fits (or, in speech with no pause, at its quietest
-    10 ms), with up to STRETCH_PAD_S of the pause kept on each side."""
+    10 ms), with up to STRETCH_PAD_S of the pause kept on each side. `levels` is `vad.frame_levels` of
+    the samples when the caller has them (`VoiceMap.levels`); they are read only to cut inside speech."""
     pad, longest, keep = constants.STRETCH_PAD_S, constants.STRETCH_MAX_S, constants.PAUSE_KEPT_S
     duration = len(samples) / sample_rate
     result: list[Stretch] = []
-    levels = None
     regions = [(float(a), float(b)) for a, b in speech]
     previous_end = 0.0
     while regions:
@@ -191,7 +193,7 @@ def stretches(samples: np.ndarray, speech: list[tuple[float, float]], sample_rat
             regions, previous_end = regions[cut + 1 :], end
             continue
         if levels is None:  # one region longer than a window: cut at its quietest moment near the end
-            levels = frame_db(samples, int(0.02 * sample_rate), int(0.01 * sample_rate))
+            levels = vad.frame_levels(samples, sample_rate)
         low, high = int((start + longest / 2) * 100), int((start + longest) * 100)
         cut_s = (low + int(np.argmin(levels[low:high]))) / 100 if high > low else start + longest
         result.append(Stretch(((start, cut_s),)))

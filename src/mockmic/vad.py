@@ -1,13 +1,20 @@
 """Voice activity from the audio itself, never from Whisper's word timestamps (they absorb silence).
 
-Two detectors: a quick energy gate (`speech_regions`: is anything louder than the room?) and Silero's
-neural VAD (`voice_regions`), which tells a voice from a sniff, a cough or a breath and so finds the
-pauses of a real answer; an energy gate found 35% precision on the MFA monologues' pauses, Silero 93%.
+Two detectors, each with one job:
+- Silero's neural VAD (`voice_regions`) finds where a *voice* is: it tells a voice from a sniff, a cough
+  or a breath and so finds the pauses of a real answer (35% precision on the MFA monologues' pauses for
+  an energy gate, 93% for Silero). Measuring times the answer and its pauses on it; transcription looks
+  for skipped sentences and lone hesitations in it.
+- an energy gate (`speech_regions`) finds what is *loud*: anything above the room's level, whispering
+  included, which Silero does not hear as a voice.
+Together they are what was said (`VoiceMap.speech`): what language detection listens to and transcription
+decodes. `voice_map` runs both once per answer, with the frame levels they share, and the pipeline hands
+that map to each step instead of each step running the detectors again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,10 +47,54 @@ class VoiceOptions:
     onset_search_s: float = 0.1  # and starts it up to a chunk late; the true onset is sought this far back
 
 
-def voice_regions(
+Regions = tuple[tuple[float, float], ...]  # (start, end) seconds, in order
+
+
+@dataclass(frozen=True)
+class VoiceMap:
+    """Where the voice is in one answer, found once and carried as data to language detection,
+    transcription and measuring (each detector's job is in the module docstring)."""
+
+    voice: Regions  # Silero's voice regions, edges sharpened: pauses, speaking span, hesitations
+    loud: Regions  # the energy gate's: all louder than the room, whispering too (measuring's fallback)
+    speech: Regions  # voice and loud joined: what was said, all that transcription decodes
+    levels: np.ndarray = field(repr=False, compare=False)  # dB of 20 ms frames every 10 ms (`frame_levels`)
+    options: VoiceOptions = VoiceOptions()  # how Silero's probabilities became `voice`
+
+
+def voice_map(
     samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VoiceOptions = VoiceOptions()
+) -> VoiceMap:
+    """Both detectors over the samples, and the frame levels they and the transcription's cuts share.
+
+    `speech` joins both: the energy gate alone lost most of a real monologue under handling rumble (its
+    floor sat above the voice); Silero alone loses whispering. Gaps where both hear nothing are silence.
+    """
+    levels = frame_levels(samples, sample_rate)
+    levels.setflags(write=False)  # shared by every step that reads the map
+    voice = voice_regions(samples, sample_rate, options, levels=levels)
+    loud = [(float(start), float(end)) for start, end in speech_regions(samples, sample_rate)]
+    speech = [(float(start), float(end)) for start, end in bridge(sorted(voice + loud), 0.0)]
+    return VoiceMap(
+        voice=tuple(voice), loud=tuple(loud), speech=tuple(speech), levels=levels, options=options
+    )
+
+
+def frame_levels(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """The level in dB of each 20 ms frame, every 10 ms: frame i covers [i, i + 2) * 10 ms."""
+    hop = int(0.01 * sample_rate)
+    return frame_db(samples, 2 * hop, hop)
+
+
+def voice_regions(
+    samples: np.ndarray,
+    sample_rate: int = SAMPLE_RATE,
+    options: VoiceOptions = VoiceOptions(),
+    *,
+    levels: np.ndarray | None = None,
 ) -> list[tuple[float, float]]:
-    """(start, end) seconds of each stretch of voice, by Silero VAD (the ONNX model its pip package ships).
+    """(start, end) seconds of each stretch of voice, by Silero VAD (the ONNX model its pip package ships);
+    `levels` is `frame_levels` of the samples when the caller has them already.
 
     silero.py runs the model and silero_vad.get_speech_timestamps's rules without the package, which
     imports torch (~190 MB) to do the same.
@@ -56,22 +107,26 @@ def voice_regions(
         min_silence_duration_ms=options.min_silence_ms, speech_pad_ms=options.pad_ms,
     )  # fmt: skip
     regions = [(start / sample_rate, end / sample_rate) for start, end in stamps]
-    return _sharper_edges(samples, regions, sample_rate, options)
+    levels = frame_levels(samples, sample_rate) if levels is None else levels
+    return _sharper_edges(samples, regions, sample_rate, options, levels)
 
 
 NEAR_EDGE_FRAMES = 30
 
 
 def _sharper_edges(
-    samples: np.ndarray, regions: list[tuple[float, float]], sample_rate: int, options: VoiceOptions
+    samples: np.ndarray,
+    regions: list[tuple[float, float]],
+    sample_rate: int,
+    options: VoiceOptions,
+    levels: np.ndarray,
 ) -> list[tuple[float, float]]:
-    """Move each region's edges to where the level crosses halfway between the voice and the pause.
+    """Move each region's edges to where the level (`frame_levels`) crosses halfway between the voice
+    and the pause.
 
     Silero's recurrent state carries speech over for two or three 32 ms chunks after the voice stops
     (and starts a chunk late), which shortened every pause and hid 0.3 s ones on the samples.
     """
-    hop = int(0.01 * sample_rate)
-    levels = frame_db(samples, 2 * hop, hop)  # frame i covers [i, i + 2) * 10 ms
     bounds = [0.0] + [t for region in regions for t in region] + [len(samples) / sample_rate]
     frame = [int(round(t / 0.01)) for t in bounds]  # pause k lies between frame[2k] and frame[2k + 1]
     refined = []
@@ -138,7 +193,7 @@ def speech_threshold_db(levels: np.ndarray, options: VadOptions) -> float:
 def speech_regions(
     samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VadOptions = VadOptions()
 ) -> list[tuple[float, float]]:
-    """(start, end) seconds of each stretch of speech, in order."""
+    """(start, end) seconds of each stretch louder than the room (the energy gate), in order."""
     frame = int(options.frame_s * sample_rate)
     hop = int(options.hop_s * sample_rate)
     levels = frame_db(samples, frame, hop)
@@ -160,7 +215,8 @@ def _runs(active: np.ndarray, step: float, offset: float) -> list[tuple[float, f
 def padded(
     regions: list[tuple[float, float]], pad: float, duration: float, join_within: float
 ) -> list[tuple[float, float]]:
-    """Regions widened by `pad` on each side (inside [0, duration]), sorted, and joined when closer than `join_within`."""
+    """Regions widened by `pad` on each side (inside [0, duration]), sorted, and joined when closer than
+    `join_within`."""
     widened = [(max(0.0, start - pad), min(duration, end + pad)) for start, end in regions]
     return bridge(sorted(widened), join_within)
 
@@ -174,15 +230,3 @@ def bridge(regions: list[tuple[float, float]], gap: float) -> list[tuple[float, 
         else:
             merged.append((start, end))
     return merged
-
-
-def anything_said(
-    samples: np.ndarray, sample_rate: int = SAMPLE_RATE, *, voice: list[tuple[float, float]] | None = None
-) -> list[tuple[float, float]]:
-    """(start, end) seconds of every stretch either detector hears: what transcription must not miss.
-    The energy gate alone lost most of a real monologue under handling rumble (its floor sat above the
-    voice); Silero alone loses whispering. Gaps where both hear nothing are real silence. `voice` is
-    `voice_regions` of the samples when the caller has it already."""
-    voice = voice_regions(samples, sample_rate) if voice is None else voice
-    heard = sorted(list(voice) + speech_regions(samples, sample_rate))
-    return [(float(start), float(end)) for start, end in bridge(heard, 0.0)]

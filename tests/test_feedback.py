@@ -9,7 +9,8 @@ import pytest
 
 from mockmic import measure as m
 from mockmic.audio import load_audio
-from mockmic.feedback import MIN_TIP_POINTS, NORMS, _tips, assess, baseline_from
+from mockmic.feedback import assess, baseline_from, judge
+from mockmic.norms import MIN_TIP_POINTS, NORMS
 from mockmic.measure import measure
 from mockmic.questions import get_question
 from mockmic.transcribe import Word
@@ -267,7 +268,7 @@ def test_a_tip_is_worth_what_its_evidence_cost() -> None:
         cost[e.id] = cost.get(e.id, 0) + e.points
     rule = {"mid_pause": "long_mid_sentence_pauses", "too_long": "duration", "fillers": "fillers_per_100_words",
             "hedges": "hedges_per_100_words", "slow": "pace", "long_sentence": "long_sentences", "repetition": "repetition"}  # fmt: skip
-    tips = {t.id: t.points for t in _tips(metrics, INTRO, WORDS, "en", cost, None)}
+    tips = {t.id: t.points for j in judge(metrics, INTRO, WORDS) for t in j.tips}
     assert set(tips) == set(rule)
     assert all(tips[tip] == pytest.approx(cost[evidence]) for tip, evidence in rule.items())
     assert cost["pace"] == pytest.approx((130 - 90) / 2 + (100 - 90) / 2)  # slow costs clarity and enthusiasm
@@ -282,6 +283,25 @@ def test_monotone_tip_against_the_speakers_own_takes_when_the_score_used_them() 
     tip = next(t for t in feedback.tips if t.id == "monotone")
     assert tip.message.startswith("Your pitch varied 3.2 semitones over the answer, less than your usual 5.5.")
     assert not any(line.startswith("Lively intonation") for line in feedback.went_well)
+    # under the norm too, but the score judged it against 90% of the usual 5.5: the tip says so (it quoted
+    # the norm's 2.5 while the score used the speaker's takes, until one rule judged both)
+    flat = assess(good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=2.0)), INTRO, WORDS,
+                  baseline_from(earlier, "en"))  # fmt: skip
+    tip = next(t for t in flat.tips if t.id == "monotone")
+    assert tip.message.startswith("Your pitch varied 2.0 semitones over the answer, less than your usual 5.5.")
+    assert tip.points == pytest.approx(min(50.0, (5.5 * 0.9 - 2.0) * 20)) == flat.evidence[5].points
+
+
+def test_every_rule_takes_its_cost_from_its_norm() -> None:
+    """One place for a rule's threshold and cost: 12 fillers per 100 words cost (12 - free 2) x 4, capped at 30;
+    the fillers tip quotes the free allowance it was charged from."""
+    norm = NORMS["fillers_per_100"]
+    items = (m.Marked("um", 3.0, 3.2, 1, 1),)
+    for rate in (1.5, 2.0, 4.0, 12.0):
+        metrics = good_metrics(fillers=m.Fillers(int(rate), rate, rate, items, ()))
+        evidence = next(e for e in assess(metrics, INTRO, WORDS).evidence if e.id == "fillers_per_100_words")
+        assert evidence.points == pytest.approx(min(norm.cap, max(0.0, rate - norm.free) * norm.points))
+    assert (norm.free, norm.points, norm.cap) == (2.0, 4.0, 30.0)
 
 
 @pytest.mark.parametrize(

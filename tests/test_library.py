@@ -26,16 +26,20 @@ from mockmic.library import AUDIO_DIR, DB_NAME, MIGRATIONS, Library, m001_takes
 from mockmic.questions import get_question
 from tests.helpers import ROOT, SAMPLES, mockmic
 from tests.test_report import constructed_metrics
+from tests.test_schema import OLD_FEEDBACK, OLD_METRICS, OLD_TRANSCRIPT
 
 
-def analysis_dicts(**metric_changes) -> dict:
+def analysis_parts(**metric_changes) -> dict:
+    """A made-up analysis as `Library.save` takes it: transcript, metrics and feedback."""
     from dataclasses import replace
+
+    from mockmic.transcribe import Transcript
 
     words, metrics = constructed_metrics()
     metrics = replace(metrics, **metric_changes)
     feedback = assess(metrics, get_question("intro"), words)
-    transcript = {"engine": "openai-whisper", "model": "tiny.en", "language": "en", "text": "x", "words": []}
-    return {"transcript": transcript, "metrics": metrics.as_dict(), "feedback": feedback.as_dict()}
+    transcript = Transcript(words, "en", "tiny.en", "openai-whisper")
+    return {"transcript": transcript, "metrics": metrics, "feedback": feedback}
 
 
 def tone_file(path: Path, seed: int, seconds: float = 1.0) -> Path:
@@ -45,7 +49,7 @@ def tone_file(path: Path, seed: int, seconds: float = 1.0) -> Path:
 
 
 def save(library: Library, audio: Path, **changes) -> int:
-    return library.save(audio, question_id="intro", duration_s=1.0, **analysis_dicts(**changes))
+    return library.save(audio, question_id="intro", duration_s=1.0, **analysis_parts(**changes))
 
 
 def test_save_and_read_back(tmp_path: Path) -> None:
@@ -54,7 +58,7 @@ def test_save_and_read_back(tmp_path: Path) -> None:
     take = library.get(take_id)
     assert take.audio_path.parent == tmp_path / AUDIO_DIR and take.audio_path.read_bytes() == (tmp_path / "a.wav").read_bytes()
     assert take.audio_path.stem == __import__("hashlib").sha256((tmp_path / "a.wav").read_bytes()).hexdigest()
-    assert take.metrics["words_per_minute"] == 88.2 and take.feedback["question"] == "intro"
+    assert take.metrics.words_per_minute == 88.2 and take.feedback.question_id == "intro"
     assert take.model == "tiny.en" and take.app_version
     db = sqlite3.connect(tmp_path / DB_NAME)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -68,7 +72,8 @@ def test_migrations_upgrade_an_old_library(tmp_path: Path) -> None:
     db.execute(
         "INSERT INTO takes (question_id, created_at, audio_sha256, audio_suffix, duration_s, language, model, engine,"
         " app_version, transcript, metrics, feedback) VALUES ('intro', '2026-01-01T00:00:00Z', ?, '.wav', 1, 'en',"
-        " 'tiny.en', 'openai-whisper', '0.0.1', '{}', '{}', '{}')", ("a" * 64,),
+        " 'tiny.en', 'openai-whisper', '0.0.1', ?, ?, ?)",
+        ("a" * 64, json.dumps(OLD_TRANSCRIPT), json.dumps(OLD_METRICS), json.dumps(OLD_FEEDBACK)),
     )  # fmt: skip
     db.commit()
     db.close()
@@ -76,6 +81,7 @@ def test_migrations_upgrade_an_old_library(tmp_path: Path) -> None:
     (tmp_path / AUDIO_DIR / ("a" * 64 + ".wav")).write_bytes(b"RIFF")
     take = Library.open(tmp_path).get(1)
     assert take.analysed_at == "2026-01-01T00:00:00Z"  # migration 2 filled the new column
+    assert take.metrics.words_per_minute == 88.2 and take.feedback.tips[0].id == "mid_pause"  # its analysis reads
 
 
 def _save_many(root: str, worker: int, count: int) -> None:
@@ -118,7 +124,7 @@ def test_kill_9_during_saves_leaves_whole_takes_only(tmp_path: Path) -> None:
         takes = library.takes()
         referenced = {t.audio_path.name for t in takes}
         on_disk = {p.name for p in (tmp_path / AUDIO_DIR).iterdir()}
-        assert referenced <= on_disk and all(json.dumps(t.metrics) for t in takes)
+        assert referenced <= on_disk and all(t.metrics.words_per_minute == 88.2 for t in takes)
         assert all(hashlib.sha256(t.audio_path.read_bytes()).hexdigest() == t.audio_path.stem for t in takes)
         loose = library.check().loose
         assert {a.path.name for a in loose} == on_disk - referenced
@@ -360,7 +366,7 @@ def test_a_half_damaged_database_points_to_repair_and_repair_rescues_the_rest(tm
     check = library.check()
     assert 0 < len(history) < 30 and len(history) + len(check.loose) == 30  # each take rescued or its audio kept
     assert f"Rescued {len(history)} take(s)" in repair.stdout and f"{len(check.loose)} audio file(s) have no take" in repair.stdout
-    assert all(library.get(t["id"]).metrics["words_per_minute"] == 88.2 for t in history)
+    assert all(library.get(t["id"]).metrics.words_per_minute == 88.2 for t in history)
     assert {t["id"] for t in history} <= set(range(1, 31))  # rescued takes keep their ids
     assert save(library, tone_file(tmp_path / "new.wav", 99)) == 31  # ids of lost takes are not given out again
     library.close()
@@ -464,7 +470,7 @@ def test_history_has_the_language_and_progress_is_per_question_with_json(tmp_pat
     home = tmp_path / "home"
     library = Library.open(home)
     for n, question in enumerate(("intro", "project", "intro")):
-        library.save(tone_file(tmp_path / f"{n}.wav", n), question_id=question, duration_s=1.0, **analysis_dicts())
+        library.save(tone_file(tmp_path / f"{n}.wav", n), question_id=question, duration_s=1.0, **analysis_parts())
     library.close()
     history = json.loads(mockmic("history", "--json", home=home).stdout)
     assert [t["language"] for t in history] == ["en", "en", "en"]
@@ -498,11 +504,13 @@ def test_compare_calls_a_change_within_a_measures_accuracy_the_same(tmp_path: Pa
 
 def takes_in(tmp_path: Path, *takes: tuple[str, str]) -> Path:
     """A library holding one take of a tone per (question id, language), in order; returns its home."""
+    from dataclasses import replace
+
     home = tmp_path / "home"
     library = Library.open(home)
-    english = analysis_dicts()
+    english = analysis_parts()
     for n, (question_id, language) in enumerate(takes, start=1):
-        analysis = {**english, "transcript": {**english["transcript"], "language": language}}
+        analysis = {**english, "transcript": replace(english["transcript"], language=language)}
         library.save(tone_file(tmp_path / f"{n}.wav", n), question_id=question_id, duration_s=1.0, **analysis)
     library.close()
     return home

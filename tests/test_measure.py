@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic import lexicon
+from mockmic import lexicon, schema
 from mockmic.audio import Audio, from_samples, load_audio
 from mockmic.measure import Metrics, _pause, measure
 from mockmic.transcribe import Transcript, Word
@@ -196,7 +196,7 @@ def test_no_speech_gives_nulls_with_reasons(tmp_path: Path) -> None:
     assert transcript.words == () and metrics.word_count == 0
     assert metrics.words_per_minute is None and metrics.reason == "no_words"
     assert metrics.pitch.reason and metrics.pauses.count == 0
-    json.dumps(metrics.as_dict(), allow_nan=False)
+    json.dumps(schema.as_dict(metrics), allow_nan=False)
 
 
 def test_one_word(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ def test_one_word(tmp_path: Path) -> None:
     _, transcript, metrics = analyse(wav)
     assert metrics.word_count == 1 and metrics.pauses.count == 0
     assert metrics.words_per_minute and metrics.words_per_minute > 60
-    json.dumps(metrics.as_dict(), allow_nan=False)
+    json.dumps(schema.as_dict(metrics), allow_nan=False)
 
 
 def test_dropped_fillers_are_reported_as_probable(corpus: Path) -> None:
@@ -232,7 +232,7 @@ def test_spanish_answer_uses_spanish_lexicon() -> None:
 
 
 def test_json_has_the_binding_fields(lively) -> None:
-    data = lively[2].as_dict()
+    data = schema.as_dict(lively[2])
     for key in ("duration_s", "speaking_span_s", "speaking_time_s", "word_count", "words_per_minute",
                 "articulation_rate_wpm", "syllables_per_second", "pauses", "pitch", "loudness", "fillers",
                 "hedges", "repetition"):  # fmt: skip
@@ -276,7 +276,7 @@ def test_a_repeated_phrase_is_one_said_in_a_row() -> None:
 
 def test_a_long_pause_without_a_full_stop_ends_a_sentence() -> None:
     """Issue 15: a "44-word sentence" was Whisper's missing full stop across a 0.8 s pause."""
-    from mockmic.feedback import long_sentences
+    from mockmic.norms import long_sentences
     from mockmic.measure import SENTENCE_PAUSE_S, Pause, _sentences
     from mockmic.pitch import PitchTrack
 

@@ -156,7 +156,7 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
 
 
 def _transcribe(args: argparse.Namespace, out: Console) -> None:
-    from . import config, pipeline, report
+    from . import config, pipeline, report, schema
 
     with _analysis_progress(quiet=args.json) as progress:
         audio, transcript = pipeline.load_and_transcribe(
@@ -165,13 +165,13 @@ def _transcribe(args: argparse.Namespace, out: Console) -> None:
         )  # fmt: skip
     _language_notice(transcript)
     if args.json:
-        _print_json(out, report.transcript_document(audio, transcript))
+        _print_json(out, schema.transcript_document(audio, transcript))
     else:
         out.print(report.transcript_renderable(audio, transcript))
 
 
 def _analyze(args: argparse.Namespace, out: Console) -> None:
-    from . import config, pipeline, report
+    from . import config, pipeline, report, schema
 
     library = _library() if args.save else None
     with _analysis_progress(quiet=args.json) as progress:
@@ -182,10 +182,11 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
         )  # fmt: skip
     _language_notice(analysis.transcript)
     take_id = pipeline.save(library, Path(args.file), analysis) if library else None
+    parts = analysis.audio, analysis.transcript, analysis.metrics, analysis.feedback
     if args.json:
-        _print_json(out, report.analysis_document(*analysis) | ({"take_id": take_id} if take_id else {}))
+        _print_json(out, schema.analysis_document(*parts) | ({"take_id": take_id} if take_id else {}))
     else:
-        out.print(report.analysis_renderable(*analysis))
+        out.print(report.analysis_renderable(*parts))
         if library:
             out.print(report.stored_line(take_id, analysis.metrics.language), highlight=False)
 
@@ -221,9 +222,9 @@ def _language_notice(transcript: "Transcript") -> None:
 
 
 def _print_json(out: Console, document: object) -> None:
-    from . import report
+    from . import schema
 
-    out.print(report.to_json(document), markup=False, highlight=False, soft_wrap=True)
+    out.print(schema.to_json(document), markup=False, highlight=False, soft_wrap=True)
 
 
 def _models(args: argparse.Namespace, out: Console) -> None:
@@ -240,12 +241,12 @@ def _library() -> "library.Library":
 
 
 def _history(args: argparse.Namespace, out: Console) -> None:
-    from . import report
+    from . import report, schema
 
     library = _library()
     takes = library.takes(args.question)
     if args.json:
-        _print_json(out, [t.summary() for t in takes])
+        _print_json(out, [schema.take_summary(t) for t in takes])
     else:
         out.print(report.history_renderable(takes))
     if loose := library.loose_names():
@@ -256,11 +257,11 @@ def _history(args: argparse.Namespace, out: Console) -> None:
 
 
 def _show(args: argparse.Namespace, out: Console) -> None:
-    from . import report
+    from . import report, schema
 
     take = _library().get(args.id)
     if args.json:
-        _print_json(out, {"schema": "mockmic.take/1", **take.as_dict()})
+        _print_json(out, {"schema": schema.TAKE_SCHEMA, **schema.take_document(take)})
     else:
         out.print(report.stored_take_renderable(take))
 
@@ -276,7 +277,7 @@ def _play(args: argparse.Namespace, out: Console) -> None:
 
 
 def _compare(args: argparse.Namespace, out: Console) -> None:
-    from . import compare, questions, report
+    from . import compare, questions, report, schema
 
     if len(set(args.ids)) < len(args.ids) or len(args.ids) < 2:
         raise MockmicError("Give two or more different take ids to compare, e.g. `mockmic compare 1 4`.")
@@ -284,7 +285,7 @@ def _compare(args: argparse.Namespace, out: Console) -> None:
     takes = [library.get(i) for i in args.ids]
     comparison = compare.compare(takes, questions.question_of_take(takes[-1].question_id))
     if args.json:
-        _print_json(out, {"schema": "mockmic.comparison/1", **comparison.as_dict()})
+        _print_json(out, {"schema": schema.COMPARISON_SCHEMA, **comparison.as_dict()})
     else:
         for warning in comparison.warnings:
             out.print(Text(warning, style="yellow"), soft_wrap=True)
@@ -292,12 +293,12 @@ def _compare(args: argparse.Namespace, out: Console) -> None:
 
 
 def _progress(args: argparse.Namespace, out: Console) -> None:
-    from . import compare, questions, report
+    from . import compare, questions, report, schema
 
     takes = list(reversed(_library().takes(args.question)))
     series = compare.progress(takes, per_question=not args.combined)
     if args.json:
-        _print_json(out, {"schema": "mockmic.progress/1", "series": [s.as_dict() for s in series]})
+        _print_json(out, {"schema": schema.PROGRESS_SCHEMA, "series": [s.as_dict() for s in series]})
         return
     if not series:
         out.print(report.progress_renderable([]))
@@ -330,7 +331,7 @@ def _delete(args: argparse.Namespace, out: Console) -> None:
 
 
 def _export(args: argparse.Namespace, out: Console) -> None:
-    from . import report
+    from . import report, schema
 
     path = Path(args.out)
     form = args.format or ("csv" if path.suffix.lower() == ".csv" else "json")
@@ -338,7 +339,10 @@ def _export(args: argparse.Namespace, out: Console) -> None:
         raise MockmicError(f"{args.out} already exists; give --force to overwrite it, or choose another --out.")
     library = _library()
     takes = _chosen_takes(library, args)
-    text = report.takes_csv(takes) if form == "csv" else report.to_json([t.as_dict() for t in takes])
+    if form == "csv":
+        text = report.takes_csv(takes)
+    else:
+        text = schema.to_json([schema.take_document(t) for t in takes])
     try:
         with open(path, "w" if args.force else "x", encoding="utf-8") as f:  # "x": never over a file made meanwhile
             f.write(text)
@@ -369,14 +373,11 @@ def _library_command(args: argparse.Namespace, out: Console) -> None:
 
 
 def _library_check(args: argparse.Namespace, out: Console) -> None:
+    from . import schema
+
     check = _library().check()
     if args.json:
-        _print_json(out, {
-            "schema": "mockmic.library-check/1", "takes": check.takes, "missing_audio": list(check.missing_audio),
-            "loose_audio": [{"path": str(a.path), "size": a.size, "copied_at": a.copied_at, "whole": a.whole,
-                             "recording": str(a.recording) if a.recording else None, "question": a.question_id,
-                             "recorded_at": a.recorded_at} for a in check.loose],
-        })  # fmt: skip
+        _print_json(out, schema.check_document(check))
         return
     out.print(f"{check.takes} take(s); {len(check.loose)} audio file(s) without a take; "
               f"{len(check.missing_audio)} take(s) without audio.", highlight=False)  # fmt: skip
@@ -420,8 +421,8 @@ def _library_adopt(args: argparse.Namespace, out: Console) -> None:
             created_at = audio.recorded_at or audio.copied_at
             take_id = library.adopt(
                 audio, question_id=analysis.feedback.question_id, created_at=created_at,
-                duration_s=analysis.audio.duration_s, transcript=analysis.transcript.as_dict(),
-                metrics=analysis.metrics.as_dict(), feedback=analysis.feedback.as_dict(),
+                duration_s=analysis.audio.duration_s, transcript=analysis.transcript, metrics=analysis.metrics,
+                feedback=analysis.feedback,
             )  # fmt: skip
         except MockmicError as e:
             failed += 1
@@ -494,7 +495,8 @@ def _practice(args: argparse.Namespace, out: Console) -> None:
         )  # fmt: skip
     _language_notice(analysis.transcript)
     take_id = pipeline.save(library, path, analysis)
-    out.print(report.analysis_renderable(*analysis))
+    out.print(report.analysis_renderable(analysis.audio, analysis.transcript, analysis.metrics,
+                                         analysis.feedback))  # fmt: skip
     out.print(report.stored_line(take_id, analysis.metrics.language, hint=True), highlight=False)
 
 

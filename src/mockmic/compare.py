@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .feedback import NORMS, is_hesitant
+from .norms import NORMS, is_hesitant
 from .library import StoredTake, shared_language
 from .questions import DIMENSIONS, Question
 from .text import say
@@ -71,7 +71,7 @@ def _into(low: float, high: float) -> Callable[[float], float]:
 
 
 def _score(name: str) -> Callable[[StoredTake], float | None]:
-    return lambda take: take.feedback.get("scores", {}).get(name)
+    return lambda take: take.feedback.scores.get(name)
 
 
 def measures(question: Question) -> list[Measure]:
@@ -86,24 +86,24 @@ def measures(question: Question) -> list[Measure]:
         Measure("clarity", "score.clarity", _score("clarity"), _higher, 0, 0),
         # Speaking span: Silero VAD's edges, within 2.3% of the MFA monologues' truth (bench/README.md,
         # words per minute row), pause edges within 40 ms median; 0.5 s covers a breath or a click at an edge.
-        Measure("speaking time s", "compare.speaking_time", lambda t: t.metrics.get("speaking_span_s"),
+        Measure("speaking time s", "compare.speaking_time", lambda t: t.metrics.speaking_span_s,
                 _into(*question.target_s), 0.5, 1),
         # Pace: −1.2% (jfk), +0.9% (sonnet), +2.4%, +3.8%, −5.6% (MFA monologues) against hand counts.
-        Measure("words per minute", "compare.words_per_minute", lambda t: t.metrics.get("words_per_minute"),
+        Measure("words per minute", "compare.words_per_minute", lambda t: t.metrics.words_per_minute,
                 _into(wpm.low, wpm.high), 0.03, 0, relative=True),
         # Counts: a filler, hedge or long pause more or less is a real difference in what was said.
         Measure("fillers per 100 words", "compare.fillers_per_100_words",
-                lambda t: t.metrics["fillers"].get("per_100_words"), _lower, 0, 1),
-        Measure("hedges", "metric.hedges", lambda t: t.metrics["hedges"].get("count"), _lower, 0, 0),
+                lambda t: t.metrics.fillers.per_100_words, _lower, 0, 1),
+        Measure("hedges", "metric.hedges", lambda t: t.metrics.hedges.count, _lower, 0, 0),
         # Pitch variation: median error 0.13 st against laryngograph references, within 0.3 st in 73% of files.
-        Measure("pitch variation st", "compare.pitch_variation", lambda t: t.metrics["pitch"].get("sd_semitones"),
+        Measure("pitch variation st", "compare.pitch_variation", lambda t: t.metrics.pitch.sd_semitones,
                 _higher, 0.3, 1),
         # Loudness variation: no reference exists; rumble louder than the voice moves it by < 0.5 dB
         # (tests/test_measure.py), so a smaller change is not told apart from the room.
-        Measure("loudness variation dB", "compare.loudness_variation", lambda t: t.metrics["loudness"].get("sd_db"),
+        Measure("loudness variation dB", "compare.loudness_variation", lambda t: t.metrics.loudness.sd_db,
                 _higher, 0.5, 1),
         Measure("mid-sentence pauses > 1.2 s", "compare.mid_sentence_pauses",
-                lambda t: sum(is_hesitant(p["kind"], p["duration_s"]) for p in t.metrics["pauses"]["items"]),
+                lambda t: sum(is_hesitant(p.kind, p.duration_s) for p in t.metrics.pauses.items),
                 _lower, 0, 0),
     ]  # fmt: skip
 
@@ -117,8 +117,8 @@ def compare(takes: list[StoredTake], question: Question) -> Comparison:
         deltas = tuple(None if v is None or first is None else _round(v - first, measure.decimals) for v in raw)
         verdicts = tuple(_verdict(first, v, measure) for v in raw)
         rows.append(Row(measure.name, measure.label, values, deltas, verdicts))
-    first_tips = {t["id"] for t in takes[0].feedback.get("tips", [])}
-    last_tips = {t["id"] for t in takes[-1].feedback.get("tips", [])}
+    first_tips = {t.id for t in takes[0].feedback.tips}
+    last_tips = {t.id for t in takes[-1].feedback.tips}
     language = shared_language(takes)
     return Comparison(
         take_ids=tuple(t.id for t in takes),
@@ -190,7 +190,7 @@ def progress(takes_oldest_first: list[StoredTake], *, per_question: bool = True)
     return [
         Progress(
             question_id=question_id, take_ids=tuple(t.id for t in group),
-            scores=tuple((name, tuple(t.feedback.get("scores", {}).get(name) for t in group)) for name in DIMENSIONS),
+            scores=tuple((name, tuple(t.feedback.scores.get(name) for t in group)) for name in DIMENSIONS),
             language=shared_language(group),
         )
         for question_id, group in groups.items()

@@ -9,73 +9,32 @@ their words in the text catalogs (`mockmic.text`).
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from . import constants, lexicon
-from .measure import Metrics, Pause, PitchWindow, Sentence
+from . import lexicon
+from .measure import Metrics
+from .norms import (
+    BASELINE_MIN_TAKES,
+    BASELINE_PITCH_SHARE,
+    LENGTH_MARGIN_S,
+    MIN_TIP_POINTS,
+    NORMS,
+    above,
+    against,
+    band,
+    below,
+    fading_statements,
+    flat_windows,
+    hedges_per_100_words,
+    hesitant_pauses,
+    long_sentences,
+    over_under,
+    rising_statements,
+    statements,
+)
 from .questions import DIMENSIONS, Question
 from .text import clock, judged, length_clock, reason, say
 from .transcribe import Word
-
-
-@dataclass(frozen=True)
-class Norm:
-    low: float | None  # None: no lower bound
-    high: float | None  # None: no upper bound
-    unit: str  # said by the text catalogs as `unit.<unit>`
-    source: str  # where the band comes from, or why there is none
-    validated: bool  # False where no validated norm exists and the band is our guide
-    # A value this share of a bound past it is neither scored nor tipped: the measure's own error could
-    # have put it there. Its source is in `source`.
-    margin: float = 0.0
-
-
-# words/min is within about 5% on long answers (bench/accuracy.py: -5.6% to +3.8% on the MFA monologues,
-# -1.2% and +0.9% on jfk and the sonnet), so 129 or 161 words/min is not told it is off the band.
-WPM_MARGIN = 0.05
-WPM_MARGIN_SOURCE = "; nothing within 5% of an edge, the accuracy of words/min (bench/accuracy.py)"
-
-# Every norm the scores use, with its source.
-NORMS = {
-    "wpm": Norm(130, 160, "words_per_min", "130-160 wpm is the common presentation sweet spot (NCVS; Toastmasters), "
-                "inside PowerPoint Speaker Coach's 100-165 band" + WPM_MARGIN_SOURCE, True, WPM_MARGIN),
-    "wpm_outer": Norm(100, 165, "words_per_min", "PowerPoint Speaker Coach flags pace outside 100-165 wpm"
-                      + WPM_MARGIN_SOURCE, True, WPM_MARGIN),
-    "fillers_per_100": Norm(None, 5, "per_100_words", "fewer than 5 fillers per 100 words (Speaker Coach and Yoodli "
-                            "guidance; no validated norm)", False),
-    "pitch_sd": Norm(2.5, None, "semitones", "Hincks 2005: listeners rate speech lively from a pitch variation "
-                     "quotient of 0.15-0.2, about 2.4-3.2 semitones", True),
-    "flat_window": Norm(1.5, None, "semitones", "a 10 s stretch under 1.5 st sounds monotone to us; no validated "
-                        "norm", False),
-    "loudness_sd": Norm(3.0, None, "db", "no validated norm for loudness variation; below 3 dB is our guide", False),
-    "mid_pause": Norm(None, constants.HESITANT_PAUSE_S, "s", "pauses of 0.25-0.5 s are normal; mid-clause pauses over "
-                      "1.2 s read as hesitant (Campione & Véronis 2002)", True),
-    "hedges_per_100": Norm(None, 1.0, "per_100_words", "no validated norm; the interviewer's advice: say it, or "
-                           "say you do not know and ask", False),
-    "uptalk": Norm(None, 2.0, "semitones", "a statement whose last 0.2 s rises > 2 st sounds like a question "
-                   "(high rising terminal); the threshold is ours", False),
-    "trail_off": Norm(-6.0, None, "db", "a last word 6 dB under its sentence fades out; the threshold is ours", False),
-    "sentence_words": Norm(None, 40, "words", "sentences over 40 words read as rambling (plain-language "
-                           "guidance keeps them near 15-20); the threshold is ours", False),
-    "articulation": Norm(3.0, 6.5, "syllables_per_s", "typical English and Spanish articulation is 4-6 syllables/s "
-                         "(Jacewicz et al. 2009; Pellegrino et al. 2011)", True),
-}  # fmt: skip
-
-BASELINE_MIN_TAKES = 3
-
-# A tip is listed only when fixing it wins back at least this many points (summed over the scores its
-# evidence moved): our choice, not a published norm. Below it a tip is noise: 0:59 against a 1:00-1:30
-# target cost 0.1 point and still drew "add an example" on an answer scored 100 across the board.
-MIN_TIP_POINTS = 2.0
-
-# A length this close outside the question's target (or past its cap) is neither scored nor tipped: our
-# margin. The speaking span itself is measured within 2.3% (2 s of a 90 s answer, bench/accuracy.py),
-# and 5 s either side of a target is not what an interviewer notices.
-LENGTH_MARGIN_S = 5.0
-
-# Fillers per 100 words that cost nothing ("hardly any", praised instead); each filler per 100 words
-# above it costs 4 points. Our guide, below the 5 per 100 words of the norm the report quotes.
-FILLERS_FREE_PER_100 = 2.0
 
 
 @dataclass(frozen=True)
@@ -115,36 +74,6 @@ class Feedback:
     question_id: str
     comparisons: dict[str, str] = field(default_factory=dict)  # score -> "norms" or "your N earlier takes", in its language
 
-    def as_dict(self) -> dict:
-        return {
-            "question": self.question_id,
-            "scores": self.scores,
-            "evidence": {
-                name: [
-                    {"id": e.id, "value": None if e.value is None else round(e.value, 3), "norm": e.norm,
-                     "points": round(e.points, 1), "note": e.note}
-                    for e in self.evidence if e.score == name
-                ]
-                for name in self.scores
-            },
-            "tips": [{"id": t.id, "message": t.message, "at_s": t.at_s} for t in self.tips],
-            "went_well": list(self.went_well),
-            "compared_with": self.comparisons,
-            "language": self.language,
-        }  # fmt: skip
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Feedback":
-        evidence = tuple(
-            Evidence(score, e["id"], e["value"], e["norm"], e["points"], e["note"])
-            for score, items in data["evidence"].items() for e in items
-        )  # fmt: skip
-        tips = tuple(Tip(t["id"], t["message"], t["at_s"], 0.0) for t in data["tips"])
-        return cls(
-            scores=data["scores"], evidence=evidence, tips=tips, went_well=tuple(data["went_well"]),
-            language=data.get("language", "en"), question_id=data["question"], comparisons=data.get("compared_with", {}),
-        )  # fmt: skip
-
 
 def baseline_from(previous: list[Metrics], language: str) -> Baseline | None:
     """The median pitch variation and pace of earlier takes in the same language (Spanish and English
@@ -162,7 +91,8 @@ def baseline_from(previous: list[Metrics], language: str) -> Baseline | None:
 def assess(
     metrics: Metrics, question: Question, words: tuple[Word, ...] = (), baseline: Baseline | None = None
 ) -> Feedback:
-    """Scores, the evidence behind each, and tips for this answer to this question."""
+    """Scores, the evidence behind each, and tips for this answer to this question: the sum of what
+    every rule judged (`RULES`), each rule judging its own measure once."""
     lang = metrics.language
     norms = say("norm.norms", lang)
     if not metrics.word_count:  # nothing was said: nothing to score, and no zeros to drag a progress chart down
@@ -170,33 +100,27 @@ def assess(
             scores=dict.fromkeys(DIMENSIONS, None), evidence=(), tips=(), went_well=(), language=lang,
             question_id=question.id, comparisons=dict.fromkeys(DIMENSIONS, norms),
         )  # fmt: skip
-    evidence = [
-        *_conciseness(metrics, question, lang),
-        *_enthusiasm(metrics, baseline, lang),
-        *_assertiveness(metrics, lang),
-        *_clarity(metrics, baseline, lang),
-    ]
+    judgements = judge(metrics, question, words, baseline)
+    evidence = sorted((e for j in judgements for e in j.evidence), key=lambda e: DIMENSIONS.index(e.score))
     scores = {
         name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name))))
         for name in DIMENSIONS
     }
     if metrics.pitch.sd_semitones is None:
         scores["enthusiasm"] = None  # pitch and loudness carry 75 of its points: pace alone gave a hoarse take 100
-    # A tip is worth the points its evidence took off (every score it moved), the same judgement as the
-    # score's, and is listed only from MIN_TIP_POINTS on.
-    worth: dict[str, float] = {}
-    for e in evidence:
-        worth[e.id] = worth.get(e.id, 0.0) + e.points
+    # a tip is worth the points its rule's evidence took off (every score it moved), listed from
+    # MIN_TIP_POINTS on; equal ones keep TIP_ORDER
     tips = sorted(
-        (t for t in _tips(metrics, question, words, lang, worth, baseline) if t.points >= MIN_TIP_POINTS),
-        key=lambda t: -t.points,
+        (t for j in judgements for t in j.tips if t.points >= MIN_TIP_POINTS),
+        key=lambda t: (-t.points, TIP_ORDER.index(t.id)),
     )
+    praise = sorted((p for j in judgements for p in j.praise), key=lambda p: PRAISE_ORDER.index(p[0]))
     comparison = say("norm.baseline_takes", lang, takes=baseline.takes) if baseline else norms
     return Feedback(
         scores=scores,
         evidence=tuple(evidence),
         tips=tuple(tips[:5]) if len(tips) >= 3 else tuple(tips),
-        went_well=tuple(_went_well(metrics, question, lang, worth)),
+        went_well=tuple(text for _, text in praise),
         language=lang,
         question_id=question.id,
         # clarity's pace is scored on the norm alone; the speaker's usual pace is only shown beside it
@@ -204,251 +128,236 @@ def assess(
     )
 
 
-# --- scores --------------------------------------------------------------------------------------
+# --- rules: each judges one thing once, into its evidence, its tip and its praise ------------------
 
 
-def band(norm: Norm, lang: str = "en") -> str:
-    """The band in words, saying so when it is our guide rather than a validated norm."""
-    unit = say(f"unit.{norm.unit}", lang)
-    if norm.low is not None and norm.high is not None:
-        text = say("norm.between", lang, low=norm.low, high=norm.high, unit=unit)
-    elif norm.high is not None:
-        text = say("norm.under", lang, high=norm.high, unit=unit)
-    else:
-        text = say("norm.at_least", lang, low=norm.low, unit=unit)
-    return text if norm.validated else text + say("norm.not_validated", lang)
+def judge(
+    metrics: Metrics, question: Question, words: tuple[Word, ...] = (), baseline: Baseline | None = None
+) -> list[Judgement]:
+    """What every rule found in this answer, tips not yet filtered by their worth."""
+    answer = _Answer(metrics, question, words, metrics.language, baseline)
+    return [rule(answer) for rule in RULES]
 
 
-def below(norm: Norm, value: float) -> float:
-    """How far the value lies under the norm's low bound; 0 when it does not, or lies within the norm's
-    margin of it, where the measure's own error could have put it."""
-    return norm.low - value if norm.low is not None and value < norm.low * (1 - norm.margin) else 0.0
+@dataclass(frozen=True)
+class _Answer:
+    """What every rule reads."""
+
+    m: Metrics
+    q: Question
+    words: tuple[Word, ...]
+    lang: str
+    baseline: Baseline | None
+
+    def tip(self, id: str, key: str, points: float, at_s: float | None = None, **values) -> Tip:
+        return Tip(id, say(f"tip.{key}", self.lang, **values), at_s, points)
+
+    def praise(self, key: str, **values) -> tuple[str, str]:
+        return key, say(f"praise.{key}", self.lang, **values)
 
 
-def above(norm: Norm, value: float) -> float:
-    """How far the value lies over the norm's high bound; 0 when it does not, or lies within its margin."""
-    return value - norm.high if norm.high is not None and value > norm.high * (1 + norm.margin) else 0.0
+@dataclass(frozen=True)
+class Judgement:
+    """What one rule found: the evidence it took points with, the tips that win them back (worth those
+    points between them), and the praise it earned where it took none."""
+
+    evidence: tuple[Evidence, ...]
+    tips: tuple[Tip, ...] = ()
+    praise: tuple[tuple[str, str], ...] = ()  # (praise key, text)
 
 
-def over_under(length: float, q: Question) -> tuple[float, float]:
-    """Seconds over and under the question's target; 0 within LENGTH_MARGIN_S of it."""
-    low, high = q.target_s
-    return (length - high if length > high + LENGTH_MARGIN_S else 0.0,
-            low - length if length < low - LENGTH_MARGIN_S else 0.0)  # fmt: skip
+# Equal tips are listed in this order, praise always in this one.
+TIP_ORDER = ("mid_pause", "too_long", "too_short", "fillers", "hedges", "monotone", "flat", "uptalk", "trail_off",
+             "fast", "slow", "long_sentence", "repetition")  # fmt: skip
+PRAISE_ORDER = ("length", "pace", "fillers", "no_fillers", "pitch", "pauses", "hedges")
 
 
-def _conciseness(m: Metrics, q: Question, lang: str) -> list[Evidence]:
-    low, high = q.target_s
-    length = m.speaking_span_s or 0.0
-    over, under = over_under(length, q)
-    capped = q.hard_cap_s is not None and length > q.hard_cap_s + LENGTH_MARGIN_S
-    points = min(40.0, over / 1.5) + (10.0 if capped else 0.0) + min(15.0, under / 3)
-    fillers = m.fillers.per_100_words or 0.0
-    long = long_sentences(m)
-    restarts = sum(s.restarts for s in m.sentences)
-    repeats = len(m.repeated_words) + len(m.repeated_phrases)
-    return [
-        Evidence("conciseness", "duration", length, say("norm.duration", lang, low=low, high=high), points,
-                 say("note.duration", lang, length=judged(length, 0, low, high, lang=lang), low=low, high=high)),
-        Evidence("conciseness", "fillers_per_100_words", fillers, band(NORMS["fillers_per_100"], lang),
-                 min(30.0, max(0.0, fillers - FILLERS_FREE_PER_100) * 4), say("note.fillers", lang, count=m.fillers.count, rate=against(NORMS["fillers_per_100"], fillers, 1, lang))),
-        Evidence("conciseness", "long_sentences", len(long), band(NORMS["sentence_words"], lang),
-                 min(15.0, 5.0 * len(long)), say("note.long_sentences", lang, count=len(long), limit=NORMS["sentence_words"].high)),
-        Evidence("conciseness", "restarts", restarts, say("norm.restarts", lang), min(10.0, 2.0 * restarts),
-                 say("note.restarts", lang, count=restarts)),
-        Evidence("conciseness", "repetition", repeats, say("norm.repetition", lang),
-                 min(10.0, 3.0 * max(0, repeats - 1)), say("note.repetition", lang, count=repeats)),
-    ]  # fmt: skip
+def _length(a: _Answer) -> Judgement:
+    low, high = a.q.target_s
+    length = a.m.speaking_span_s or 0.0
+    over, under = over_under(length, a.q)
+    capped = a.q.hard_cap_s is not None and length > a.q.hard_cap_s + LENGTH_MARGIN_S
+    points = NORMS["length_over"].cost(over) + NORMS["length_cap"].cost(float(capped)) + NORMS["length_under"].cost(under)
+    evidence = Evidence("conciseness", "duration", length, say("norm.duration", a.lang, low=low, high=high), points,
+                          say("note.duration", a.lang, length=judged(length, 0, low, high, lang=a.lang), low=low, high=high))
+    shown = {"length": length_clock(length, low, high), "low": clock(low), "high": clock(high)}
+    if over:
+        at = (a.m.speech_start or 0.0) + high
+        return Judgement((evidence,), (a.tip("too_long", "too_long", points, at, at=clock(at), **shown),))
+    if under:  # an example with a number only for an answer that has none ("40 %" and "$200,000" are numbers)
+        spoken = [w.text for w in a.words if not w.doubtful]
+        key = "too_short" if a.words and not lexicon.has_number(spoken, a.lang) else "too_short.example"
+        return Judgement((evidence,), (a.tip("too_short", key, points, **shown),))
+    return Judgement((evidence,), praise=(a.praise("length", **shown),) if low <= length <= high else ())
 
 
-def _enthusiasm(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]:
-    sd = m.pitch.sd_semitones
-    target = max(NORMS["pitch_sd"].low, baseline.pitch_sd * 0.9) if baseline else NORMS["pitch_sd"].low
-    norm = say("norm.usual_pitch_sd", lang, sd=baseline.pitch_sd) if baseline else band(NORMS["pitch_sd"], lang)
-    flat = flat_windows(m)
-    loud = m.loudness.sd_db
-    wpm = m.words_per_minute or 0.0
-    slow = below(NORMS["wpm_outer"], wpm) if wpm else 0.0
-    return [
-        Evidence("enthusiasm", "pitch_variation", sd, norm,
-                 0.0 if sd is None else min(50.0, max(0.0, target - sd) * 20),
-                 say("note.no_pitch", lang, reason=reason(m.pitch.reason, lang)) if sd is None else say("note.pitch", lang, sd=judged(sd, 1, target, lang=lang))),
-        Evidence("enthusiasm", "flat_stretches", len(flat), band(replace(NORMS["flat_window"], unit="semitones_every_10s"), lang),
-                 min(15.0, 5.0 * len(flat)), say("note.flat", lang, count=len(flat))),
-        Evidence("enthusiasm", "loudness_variation", loud, band(NORMS["loudness_sd"], lang),
-                 0.0 if loud is None else min(10.0, max(0.0, NORMS["loudness_sd"].low - loud) * 5),
-                 say("note.no_loudness", lang, reason=reason(m.loudness.reason, lang)) if loud is None else say("note.loudness", lang, db=loud)),
-        Evidence("enthusiasm", "pace", wpm, band(NORMS["wpm_outer"], lang), min(15.0, slow / 2), say("note.pace", lang, wpm=against(NORMS["wpm_outer"], wpm, 0, lang))),
-    ]  # fmt: skip
+def _fillers(a: _Answer) -> Judgement:
+    f, norm = a.m.fillers, NORMS["fillers_per_100"]
+    rate = f.per_100_words or 0.0
+    points = norm.cost(rate)
+    evidence = Evidence("conciseness", "fillers_per_100_words", rate, band(norm, a.lang), points,
+                          say("note.fillers", a.lang, count=f.count, rate=against(norm, rate, 1, a.lang)))
+    if not points:
+        return Judgement((evidence,), praise=(a.praise("fillers", count=f.count) if f.count else a.praise("no_fillers"),))
+    first = f.items[0] if f.items else None
+    tips = () if first is None else (a.tip(
+        "fillers", "fillers.one" if f.count == 1 else "fillers", points, first.start, count=f.count,
+        rate=against(norm, rate, 1, a.lang, norm.free), text=first.text, at=clock(first.start),
+    ),)  # fmt: skip
+    return Judgement((evidence,), tips)
 
 
-def _assertiveness(m: Metrics, lang: str) -> list[Evidence]:
-    hedges = hedges_per_100_words(m)
-    rising, fading = rising_statements(m), fading_statements(m)
-    return [
-        Evidence("assertiveness", "hedges_per_100_words", hedges, band(NORMS["hedges_per_100"], lang),
-                 min(50.0, above(NORMS["hedges_per_100"], hedges) * 8),
-                 say("note.hedges", lang, count=m.hedges.count,
-                     rate=against(NORMS["hedges_per_100"], hedges, 1, lang))),
-        Evidence("assertiveness", "uptalk", len(rising), say("norm.uptalk", lang, band=band(NORMS["uptalk"], lang)),
-                 min(30.0, 10.0 * len(rising)), say("note.uptalk", lang, count=len(rising), total=len(_statements(m)))),
-        Evidence("assertiveness", "trailing_off", len(fading),
-                 say("norm.trailing_off", lang, db=-NORMS["trail_off"].low),
-                 min(20.0, 5.0 * len(fading)), say("note.trailing_off", lang, count=len(fading))),
-    ]  # fmt: skip
+def _long_sentences(a: _Answer) -> Judgement:
+    long, norm = long_sentences(a.m), NORMS["sentence_words"]
+    points = norm.cost(len(long))
+    evidence = Evidence("conciseness", "long_sentences", len(long), band(norm, a.lang), points,
+                          say("note.long_sentences", a.lang, count=len(long), limit=norm.high))
+    tips = (a.tip("long_sentence", "long_sentence", points, long[0].start, at=clock(long[0].start),
+                  count=long[0].word_count),) if long else ()  # fmt: skip
+    return Judgement((evidence,), tips)
 
 
-def _clarity(m: Metrics, baseline: Baseline | None, lang: str) -> list[Evidence]:
-    wpm = m.words_per_minute or 0.0
-    pace = NORMS["wpm"]
-    off = below(pace, wpm) + above(pace, wpm) if wpm else 0.0
-    hesitant = hesitant_pauses(m)
-    rate = m.syllables_per_second
-    art = NORMS["articulation"]
-    art_off = 0.0 if rate is None else max(0.0, art.low - rate, rate - art.high)
-    norm = band(pace, lang) + (say("norm.usual_wpm", lang, wpm=baseline.wpm) if baseline else "")
-    limit = NORMS["mid_pause"].high
-    return [
-        Evidence("clarity", "pace", wpm, norm, min(25.0, off / 2), say("note.pace", lang, wpm=against(NORMS["wpm"], wpm, 0, lang))),
-        Evidence("clarity", "long_mid_sentence_pauses", len(hesitant), say("norm.mid_pause", lang, band=band(NORMS["mid_pause"], lang)),
-                 min(40.0, 8.0 * len(hesitant)), say("note.mid_pauses", lang, count=len(hesitant), limit=limit)),
-        Evidence("clarity", "articulation_rate", rate, band(art, lang), min(15.0, art_off * 10),
-                 say("note.no_articulation", lang) if rate is None else say("note.articulation", lang, rate=rate)),
-    ]  # fmt: skip
+def _restarts(a: _Answer) -> Judgement:
+    restarts = sum(s.restarts for s in a.m.sentences)
+    return Judgement((Evidence("conciseness", "restarts", restarts, say("norm.restarts", a.lang),
+                                 NORMS["restarts"].cost(restarts), say("note.restarts", a.lang, count=restarts)),))
 
 
-def is_hesitant(kind: str, duration_s: float) -> bool:
-    """A mid-sentence pause longer than the hesitation norm."""
-    return kind == "mid_sentence" and duration_s > NORMS["mid_pause"].high
+def _repetition(a: _Answer) -> Judgement:
+    repeats = [*a.m.repeated_words, *a.m.repeated_phrases]
+    points = NORMS["repetition"].cost(len(repeats))
+    evidence = Evidence("conciseness", "repetition", len(repeats), say("norm.repetition", a.lang), points,
+                          say("note.repetition", a.lang, count=len(repeats)))
+    if not points:
+        return Judgement((evidence,))
+    top = max(repeats, key=lambda r: r.count)
+    return Judgement((evidence,), (a.tip("repetition", "repetition", points, text=top.text, count=top.count),))
 
 
-def hesitant_pauses(m: Metrics) -> list[Pause]:
-    return [p for p in m.pauses.items if is_hesitant(p.kind, p.duration_s)]
+def _pitch(a: _Answer) -> Judgement:
+    """Pitch variation against the norm, or against the speaker's own usual variation once there are
+    enough earlier takes (the tip says which, as the score judged it); flat 10 s stretches beside it."""
+    sd, norm, lang = a.m.pitch.sd_semitones, NORMS["pitch_sd"], a.lang
+    usual = a.baseline.pitch_sd if a.baseline else None
+    target = max(norm.low, usual * BASELINE_PITCH_SHARE) if usual is not None else norm.low
+    points = 0.0 if sd is None else norm.cost(target - sd)
+    evidence = Evidence(
+        "enthusiasm", "pitch_variation", sd,
+        say("norm.usual_pitch_sd", lang, sd=usual) if usual is not None else band(norm, lang), points,
+        say("note.no_pitch", lang, reason=reason(a.m.pitch.reason, lang)) if sd is None
+        else say("note.pitch", lang, sd=judged(sd, 1, target, lang=lang)),
+    )  # fmt: skip
+    flat, flat_norm = flat_windows(a.m), NORMS["flat_window"]
+    flat_points = flat_norm.cost(len(flat))
+    flat_evidence = Evidence("enthusiasm", "flat_stretches", len(flat), band(flat_norm, lang), flat_points,
+                               say("note.flat", lang, count=len(flat)))
+    both = (evidence, flat_evidence)
+    if sd is not None and points >= MIN_TIP_POINTS:
+        if target == norm.low:
+            tip = a.tip("monotone", "monotone", points, sd=against(norm, sd, 1, lang), target=norm.low)
+        else:  # the score judged it against the speaker's own takes: so does the tip
+            tip = a.tip("monotone", "monotone.usual", points, sd=judged(sd, 1, usual, target, lang=lang),
+                        usual=judged(usual, 1, sd, lang=lang))
+        return Judgement(both, (tip,))
+    praise = (a.praise("pitch", sd=against(norm, sd, 1, lang)),) if sd is not None and not points else ()
+    if flat and flat_points:
+        w = flat[0]
+        tip = a.tip("flat", "flat", flat_points, w.start, at=clock(w.start), end=clock(w.end),
+                    sd=against(flat_norm, w.sd_semitones, 1, lang))
+        return Judgement(both, (tip,), praise)
+    return Judgement(both, praise=praise)
 
 
-def flat_windows(m: Metrics) -> list[PitchWindow]:
-    """10 s stretches whose pitch varied less than the flat-window norm."""
-    return [w for w in m.pitch.windows if w.sd_semitones is not None and w.sd_semitones < NORMS["flat_window"].low]
+def _loudness(a: _Answer) -> Judgement:
+    loud, norm = a.m.loudness.sd_db, NORMS["loudness_sd"]
+    return Judgement((Evidence(
+        "enthusiasm", "loudness_variation", loud, band(norm, a.lang), 0.0 if loud is None else norm.cost(norm.low - loud),
+        say("note.no_loudness", a.lang, reason=reason(a.m.loudness.reason, a.lang)) if loud is None
+        else say("note.loudness", a.lang, db=loud),
+    ),))  # fmt: skip
 
 
-def long_sentences(m: Metrics) -> list[Sentence]:
-    """Sentences over the norm's words; a silent pause of measure.SENTENCE_PAUSE_S or more ends a sentence
-    where Whisper wrote no full stop (measure._sentences)."""
-    return [s for s in m.sentences if s.word_count > NORMS["sentence_words"].high]
+def _pace(a: _Answer) -> Judgement:
+    """Pace against the sweet spot (clarity), and slow pace against the outer band (enthusiasm): one
+    tip, fast or slow, worth both."""
+    wpm, pace, outer, lang = a.m.words_per_minute or 0.0, NORMS["wpm"], NORMS["wpm_outer"], a.lang
+    fast, slow = (above(pace, wpm), below(pace, wpm)) if wpm else (0.0, 0.0)
+    usual = say("norm.usual_wpm", lang, wpm=a.baseline.wpm) if a.baseline else ""
+    evidence = (
+        Evidence("enthusiasm", "pace", wpm, band(outer, lang), outer.cost(below(outer, wpm) if wpm else 0.0),
+                   say("note.pace", lang, wpm=against(outer, wpm, 0, lang))),
+        Evidence("clarity", "pace", wpm, band(pace, lang) + usual, pace.cost(fast + slow),
+                   say("note.pace", lang, wpm=against(pace, wpm, 0, lang))),
+    )  # fmt: skip
+    points = sum(e.points for e in evidence)
+    shown = {"wpm": against(pace, wpm, 0, lang), "low": f"{pace.low:g}", "high": f"{pace.high:g}"}
+    tips = tuple(a.tip(key, key, points, **shown) for key, off in (("fast", fast), ("slow", slow)) if off)
+    praise = (a.praise("pace", wpm=shown["wpm"], low=pace.low, high=pace.high),) if pace.low <= wpm <= pace.high else ()
+    return Judgement(evidence, tips, praise)
 
 
-def hedges_per_100_words(m: Metrics) -> float:
-    return m.hedges.count / m.word_count * 100 if m.word_count else 0.0
+def _hedges(a: _Answer) -> Judgement:
+    rate, norm = hedges_per_100_words(a.m), NORMS["hedges_per_100"]
+    points = norm.cost(above(norm, rate))
+    evidence = Evidence("assertiveness", "hedges_per_100_words", rate, band(norm, a.lang), points,
+                          say("note.hedges", a.lang, count=a.m.hedges.count, rate=against(norm, rate, 1, a.lang)))
+    h = a.m.hedges.items[0] if a.m.hedges.items else None
+    tips = (a.tip("hedges", "hedges", points, h.start, at=clock(h.start), text=h.text),) if h and points else ()
+    return Judgement((evidence,), tips, () if a.m.hedges.count else (a.praise("hedges"),))
 
 
-def _statements(m: Metrics) -> list[Sentence]:
-    """Sentences that are not questions and long enough to have an ending worth hearing. One ended by a
-    pause where Whisper wrote no full stop is left out: it may be a clause that rises to go on."""
-    return [s for s in m.sentences if not s.question and not s.ended_by_pause and s.word_count >= 3]
+def _uptalk(a: _Answer) -> Judgement:
+    rising, norm = rising_statements(a.m), NORMS["uptalk"]
+    points = norm.cost(len(rising))
+    evidence = Evidence("assertiveness", "uptalk", len(rising), say("norm.uptalk", a.lang, band=band(norm, a.lang)),
+                          points, say("note.uptalk", a.lang, count=len(rising), total=len(statements(a.m))))
+    if not (rising and a.words):
+        return Judgement((evidence,))
+    s = rising[0]
+    return Judgement((evidence,), (a.tip("uptalk", "uptalk", points, s.end, at=clock(s.end),
+                                         words=_words_before(a.words, s.last_word, 3)),))
 
 
-def rising_statements(m: Metrics) -> list[Sentence]:
-    return [s for s in _statements(m) if s.end_rise_semitones is not None and s.end_rise_semitones > NORMS["uptalk"].high]
+def _trailing_off(a: _Answer) -> Judgement:
+    fading, norm = fading_statements(a.m), NORMS["trail_off"]
+    points = norm.cost(len(fading))
+    evidence = Evidence("assertiveness", "trailing_off", len(fading), say("norm.trailing_off", a.lang, db=-norm.low),
+                          points, say("note.trailing_off", a.lang, count=len(fading)))
+    if not (fading and a.words):
+        return Judgement((evidence,))
+    s = fading[0]
+    return Judgement((evidence,), (a.tip("trail_off", "trail_off", points, s.end, at=clock(s.end),
+                                         words=_words_before(a.words, s.last_word, 2)),))
 
 
-def fading_statements(m: Metrics) -> list[Sentence]:
-    return [s for s in _statements(m) if s.end_drop_db is not None and s.end_drop_db < NORMS["trail_off"].low]
+def _mid_pauses(a: _Answer) -> Judgement:
+    hesitant, norm = hesitant_pauses(a.m), NORMS["mid_pause"]
+    points = norm.cost(len(hesitant))
+    evidence = Evidence("clarity", "long_mid_sentence_pauses", len(hesitant),
+                          say("norm.mid_pause", a.lang, band=band(norm, a.lang)), points,
+                          say("note.mid_pauses", a.lang, count=len(hesitant), limit=norm.high))
+    tips = tuple(  # the first two, each winning back its share of what they cost together
+        a.tip("mid_pause", "mid_pause", points / len(hesitant), p.start, at=clock(p.start),
+              seconds=against(norm, p.duration_s, 1, a.lang),
+              before=_words_before(a.words, p.after_word) if a.words else "…")
+        for p in hesitant[:2]
+    )  # fmt: skip
+    return Judgement((evidence,), tips, () if hesitant else (a.praise("pauses"),))
 
 
-# --- tips ----------------------------------------------------------------------------------------
+def _articulation(a: _Answer) -> Judgement:
+    rate, norm = a.m.syllables_per_second, NORMS["articulation"]
+    off = 0.0 if rate is None else max(0.0, norm.low - rate, rate - norm.high)
+    return Judgement((Evidence(
+        "clarity", "articulation_rate", rate, band(norm, a.lang), norm.cost(off),
+        say("note.no_articulation", a.lang) if rate is None else say("note.articulation", a.lang, rate=rate),
+    ),))  # fmt: skip
 
-def against(norm: Norm, value: float, decimals: int, lang: str, *more_limits: float) -> str:
-    """`judged` against the bounds the norm has (one or both), and any further limit its text names."""
-    return judged(value, decimals, *(bound for bound in (norm.low, norm.high) if bound is not None), *more_limits, lang=lang)
+
+# Every rule, in the order their evidence is listed within a score.
+RULES = (_length, _fillers, _long_sentences, _restarts, _repetition, _pitch, _loudness, _pace, _hedges, _uptalk,
+         _trailing_off, _mid_pauses, _articulation)  # fmt: skip
 
 
 def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:
     return " ".join(w.text.strip(",.;") for w in words[max(0, index - count + 1) : index + 1])
-
-
-def _tips(
-    m: Metrics, q: Question, words: tuple[Word, ...], lang: str, worth: dict[str, float], baseline: Baseline | None
-) -> list[Tip]:
-    """Each tip is worth what its evidence took off (`worth`, by evidence id), so a tip is given exactly
-    when its score lost points, and its points order the tips."""
-    tip = lambda key, **kw: say(f"tip.{key}", lang, **kw)  # noqa: E731
-    tips: list[Tip] = []
-    hesitant = hesitant_pauses(m)
-    for p in hesitant[:2]:  # each pause wins back its share of what they cost together
-        before = _words_before(words, p.after_word) if words else "…"
-        tips.append(Tip("mid_pause", tip("mid_pause", at=clock(p.start), seconds=against(NORMS["mid_pause"], p.duration_s, 1, lang), before=before), p.start, worth["long_mid_sentence_pauses"] / len(hesitant)))
-    low, high = q.target_s
-    length = m.speaking_span_s or 0.0
-    over, under = over_under(length, q)
-    if over:
-        at = (m.speech_start or 0.0) + high
-        tips.append(Tip("too_long", tip("too_long", length=length_clock(length, low, high), low=clock(low), high=clock(high), at=clock(at)), at, worth["duration"]))
-    elif under:
-        # an example with a number only for an answer that has none ("40 %" and "$200,000" are numbers)
-        spoken = [w.text for w in words if not w.doubtful]
-        key = "too_short" if words and not lexicon.has_number(spoken, lang) else "too_short.example"
-        tips.append(Tip("too_short", tip(key, length=length_clock(length, low, high), low=clock(low), high=clock(high)), None, worth["duration"]))
-    rate = m.fillers.per_100_words or 0.0
-    if m.fillers.items and worth["fillers_per_100_words"]:
-        first = m.fillers.items[0]
-        tips.append(Tip("fillers", tip("fillers.one" if m.fillers.count == 1 else "fillers", count=m.fillers.count, rate=against(NORMS["fillers_per_100"], rate, 1, lang, FILLERS_FREE_PER_100), text=first.text, at=clock(first.start)), first.start, worth["fillers_per_100_words"]))
-    if m.hedges.items and worth["hedges_per_100_words"]:
-        h = m.hedges.items[0]
-        tips.append(Tip("hedges", tip("hedges", at=clock(h.start), text=h.text), h.start,
-                        worth["hedges_per_100_words"]))
-    sd = m.pitch.sd_semitones
-    flat = flat_windows(m)
-    if sd is not None and worth["pitch_variation"] >= MIN_TIP_POINTS:
-        norm = NORMS["pitch_sd"]
-        if sd < norm.low or baseline is None:
-            tips.append(Tip("monotone", tip("monotone", sd=against(norm, sd, 1, lang), target=norm.low), None, worth["pitch_variation"]))
-        else:  # within the norm, but flatter than the speaker's own takes, as the score judged it
-            usual = judged(baseline.pitch_sd, 1, sd, lang=lang)
-            tips.append(Tip("monotone", tip("monotone.usual", sd=judged(sd, 1, baseline.pitch_sd, lang=lang), usual=usual), None, worth["pitch_variation"]))
-    elif flat and worth["flat_stretches"]:
-        w = flat[0]
-        tips.append(Tip("flat", tip("flat", at=clock(w.start), end=clock(w.end), sd=against(NORMS["flat_window"], w.sd_semitones, 1, lang)), w.start, worth["flat_stretches"]))
-    rising = rising_statements(m)
-    if rising and words:
-        s = rising[0]
-        tips.append(Tip("uptalk", tip("uptalk", at=clock(s.end), words=_words_before(words, s.last_word, 3)), s.end, worth["uptalk"]))
-    fading = fading_statements(m)
-    if fading and words:
-        s = fading[0]
-        tips.append(Tip("trail_off", tip("trail_off", at=clock(s.end), words=_words_before(words, s.last_word, 2)), s.end, worth["trailing_off"]))
-    wpm = m.words_per_minute or 0.0
-    pace = NORMS["wpm"]
-    for key, off in (("fast", above(pace, wpm)), ("slow", below(pace, wpm))):
-        if wpm and off:  # worth the pace's cost in clarity, and in enthusiasm when slow
-            tips.append(Tip(key, tip(key, wpm=against(pace, wpm, 0, lang), low=f"{pace.low:g}", high=f"{pace.high:g}"), None, worth["pace"]))
-    long = long_sentences(m)
-    if long:
-        tips.append(Tip("long_sentence", tip("long_sentence", at=clock(long[0].start), count=long[0].word_count), long[0].start, worth["long_sentences"]))
-    repeats = [*m.repeated_words, *m.repeated_phrases]
-    if repeats and worth["repetition"]:
-        top = max(repeats, key=lambda r: r.count)
-        tips.append(Tip("repetition", tip("repetition", text=top.text, count=top.count), None, worth["repetition"]))
-    return tips
-
-
-def _went_well(m: Metrics, q: Question, lang: str, worth: dict[str, float]) -> list[str]:
-    """Praise only where the score lost nothing for it."""
-    praise = lambda key, **kw: say(f"praise.{key}", lang, **kw)  # noqa: E731
-    good = []
-    low, high = q.target_s
-    length = m.speaking_span_s or 0.0
-    if low <= length <= high:
-        good.append(praise("length", length=length_clock(length, low, high), low=clock(low), high=clock(high)))
-    wpm = m.words_per_minute or 0.0
-    if NORMS["wpm"].low <= wpm <= NORMS["wpm"].high:
-        pace = NORMS["wpm"]
-        good.append(praise("pace", wpm=against(pace, wpm, 0, lang), low=pace.low, high=pace.high))
-    if not worth["fillers_per_100_words"]:
-        good.append(praise("fillers", count=m.fillers.count) if m.fillers.count else praise("no_fillers"))
-    if m.pitch.sd_semitones is not None and not worth["pitch_variation"]:
-        good.append(praise("pitch", sd=against(NORMS["pitch_sd"], m.pitch.sd_semitones, 1, lang)))
-    if not hesitant_pauses(m):
-        good.append(praise("pauses"))
-    if not m.hedges.count:
-        good.append(praise("hedges"))
-    return good

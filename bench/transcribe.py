@@ -57,21 +57,51 @@ def commands(audio: Path, model: str, out_dir: str, engine: str | None = None) -
     checkpoint = ensure_bundled(model, config.models_dir())
     language = "en" if model.endswith(".en") else "es"
     same = whisper_arguments(DecodeOptions(language=language))
-    bare = [str(BIN / "whisper"), str(audio), "--model", str(checkpoint), "--word_timestamps", "True",
-            "--fp16", "False", "--language", language, "--output_dir", out_dir, "--output_format", "json",
-            "--verbose", "False"]  # fmt: skip
+    bare = [
+        str(BIN / "whisper"),
+        str(audio),
+        "--model",
+        str(checkpoint),
+        "--word_timestamps",
+        "True",
+        "--fp16",
+        "False",
+        "--language",
+        language,
+        "--output_dir",
+        out_dir,
+        "--output_format",
+        "json",
+        "--verbose",
+        "False",
+    ]
     return {
-        "mockmic transcribe": [str(BIN / "mockmic"), "transcribe", str(audio), "--model", model,
-                               "--language", language, "--engine", engine or DEFAULT_ENGINE],
-        "whisper, mockmic's per-clip options": bare + [
-            "--condition_on_previous_text", str(same["condition_on_previous_text"]),
-            "--beam_size", str(same["beam_size"]),
-            "--no_speech_threshold", str(same["no_speech_threshold"]),
-            "--logprob_threshold", str(same["logprob_threshold"]),
-            "--compression_ratio_threshold", str(same["compression_ratio_threshold"]),
+        "mockmic transcribe": [
+            str(BIN / "mockmic"),
+            "transcribe",
+            str(audio),
+            "--model",
+            model,
+            "--language",
+            language,
+            "--engine",
+            engine or DEFAULT_ENGINE,
+        ],
+        "whisper, mockmic's per-clip options": bare
+        + [
+            "--condition_on_previous_text",
+            str(same["condition_on_previous_text"]),
+            "--beam_size",
+            str(same["beam_size"]),
+            "--no_speech_threshold",
+            str(same["no_speech_threshold"]),
+            "--logprob_threshold",
+            str(same["logprob_threshold"]),
+            "--compression_ratio_threshold",
+            str(same["compression_ratio_threshold"]),
         ],
         "whisper, its CLI defaults (beam 5)": bare,
-    }  # fmt: skip
+    }
 
 
 def interleaved(named: dict[str, list[str]], runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
@@ -106,8 +136,10 @@ def main() -> None:
     print(f"{'command':36} {'median s':>9} {'min s':>7} {'ratio':>6} {'min ratio':>9} {'peak MB':>8}")
     for name in named:
         median, least = statistics.median(times[name]), min(times[name])
-        print(f"{name:36} {median:9.2f} {least:7.2f} {median / reference:6.2f} {least / fastest:9.2f} "
-              f"{max(memory[name]):8.0f}")
+        print(
+            f"{name:36} {median:9.2f} {least:7.2f} {median / reference:6.2f} {least / fastest:9.2f} "
+            f"{max(memory[name]):8.0f}"
+        )
     print("\nratio = median wall time / the same for bare whisper with its CLI defaults;")
     print("min ratio = fastest run / fastest run of that whisper (least disturbed by other load)")
 

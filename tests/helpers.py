@@ -37,8 +37,16 @@ def mockmic(*args: str, cwd: Path = ROOT, home: Path | None = None) -> subproces
     )
 
 
-def write_tone(path: Path, *, seconds: float, rate: int = 16_000, channels: int = 1,
-               frequency: float = 220.0, amplitude: float = 0.3, subtype: str | None = None) -> np.ndarray:
+def write_tone(
+    path: Path,
+    *,
+    seconds: float,
+    rate: int = 16_000,
+    channels: int = 1,
+    frequency: float = 220.0,
+    amplitude: float = 0.3,
+    subtype: str | None = None,
+) -> np.ndarray:
     """A sine tone on every channel, written with soundfile; returns the mono signal at its own rate."""
     t = np.arange(int(seconds * rate)) / rate
     tone = (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
@@ -49,4 +57,3 @@ def write_tone(path: Path, *, seconds: float, rate: int = 16_000, channels: int 
 def words_only(text: str) -> list[str]:
     """Lowercase words without punctuation, to compare transcripts 'case and punctuation aside'."""
     return re.findall(r"[\w']+", text.lower())
-

@@ -114,8 +114,17 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["missing", "directory", "zero bytes", "text as wav", "text as m4a", "truncated header", "audio cut off", "too short",
-     "digital silence"],
+    [
+        "missing",
+        "directory",
+        "zero bytes",
+        "text as wav",
+        "text as m4a",
+        "truncated header",
+        "audio cut off",
+        "too short",
+        "digital silence",
+    ],
 )
 def test_bad_input_is_one_sentence(tmp_path: Path, case: str) -> None:
     path, phrase = _bad_inputs(tmp_path)[case]

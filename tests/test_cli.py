@@ -25,7 +25,9 @@ def test_transcribe_json_is_exactly_one_document(corpus: Path) -> None:
     assert set(transcript) >= {"engine", "model", "language", "text", "words"}
     assert transcript["engine"] == "faster-whisper" and transcript["model"] == "tiny.en"
     assert set(transcript["words"][0]) == {"text", "start", "end", "probability", "doubtful"}
-    assert document["audio"]["sample_rate"] == 44_100 and document["audio"]["duration_s"] == pytest.approx(11.0, abs=0.01)
+    assert document["audio"]["sample_rate"] == 44_100 and document["audio"]["duration_s"] == pytest.approx(
+        11.0, abs=0.01
+    )
 
 
 @pytest.mark.slow
@@ -113,8 +115,9 @@ def test_analyze_prints_marked_transcript_metrics_scores_and_tips() -> None:
 
 @pytest.mark.slow
 def test_analyze_spanish_answer_for_another_question_coaches_in_spanish() -> None:
-    result = mockmic("analyze", str(ROOT / "samples" / "spanish_concise.flac"), "--language", "es",
-                     "--question", "project", "--json")  # fmt: skip
+    result = mockmic(
+        "analyze", str(ROOT / "samples" / "spanish_concise.flac"), "--language", "es", "--question", "project", "--json"
+    )
     assert result.returncode == 0, result.stderr
     feedback = json.loads(result.stdout)["feedback"]
     assert feedback["question"] == "project"

@@ -10,33 +10,15 @@ import pytest
 from mockmic import measure as m
 from mockmic.audio import load_audio
 from mockmic.feedback import assess, baseline_from, judge
-from mockmic.norms import MIN_TIP_POINTS, NORMS
 from mockmic.measure import measure
+from mockmic.norms import MIN_TIP_POINTS, NORMS
 from mockmic.questions import get_question
 from mockmic.transcribe import Word
+from tests import fixtures as f
 from tests.helpers import CORPUS, SAMPLES, run_transcription
 
 INTRO = get_question("intro")
-WORDS = tuple(
-    Word(text, 0.5 + i * 0.4, 0.8 + i * 0.4, 0.9)
-    for i, text in enumerate("So I lead a team and then I shipped the checkout service to production.".split())
-)
-
-
-def good_metrics(**changes) -> m.Metrics:
-    """A clean 75 s answer at 145 wpm with lively pitch: nothing to criticise."""
-    sentence = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, -3.0, -1.0, 0)
-    base = m.Metrics(
-        language="en", duration_s=76.0, speaking_span_s=75.0, speaking_time_s=70.0, speech_start=0.5,
-        speech_end=75.5, word_count=181, words_per_minute=145.0, articulation_rate_wpm=155.0,
-        syllables_per_second=4.5,
-        pauses=m.Pauses(0.25, 1.0, 0, 0.0, None, 0.0, 0, ()),
-        pitch=m.Pitch(120.0, 3.2, 8.0, 0.6, tuple(m.PitchWindow(t, t + 10, 3.0) for t in range(0, 70, 10))),
-        loudness=m.Loudness(7.0),
-        fillers=m.Fillers(0, 0.0, 0.0, (), ()), hedges=m.Hedges(0, ()),
-        repeated_words=(), repeated_phrases=(), sentences=(sentence,),
-    )  # fmt: skip
-    return replace(base, **changes)
+WORDS = f.ANSWER_WORDS
 
 
 def tip_ids(metrics: m.Metrics, language: str = "en") -> dict:
@@ -45,14 +27,14 @@ def tip_ids(metrics: m.Metrics, language: str = "en") -> dict:
 
 
 def test_a_clean_answer_scores_100_with_praise_and_no_tips() -> None:
-    feedback = assess(good_metrics(), INTRO, WORDS)
+    feedback = assess(f.metrics(), INTRO, WORDS)
     assert feedback.scores == {"conciseness": 100, "enthusiasm": 100, "assertiveness": 100, "clarity": 100}
     assert feedback.tips == () and len(feedback.went_well) == 6
 
 
 def test_mid_sentence_pause_tip_names_time_length_and_words_before() -> None:
-    pause = m.Pause(start=42.3, end=44.6, duration_s=2.3, kind="mid_sentence", after_word=8)
-    metrics = good_metrics(pauses=m.Pauses(0.25, 1.0, 1, 2.3, 2.3, 0.8, 1, (pause,)))
+    pause = f.pause(42.3, 2.3, after_word=8)
+    metrics = f.metrics(pauses=f.pauses(pause, per_minute=0.8))
     tip = tip_ids(metrics)["mid_pause"]
     assert tip.message.startswith("At 0:42 you paused 2.3 s mid-sentence after “and then I shipped”")
     assert tip.at_s == 42.3
@@ -60,72 +42,80 @@ def test_mid_sentence_pause_tip_names_time_length_and_words_before() -> None:
 
 
 def test_between_sentence_pauses_are_not_criticised() -> None:
-    pause = m.Pause(start=20.0, end=22.0, duration_s=2.0, kind="between_sentences", after_word=3)
-    assert "mid_pause" not in tip_ids(good_metrics(pauses=m.Pauses(0.25, 1.0, 1, 2.0, 2.0, 0.8, 1, (pause,))))
+    pause = f.pause(20.0, 2.0, kind="between_sentences", after_word=3)
+    assert "mid_pause" not in tip_ids(f.metrics(pauses=f.pauses(pause, per_minute=0.8)))
 
 
 def test_too_long_tip_says_when_to_wrap_up() -> None:
-    tip = tip_ids(good_metrics(speaking_span_s=125.0))["too_long"]
+    tip = tip_ids(f.metrics(speaking_span_s=125.0))["too_long"]
     assert "2:05" in tip.message and "1:00–1:30" in tip.message and tip.at_s == pytest.approx(90.5)
-    assert assess(good_metrics(speaking_span_s=126.0), INTRO, WORDS).scores["conciseness"] == 100 - 24 - 10
+    assert assess(f.metrics(speaking_span_s=126.0), INTRO, WORDS).scores["conciseness"] == 100 - 24 - 10
     # 5 s past the 120 s cap is within LENGTH_MARGIN_S: the cap costs nothing yet
-    assert assess(good_metrics(speaking_span_s=125.0), INTRO, WORDS).scores["conciseness"] == 100 - 23
+    assert assess(f.metrics(speaking_span_s=125.0), INTRO, WORDS).scores["conciseness"] == 100 - 23
 
 
 def test_too_short_tip() -> None:
-    assert "0:30" in tip_ids(good_metrics(speaking_span_s=30.0))["too_short"].message
+    assert "0:30" in tip_ids(f.metrics(speaking_span_s=30.0))["too_short"].message
 
 
 def test_fillers_tip_quotes_the_first_one() -> None:
-    items = (m.Marked("um", 3.0, 3.2, 1, 1), m.Marked("uh", 9.0, 9.1, 5, 5))
-    metrics = good_metrics(fillers=m.Fillers(12, 6.6, 9.6, items, ()))
+    items = (f.marked("um", 3.0, 3.2, 1), f.marked("uh", 9.0, 9.1, 5))
+    metrics = f.metrics(fillers=f.fillers(*items, count=12, per_100_words=6.6, per_minute=9.6))
     tip = tip_ids(metrics)["fillers"]
     assert "12 fillers" in tip.message and "“um” at 0:03" in tip.message and tip.at_s == 3.0
 
 
 def test_hedges_tip_and_score() -> None:
-    items = (m.Marked("i think", 12.0, 12.4, 1, 2),)
-    metrics = good_metrics(hedges=m.Hedges(6, items))
+    items = (f.marked("i think", 12.0, 12.4, 1, 2),)
+    metrics = f.metrics(hedges=f.hedges(*items, count=6))
     assert "At 0:12 “i think” softened your point" in tip_ids(metrics)["hedges"].message
     assert assess(metrics, INTRO, WORDS).scores["assertiveness"] < 100
 
 
 def test_monotone_and_flat_window_tips() -> None:
-    flat = good_metrics(pitch=m.Pitch(110.0, 1.0, 2.0, 0.6, (m.PitchWindow(0, 10, 0.8),)))
+    flat = f.metrics(
+        pitch=f.pitch(median_hz=110.0, sd_semitones=1.0, range_semitones=2.0, windows=(m.PitchWindow(0, 10, 0.8),))
+    )
     assert "only 1.0 semitones" in tip_ids(flat)["monotone"].message
-    one_flat = good_metrics(pitch=m.Pitch(110.0, 3.0, 8.0, 0.6, (m.PitchWindow(0, 10, 3.0), m.PitchWindow(10, 20, 0.9))))
+    windows = (m.PitchWindow(0, 10, 3.0), m.PitchWindow(10, 20, 0.9))
+    one_flat = f.metrics(pitch=f.pitch(median_hz=110.0, sd_semitones=3.0, range_semitones=8.0, windows=windows))
     assert tip_ids(one_flat)["flat"].message.startswith("From 0:10 to 0:20 your pitch stayed flat (0.9 semitones)")
 
 
 def test_uptalk_and_trailing_off_tips() -> None:
-    rising = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, 3.5, -1.0, 0)
-    assert "rose like a question" in tip_ids(good_metrics(sentences=(rising,)))["uptalk"].message
+    rising = f.sentence(start=0.5, end=5.6, first_word=0, last_word=len(WORDS) - 1, end_rise_semitones=3.5)
+    assert "rose like a question" in tip_ids(f.metrics(sentences=(rising,)))["uptalk"].message
     asked = replace(rising, question=True)
-    assert "uptalk" not in tip_ids(good_metrics(sentences=(asked,)))  # questions may rise
-    fading = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, -2.0, -9.0, 0)
-    assert "faded on “to production”" in tip_ids(good_metrics(sentences=(fading,)))["trail_off"].message
+    assert "uptalk" not in tip_ids(f.metrics(sentences=(asked,)))  # questions may rise
+    fading = f.sentence(
+        start=0.5, end=5.6, first_word=0, last_word=len(WORDS) - 1, end_rise_semitones=-2.0, end_drop_db=-9.0
+    )
+    assert "faded on “to production”" in tip_ids(f.metrics(sentences=(fading,)))["trail_off"].message
 
 
 def test_pace_tips() -> None:
-    assert "185 words per minute" in tip_ids(good_metrics(words_per_minute=185.0))["fast"].message
-    assert "95 words per minute" in tip_ids(good_metrics(words_per_minute=95.0))["slow"].message
+    assert "185 words per minute" in tip_ids(f.metrics(words_per_minute=185.0))["fast"].message
+    assert "95 words per minute" in tip_ids(f.metrics(words_per_minute=95.0))["slow"].message
 
 
 def test_long_sentence_and_repetition_tips() -> None:
-    long = m.Sentence(10.0, 30.0, 0, 49, 50, False, -2.0, -1.0, 0)
-    assert "50 words" in tip_ids(good_metrics(sentences=(long,)))["long_sentence"].message
+    long = f.sentence(start=10.0, end=30.0, first_word=0, last_word=49, end_rise_semitones=-2.0)
+    assert "50 words" in tip_ids(f.metrics(sentences=(long,)))["long_sentence"].message
     repeats = (m.Repeat("basically", 5), m.Repeat("kind", 3))
-    assert "“basically” 5 times" in tip_ids(good_metrics(repeated_words=repeats))["repetition"].message
+    assert "“basically” 5 times" in tip_ids(f.metrics(repeated_words=repeats))["repetition"].message
 
 
 def test_tips_are_ordered_by_what_they_cost_and_capped_at_five() -> None:
-    pause = m.Pause(start=42.3, end=44.6, duration_s=2.3, kind="mid_sentence", after_word=8)
-    metrics = good_metrics(
-        speaking_span_s=150.0, words_per_minute=190.0, pauses=m.Pauses(0.25, 1.0, 1, 2.3, 2.3, 0.8, 1, (pause,)),
-        fillers=m.Fillers(20, 11.0, 8.0, (m.Marked("um", 3.0, 3.2, 1, 1),), ()),
-        pitch=m.Pitch(110.0, 1.0, 2.0, 0.6, ()), hedges=m.Hedges(3, (m.Marked("maybe", 5.0, 5.3, 2, 2),)),
+    pause = f.pause(42.3, 2.3, after_word=8)
+    metrics = f.metrics(
+        speaking_span_s=150.0,
+        words_per_minute=190.0,
+        pauses=f.pauses(pause, per_minute=0.8),
+        fillers=f.fillers(f.marked("um", 3.0, 3.2, 1), count=20, per_100_words=11.0, per_minute=8.0),
+        pitch=f.pitch(median_hz=110.0, sd_semitones=1.0, range_semitones=2.0, windows=()),
+        hedges=f.hedges(f.marked("maybe", 5.0, 5.3, 2), count=3),
         repeated_words=(m.Repeat("basically", 5), m.Repeat("kind", 3)),
-    )  # fmt: skip
+    )
     tips = assess(metrics, INTRO, WORDS).tips
     assert len(tips) == 5
     assert [t.points for t in tips] == sorted((t.points for t in tips), reverse=True)
@@ -136,25 +126,29 @@ def test_tips_are_ordered_by_what_they_cost_and_capped_at_five() -> None:
     [
         ({"words_per_minute": 185.0}, "fast", "palabras por minuto"),
         ({"speaking_span_s": 125.0}, "too_long", "Hablaste 2:05"),
-        ({"hedges": m.Hedges(4, (m.Marked("creo que", 12.0, 12.4, 1, 2),))}, "hedges", "«creo que» suavizó"),
-        ({"pitch": m.Pitch(110.0, 1.0, 2.0, 0.6, ())}, "monotone", "semitonos"),
+        ({"hedges": f.hedges(f.marked("creo que", 12.0, 12.4, 1, 2), count=4)}, "hedges", "«creo que» suavizó"),
+        (
+            {"pitch": f.pitch(median_hz=110.0, sd_semitones=1.0, range_semitones=2.0, windows=())},
+            "monotone",
+            "semitonos",
+        ),
     ],
 )
 def test_spanish_answers_get_spanish_tips(changes: dict, tip: str, spanish: str) -> None:
-    assert spanish in tip_ids(good_metrics(**changes), language="es")[tip].message
+    assert spanish in tip_ids(f.metrics(**changes), language="es")[tip].message
 
 
 def test_spanish_praise() -> None:
-    feedback = assess(good_metrics(language="es"), INTRO, WORDS)
+    feedback = assess(f.metrics(language="es"), INTRO, WORDS)
     assert any("Entonación viva" in line for line in feedback.went_well)
 
 
 def test_personal_baseline_after_three_takes() -> None:
-    earlier = [good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=sd)) for sd in (5.0, 5.5, 6.0)]
+    earlier = [f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=sd)) for sd in (5.0, 5.5, 6.0)]
     assert baseline_from(earlier[:2], "en") is None and baseline_from(earlier, "es") is None  # not Spanish takes
     baseline = baseline_from(earlier, "en")
     assert baseline.takes == 3 and baseline.pitch_sd == 5.5
-    flatter = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=3.2))
+    flatter = f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=3.2))
     against_norm = assess(flatter, INTRO, WORDS)
     against_self = assess(flatter, INTRO, WORDS, baseline)
     assert against_norm.scores["enthusiasm"] == 100
@@ -162,7 +156,7 @@ def test_personal_baseline_after_three_takes() -> None:
 
 
 def test_enthusiasm_is_not_scored_when_no_pitch_was_measured() -> None:
-    hoarse = good_metrics(pitch=m.Pitch(None, None, None, None, (), reason=m.TOO_LITTLE_VOICE), loudness=m.Loudness(None, "none"))
+    hoarse = f.metrics(pitch=f.no_pitch(m.TOO_LITTLE_VOICE), loudness=m.Loudness(None, "none"))
     feedback = assess(hoarse, INTRO, WORDS)
     assert feedback.scores == {"conciseness": 100, "enthusiasm": None, "assertiveness": 100, "clarity": 100}
     pitch = next(e for e in feedback.evidence if e.id == "pitch_variation")
@@ -171,7 +165,7 @@ def test_enthusiasm_is_not_scored_when_no_pitch_was_measured() -> None:
 
 
 def test_no_speech_is_not_scored() -> None:
-    empty = good_metrics(word_count=0, words_per_minute=None, speaking_span_s=None, sentences=())
+    empty = f.metrics(word_count=0, words_per_minute=None, speaking_span_s=None, sentences=())
     feedback = assess(empty, INTRO, ())
     assert set(feedback.scores.values()) == {None} and feedback.tips == () == feedback.evidence
 
@@ -222,52 +216,73 @@ def test_flattened_pitch_costs_enthusiasm_and_livelier_pitch_does_not(tmp_path: 
 
 @pytest.mark.slow
 def test_tips_do_not_contradict_the_norm_they_quote() -> None:
-    flat = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=2.462))
+    flat = f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=2.462))
     assert "monotone" not in tip_ids(flat)  # 0.8 point: under MIN_TIP_POINTS
     assert "pitch varies 2.46 semitones" in [e.note for e in assess(flat, INTRO, WORDS).evidence]
-    flatter = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=2.396))
-    assert "varied only 2.4 semitones over the answer; lively speakers vary 2.5 or more" in tip_ids(flatter)["monotone"].message
-    one_filler = good_metrics(word_count=40, fillers=m.Fillers(1, 2.5, 0.8, (m.Marked("um", 1.0, 1.2, 0, 0),), ()))
+    flatter = f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=2.396))
+    assert (
+        "varied only 2.4 semitones over the answer; lively speakers vary 2.5 or more"
+        in tip_ids(flatter)["monotone"].message
+    )
+    one_filler = f.metrics(
+        word_count=40, fillers=f.fillers(f.marked("um", 1.0, 1.2, 0), per_100_words=2.5, per_minute=0.8)
+    )
     assert "You said 1 filler (2.5 per 100 words)" in tip_ids(one_filler)["fillers"].message
-    assert "No fillers." in assess(good_metrics(), INTRO, WORDS).went_well
+    assert "No fillers." in assess(f.metrics(), INTRO, WORDS).went_well
 
 
 def spoken(text: str) -> tuple[Word, ...]:
-    return tuple(Word(word, 0.5 + i * 0.4, 0.8 + i * 0.4, 0.9) for i, word in enumerate(text.split()))
+    return f.words(text)
 
 
 def test_tips_only_when_worth_something() -> None:
     """Issue 15: 0:59 against 1:00-1:30 (0.1 point) drew a tip on an answer scored 100 everywhere."""
-    for changes in ({"speaking_span_s": 59.4}, {"speaking_span_s": 94.0}, {"words_per_minute": 129.0},
-                    {"words_per_minute": 161.0}, {"words_per_minute": 124.0}, {"words_per_minute": 168.0}):  # fmt: skip
-        feedback = assess(good_metrics(**changes), INTRO, WORDS)
+    for changes in (
+        {"speaking_span_s": 59.4},
+        {"speaking_span_s": 94.0},
+        {"words_per_minute": 129.0},
+        {"words_per_minute": 161.0},
+        {"words_per_minute": 124.0},
+        {"words_per_minute": 168.0},
+    ):
+        feedback = assess(f.metrics(**changes), INTRO, WORDS)
         assert feedback.tips == () and set(feedback.scores.values()) == {100}, changes  # within the measure's error
-    assert tip_ids(good_metrics(speaking_span_s=54.0))["too_short"].points == pytest.approx(2.0)  # 6 s under: 2 points
-    assert tip_ids(good_metrics(speaking_span_s=96.0))["too_long"].points == pytest.approx(4.0)
-    assert tip_ids(good_metrics(words_per_minute=123.0))["slow"].points == pytest.approx(3.5)  # over 5% under 130
-    assert tip_ids(good_metrics(words_per_minute=169.0))["fast"].points == pytest.approx(4.5)  # over 5% above 160
+    assert tip_ids(f.metrics(speaking_span_s=54.0))["too_short"].points == pytest.approx(2.0)  # 6 s under: 2 points
+    assert tip_ids(f.metrics(speaking_span_s=96.0))["too_long"].points == pytest.approx(4.0)
+    assert tip_ids(f.metrics(words_per_minute=123.0))["slow"].points == pytest.approx(3.5)  # over 5% under 130
+    assert tip_ids(f.metrics(words_per_minute=169.0))["fast"].points == pytest.approx(4.5)  # over 5% above 160
     # one hedge in 181 words (0.55 per 100) costs nothing: no tip claiming it does
-    one_hedge = good_metrics(hedges=m.Hedges(1, (m.Marked("maybe", 5.0, 5.3, 2, 2),)))
+    one_hedge = f.metrics(hedges=f.hedges(f.marked("maybe", 5.0, 5.3, 2), count=1))
     assert "hedges" not in tip_ids(one_hedge) and assess(one_hedge, INTRO, WORDS).scores["assertiveness"] == 100
     # 2 hedges in 181 words cost 0.8 point: under MIN_TIP_POINTS, scored but not tipped
-    two_hedges = good_metrics(hedges=m.Hedges(2, (m.Marked("maybe", 5.0, 5.3, 2, 2),)))
+    two_hedges = f.metrics(hedges=f.hedges(f.marked("maybe", 5.0, 5.3, 2), count=2))
     assert "hedges" not in tip_ids(two_hedges) and assess(two_hedges, INTRO, WORDS).scores["assertiveness"] == 99
 
 
 def test_a_tip_is_worth_what_its_evidence_cost() -> None:
-    pause = m.Pause(start=42.3, end=44.6, duration_s=2.3, kind="mid_sentence", after_word=8)
-    metrics = good_metrics(
-        speaking_span_s=150.0, words_per_minute=90.0, pauses=m.Pauses(0.25, 1.0, 1, 2.3, 2.3, 0.8, 1, (pause,)),
-        fillers=m.Fillers(20, 11.0, 8.0, (m.Marked("um", 3.0, 3.2, 1, 1),), ()),
-        hedges=m.Hedges(3, (m.Marked("maybe", 5.0, 5.3, 2, 2),)), repeated_words=(m.Repeat("basically", 5), m.Repeat("kind", 3)),
-        sentences=(m.Sentence(10.0, 30.0, 0, 49, 50, False, -2.0, -1.0, 0),),
-    )  # fmt: skip
+    pause = f.pause(42.3, 2.3, after_word=8)
+    metrics = f.metrics(
+        speaking_span_s=150.0,
+        words_per_minute=90.0,
+        pauses=f.pauses(pause, per_minute=0.8),
+        fillers=f.fillers(f.marked("um", 3.0, 3.2, 1), count=20, per_100_words=11.0, per_minute=8.0),
+        hedges=f.hedges(f.marked("maybe", 5.0, 5.3, 2), count=3),
+        repeated_words=(m.Repeat("basically", 5), m.Repeat("kind", 3)),
+        sentences=(f.sentence(start=10.0, end=30.0, first_word=0, last_word=49, end_rise_semitones=-2.0),),
+    )
     feedback = assess(metrics, INTRO, WORDS)
     cost = {}
     for e in feedback.evidence:
         cost[e.id] = cost.get(e.id, 0) + e.points
-    rule = {"mid_pause": "long_mid_sentence_pauses", "too_long": "duration", "fillers": "fillers_per_100_words",
-            "hedges": "hedges_per_100_words", "slow": "pace", "long_sentence": "long_sentences", "repetition": "repetition"}  # fmt: skip
+    rule = {
+        "mid_pause": "long_mid_sentence_pauses",
+        "too_long": "duration",
+        "fillers": "fillers_per_100_words",
+        "hedges": "hedges_per_100_words",
+        "slow": "pace",
+        "long_sentence": "long_sentences",
+        "repetition": "repetition",
+    }
     tips = {t.id: t.points for j in judge(metrics, INTRO, WORDS) for t in j.tips}
     assert set(tips) == set(rule)
     assert all(tips[tip] == pytest.approx(cost[evidence]) for tip, evidence in rule.items())
@@ -277,16 +292,17 @@ def test_a_tip_is_worth_what_its_evidence_cost() -> None:
 
 @pytest.mark.slow
 def test_monotone_tip_against_the_speakers_own_takes_when_the_score_used_them() -> None:
-    earlier = [good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=sd)) for sd in (5.0, 5.5, 6.0)]
-    flatter = good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=3.2))
+    earlier = [f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=sd)) for sd in (5.0, 5.5, 6.0)]
+    flatter = f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=3.2))
     feedback = assess(flatter, INTRO, WORDS, baseline_from(earlier, "en"))
     tip = next(t for t in feedback.tips if t.id == "monotone")
     assert tip.message.startswith("Your pitch varied 3.2 semitones over the answer, less than your usual 5.5.")
     assert not any(line.startswith("Lively intonation") for line in feedback.went_well)
     # under the norm too, but the score judged it against 90% of the usual 5.5: the tip says so (it quoted
     # the norm's 2.5 while the score used the speaker's takes, until one rule judged both)
-    flat = assess(good_metrics(pitch=replace(good_metrics().pitch, sd_semitones=2.0)), INTRO, WORDS,
-                  baseline_from(earlier, "en"))  # fmt: skip
+    flat = assess(
+        f.metrics(pitch=replace(f.metrics().pitch, sd_semitones=2.0)), INTRO, WORDS, baseline_from(earlier, "en")
+    )
     tip = next(t for t in flat.tips if t.id == "monotone")
     assert tip.message.startswith("Your pitch varied 2.0 semitones over the answer, less than your usual 5.5.")
     assert tip.points == pytest.approx(min(50.0, (5.5 * 0.9 - 2.0) * 20)) == flat.evidence[5].points
@@ -296,9 +312,9 @@ def test_every_rule_takes_its_cost_from_its_norm() -> None:
     """One place for a rule's threshold and cost: 12 fillers per 100 words cost (12 - free 2) x 4, capped at 30;
     the fillers tip quotes the free allowance it was charged from."""
     norm = NORMS["fillers_per_100"]
-    items = (m.Marked("um", 3.0, 3.2, 1, 1),)
+    items = (f.marked("um", 3.0, 3.2, 1),)
     for rate in (1.5, 2.0, 4.0, 12.0):
-        metrics = good_metrics(fillers=m.Fillers(int(rate), rate, rate, items, ()))
+        metrics = f.metrics(fillers=f.fillers(*items, count=int(rate), per_100_words=rate, per_minute=rate))
         evidence = next(e for e in assess(metrics, INTRO, WORDS).evidence if e.id == "fillers_per_100_words")
         assert evidence.points == pytest.approx(min(norm.cap, max(0.0, rate - norm.free) * norm.points))
     assert (norm.free, norm.points, norm.cap) == (2.0, 4.0, 30.0)
@@ -319,13 +335,21 @@ def test_every_rule_takes_its_cost_from_its_norm() -> None:
     ],
 )
 def test_a_number_is_asked_for_only_when_the_answer_has_none(said: str, language: str, asks_for_a_number: bool) -> None:
-    metrics = good_metrics(speaking_span_s=30.0, language=language)
+    metrics = f.metrics(speaking_span_s=30.0, language=language)
     message = next(t.message for t in assess(metrics, INTRO, spoken(said)).tips if t.id == "too_short")
     number = {"en": "with a number", "es": "con una cifra"}[language]
     assert (number in message) == asks_for_a_number, message
 
 
 def test_a_clause_ended_by_a_pause_is_not_judged_as_a_statement_ending() -> None:
-    rising = m.Sentence(0.5, 5.6, 0, len(WORDS) - 1, len(WORDS), False, 3.5, -9.0, 0, ended_by_pause=True)
-    tips = tip_ids(good_metrics(sentences=(rising,)))
+    rising = f.sentence(
+        start=0.5,
+        end=5.6,
+        first_word=0,
+        last_word=len(WORDS) - 1,
+        end_rise_semitones=3.5,
+        end_drop_db=-9.0,
+        ended_by_pause=True,
+    )
+    tips = tip_ids(f.metrics(sentences=(rising,)))
     assert "uptalk" not in tips and "trail_off" not in tips

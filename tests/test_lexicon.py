@@ -85,13 +85,28 @@ def test_a_phrase_never_spans_a_sentence_end() -> None:
 @pytest.mark.parametrize(
     ("word", "language", "count"),
     [
-        ("cat", "en", 1), ("make", "en", 1), ("worked", "en", 1), ("wanted", "en", 2), ("engineer", "en", 3),
-        ("reliability", "en", 6), ("deliveries", "en", 4), ("period", "en", 3), ("the", "en", 1),
-        ("startup,", "en", 2), ("mentoring", "en", 3),
-        ("casa", "es", 2), ("quiero", "es", 2), ("día", "es", 2), ("ciudad", "es", 2), ("guitarra", "es", 3),
-        ("aeropuerto", "es", 5), ("hoy", "es", 1), ("experiencia", "es", 4), ("equipo", "es", 3),
+        ("cat", "en", 1),
+        ("make", "en", 1),
+        ("worked", "en", 1),
+        ("wanted", "en", 2),
+        ("engineer", "en", 3),
+        ("reliability", "en", 6),
+        ("deliveries", "en", 4),
+        ("period", "en", 3),
+        ("the", "en", 1),
+        ("startup,", "en", 2),
+        ("mentoring", "en", 3),
+        ("casa", "es", 2),
+        ("quiero", "es", 2),
+        ("día", "es", 2),
+        ("ciudad", "es", 2),
+        ("guitarra", "es", 3),
+        ("aeropuerto", "es", 5),
+        ("hoy", "es", 1),
+        ("experiencia", "es", 4),
+        ("equipo", "es", 3),
     ],
-)  # fmt: skip
+)
 def test_syllables(word: str, language: str, count: int) -> None:
     assert syllables(word, language) == count
 
@@ -114,12 +129,15 @@ def test_normalise_keeps_apostrophes_and_accents() -> None:
     assert normalise("I’m,") == "i'm"
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("All right, thanks.", {1}),
-    ("Alright, thanks.", set()),
-    ("We were all, right then, tired.", set()),
-    ("That is all. Right, next one.", set()),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("All right, thanks.", {1}),
+        ("Alright, thanks.", set()),
+        ("We were all, right then, tired.", set()),
+        ("That is all. Right, next one.", set()),
+    ],
+)
 def test_all_right_is_one_word_however_it_is_spelled(sentence: str, expected: set[int]) -> None:
     assert second_halves(sentence.split(), "en") == expected
     assert second_halves(sentence.split(), "es") == set()

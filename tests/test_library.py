@@ -24,8 +24,8 @@ from mockmic.errors import LibraryError
 from mockmic.feedback import Baseline, assess
 from mockmic.library import AUDIO_DIR, DB_NAME, MIGRATIONS, Library, m001_takes
 from mockmic.questions import get_question
+from tests.fixtures import short_answer
 from tests.helpers import ROOT, SAMPLES, mockmic
-from tests.test_report import constructed_metrics
 from tests.test_schema import OLD_FEEDBACK, OLD_METRICS, OLD_TRANSCRIPT
 
 
@@ -35,7 +35,7 @@ def analysis_parts(**metric_changes) -> dict:
 
     from mockmic.transcribe import Transcript
 
-    words, metrics = constructed_metrics()
+    words, metrics = short_answer()
     metrics = replace(metrics, **metric_changes)
     feedback = assess(metrics, get_question("intro"), words)
     transcript = Transcript(words, "en", "tiny.en", "openai-whisper")
@@ -56,7 +56,10 @@ def test_save_and_read_back(tmp_path: Path) -> None:
     library = Library.open(tmp_path)
     take_id = save(library, tone_file(tmp_path / "a.wav", 1))
     take = library.get(take_id)
-    assert take.audio_path.parent == tmp_path / AUDIO_DIR and take.audio_path.read_bytes() == (tmp_path / "a.wav").read_bytes()
+    assert (
+        take.audio_path.parent == tmp_path / AUDIO_DIR
+        and take.audio_path.read_bytes() == (tmp_path / "a.wav").read_bytes()
+    )
     assert take.audio_path.stem == __import__("hashlib").sha256((tmp_path / "a.wav").read_bytes()).hexdigest()
     assert take.metrics.words_per_minute == 88.2 and take.feedback.question_id == "intro"
     assert take.model == "tiny.en" and take.app_version
@@ -74,7 +77,7 @@ def test_migrations_upgrade_an_old_library(tmp_path: Path) -> None:
         " app_version, transcript, metrics, feedback) VALUES ('intro', '2026-01-01T00:00:00Z', ?, '.wav', 1, 'en',"
         " 'tiny.en', 'openai-whisper', '0.0.1', ?, ?, ?)",
         ("a" * 64, json.dumps(OLD_TRANSCRIPT), json.dumps(OLD_METRICS), json.dumps(OLD_FEEDBACK)),
-    )  # fmt: skip
+    )
     db.commit()
     db.close()
     (tmp_path / AUDIO_DIR).mkdir()
@@ -112,7 +115,8 @@ def test_kill_9_during_saves_leaves_whole_takes_only(tmp_path: Path) -> None:
         "from tests.test_library import save, tone_file; from mockmic.library import Library;"
         "lib = Library.open(Path(sys.argv[1])); n = 0\n"
         "while True:\n"
-        "    n += 1; audio = Path(sys.argv[1]) / f'in{n}.wav'; audio.write_bytes(Path(sys.argv[3]).read_bytes()[:-2] + n.to_bytes(2, 'little')); save(lib, audio)"
+        "    n += 1; audio = Path(sys.argv[1]) / f'in{n}.wav'; "
+        "audio.write_bytes(Path(sys.argv[3]).read_bytes()[:-2] + n.to_bytes(2, 'little')); save(lib, audio)"
     )
     rng = np.random.default_rng(0)
     for _ in range(4):
@@ -196,8 +200,8 @@ def test_compare_marks_each_change_by_its_good_direction(tmp_path: Path) -> None
     better = save(library, tone_file(tmp_path / "b.wav", 2), words_per_minute=145.0, speaking_span_s=70.0)
     comparison = compare([library.get(slow), library.get(better)], get_question("intro"))
     rows = {r.name: r for r in comparison.rows}
-    assert rows["words per minute"].verdicts == ("same", "better") and rows["words per minute"].deltas[1] == 57
-    assert rows["speaking time s"].verdicts[1] == "better"  # 3.4 s -> 70 s: into the 60-90 s target
+    assert rows["pace"].verdicts == ("same", "better") and rows["pace"].deltas[1] == 57
+    assert rows["duration"].verdicts[1] == "better"  # 3.4 s -> 70 s: into the 60-90 s target
     assert rows["clarity"].verdicts[1] == "better"
     assert "slow" in comparison.tips_resolved
     assert json.loads(json.dumps(comparison.as_dict()))["takes"] == [slow, better]
@@ -208,7 +212,7 @@ def test_longer_is_not_better_past_the_target(tmp_path: Path) -> None:
     a = save(library, tone_file(tmp_path / "a.wav", 1), speaking_span_s=85.0)
     b = save(library, tone_file(tmp_path / "b.wav", 2), speaking_span_s=130.0)
     rows = {r.name: r for r in compare([library.get(a), library.get(b)], get_question("intro")).rows}
-    assert rows["speaking time s"].verdicts[1] == "worse"
+    assert rows["duration"].verdicts[1] == "worse"
 
 
 def test_sparkline() -> None:
@@ -222,24 +226,31 @@ def test_commands_on_takes_of_the_samples(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["take_id"]
     history = json.loads(mockmic("history", "--json", home=tmp_path).stdout)
-    assert [t["id"] for t in history] == [2, 1] and history[0]["scores"]["enthusiasm"] > history[1]["scores"]["enthusiasm"]
+    assert [t["id"] for t in history] == [2, 1] and history[0]["scores"]["enthusiasm"] > history[1]["scores"][
+        "enthusiasm"
+    ]
     shown = json.loads(mockmic("show", "1", "--json", home=tmp_path).stdout)
     assert shown["metrics"]["fillers"]["count"] >= 10 and shown["transcript"]["words"]
     assert "Take 1" in mockmic("show", "1", home=tmp_path).stdout
     compared = json.loads(mockmic("compare", "1", "2", "--json", home=tmp_path).stdout)
     assert mockmic("compare", "1", "1", home=tmp_path).returncode == 2  # a take against itself
     verdicts = {m["name"]: m["verdicts"][1] for m in compared["measures"]}
-    assert verdicts["conciseness"] == verdicts["enthusiasm"] == verdicts["fillers per 100 words"] == "better"
+    assert verdicts["conciseness"] == verdicts["enthusiasm"] == verdicts["fillers_per_100_words"] == "better"
     assert "fillers" in compared["tips"]["resolved"]
     assert "█" in mockmic("progress", home=tmp_path).stdout
-    assert mockmic("export", "--all", "--format", "csv", "--out", str(tmp_path / "t.csv"), home=tmp_path).returncode == 0
+    assert (
+        mockmic("export", "--all", "--format", "csv", "--out", str(tmp_path / "t.csv"), home=tmp_path).returncode == 0
+    )
     assert (tmp_path / "t.csv").read_text().count("\n") == 3
     assert mockmic("export", "2", "--out", str(tmp_path / "t.json"), home=tmp_path).returncode == 0
     assert json.loads((tmp_path / "t.json").read_text())[0]["id"] == 2
     before = json.loads(mockmic("show", "2", "--json", home=tmp_path).stdout)
     assert mockmic("reanalyze", "2", home=tmp_path).returncode == 0
     after = json.loads(mockmic("show", "2", "--json", home=tmp_path).stdout)
-    assert after["analysed_at"] > before["analysed_at"] and after["metrics"]["word_count"] == before["metrics"]["word_count"]
+    assert (
+        after["analysed_at"] > before["analysed_at"]
+        and after["metrics"]["word_count"] == before["metrics"]["word_count"]
+    )
     assert mockmic("delete", "1", "--yes", home=tmp_path).returncode == 0
     assert [t["id"] for t in json.loads(mockmic("history", "--json", home=tmp_path).stdout)] == [2]
     bad = mockmic("show", "../../etc/passwd", home=tmp_path)
@@ -266,7 +277,7 @@ def test_three_stored_takes_make_a_personal_baseline(tmp_path: Path) -> None:
     from mockmic.pipeline import earlier_takes
 
     library = Library.open(tmp_path)
-    _, metrics = constructed_metrics()
+    _, metrics = short_answer()
     for n, sd in enumerate((4.0, 5.0, 6.0)):
         pitch = replace(metrics.pitch, sd_semitones=sd, median_hz=120.0)
         save(library, tone_file(tmp_path / f"{n}.wav", n), pitch=pitch)
@@ -282,9 +293,10 @@ def test_a_take_of_fillers_only_is_neither_scored_nor_stored(tmp_path: Path) -> 
     from mockmic.pipeline import Analysis
     from mockmic.pipeline import save as store
     from mockmic.transcribe import Transcript
-    from tests.test_report import AUDIO, constructed_metrics, render
+    from tests.fixtures import short_answer
+    from tests.test_report import AUDIO, render
 
-    words, metrics = constructed_metrics()
+    words, metrics = short_answer()
     um = replace(metrics, word_count=0)  # "Um," and nothing else counted
     analysis = Analysis(AUDIO, Transcript(words[:1], "en", "tiny.en"), um, assess(um, get_question("intro"), words[:1]))
     library = Library.open(tmp_path)
@@ -321,10 +333,21 @@ def contents(paths: list[Path]) -> dict[str, bytes]:
 
 
 def every_command(out: Path) -> list[tuple[str, ...]]:
-    return [("history",), ("history", "--json"), ("show", "1"), ("show", "2", "--json"), ("compare", "1", "2"),
-            ("progress",), ("progress", "--json"), ("export", "--all", "--out", str(out / "all.json")),
-            ("export", "--all", "--format", "csv", "--out", str(out / "all.csv")), ("export", "1", "--out", str(out / "one.json")),
-            ("reanalyze", "--all"), ("library", "check"), ("library", "check", "--json")]  # fmt: skip
+    return [
+        ("history",),
+        ("history", "--json"),
+        ("show", "1"),
+        ("show", "2", "--json"),
+        ("compare", "1", "2"),
+        ("progress",),
+        ("progress", "--json"),
+        ("export", "--all", "--out", str(out / "all.json")),
+        ("export", "--all", "--format", "csv", "--out", str(out / "all.csv")),
+        ("export", "1", "--out", str(out / "one.json")),
+        ("reanalyze", "--all"),
+        ("library", "check"),
+        ("library", "check", "--json"),
+    ]
 
 
 def test_a_damaged_database_moved_away_loses_no_audio(tmp_path: Path) -> None:
@@ -365,7 +388,10 @@ def test_a_half_damaged_database_points_to_repair_and_repair_rescues_the_rest(tm
     library = Library.open(home)
     check = library.check()
     assert 0 < len(history) < 30 and len(history) + len(check.loose) == 30  # each take rescued or its audio kept
-    assert f"Rescued {len(history)} take(s)" in repair.stdout and f"{len(check.loose)} audio file(s) have no take" in repair.stdout
+    assert (
+        f"Rescued {len(history)} take(s)" in repair.stdout
+        and f"{len(check.loose)} audio file(s) have no take" in repair.stdout
+    )
     assert all(library.get(t["id"]).metrics.words_per_minute == 88.2 for t in history)
     assert {t["id"] for t in history} <= set(range(1, 31))  # rescued takes keep their ids
     assert save(library, tone_file(tmp_path / "new.wav", 99)) == 31  # ids of lost takes are not given out again
@@ -377,7 +403,7 @@ def test_a_half_damaged_database_points_to_repair_and_repair_rescues_the_rest(tm
 
 
 def test_repair_reads_rows_one_by_one_and_skips_the_garbage(tmp_path: Path) -> None:
-    from mockmic.library import repair
+    from mockmic.repair import repair
 
     library = Library.open(tmp_path)
     ids = [save(library, tone_file(tmp_path / f"{n}.wav", n)) for n in range(5)]
@@ -406,7 +432,10 @@ def test_adopt_analyses_loose_audio_into_takes_again(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (take,) = json.loads(mockmic("history", "--json", home=home).stdout)
     assert take["question"] == "project"  # from the practice recording's name
-    assert take["created_at"] == time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.mktime((2026, 1, 2, 3, 4, 5, 0, 0, -1)))) + ".000000Z"
+    assert (
+        take["created_at"]
+        == time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.mktime((2026, 1, 2, 3, 4, 5, 0, 0, -1)))) + ".000000Z"
+    )
     assert take["language"] == "en" and take["scores"]["conciseness"] is not None
     shown = json.loads(mockmic("show", str(take["id"]), "--json", home=home).stdout)
     assert "six years of experience" in shown["transcript"]["text"]  # analysed again, not the made-up analysis
@@ -433,9 +462,15 @@ def test_delete_asks_on_a_terminal_and_needs_yes_without_one(tmp_path: Path) -> 
 
     def on_a_terminal(answer: str, take_id: int) -> str:
         leader, follower = pty.openpty()
-        child = subprocess.Popen([sys.executable, "-m", "mockmic", "delete", str(take_id)], stdin=follower,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                                 env={**os.environ, "MOCKMIC_HOME": str(home)})  # fmt: skip
+        child = subprocess.Popen(
+            [sys.executable, "-m", "mockmic", "delete", str(take_id)],
+            stdin=follower,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "MOCKMIC_HOME": str(home)},
+        )
         os.close(follower)
         os.write(leader, answer.encode() + b"\n")
         stdout, _ = child.communicate(timeout=60)
@@ -487,19 +522,29 @@ def test_history_has_the_language_and_progress_is_per_question_with_json(tmp_pat
 def test_compare_calls_a_change_within_a_measures_accuracy_the_same(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    _, metrics = constructed_metrics()
+    _, metrics = short_answer()
     library = Library.open(tmp_path)
     takes = []
-    for n, (sd, loudness, wpm, span) in enumerate(((5.0, 6.5, 140.0, 70.0), (5.2, 6.9, 144.0, 70.4), (5.6, 7.1, 125.0, 71.0))):
+    for n, (sd, loudness, wpm, span) in enumerate(
+        ((5.0, 6.5, 140.0, 70.0), (5.2, 6.9, 144.0, 70.4), (5.6, 7.1, 125.0, 71.0))
+    ):
         pitch = replace(metrics.pitch, sd_semitones=sd, median_hz=120.0)
-        takes.append(save(library, tone_file(tmp_path / f"{n}.wav", n), pitch=pitch, loudness=replace(metrics.loudness, sd_db=loudness),
-                          words_per_minute=wpm, speaking_span_s=span))  # fmt: skip
+        takes.append(
+            save(
+                library,
+                tone_file(tmp_path / f"{n}.wav", n),
+                pitch=pitch,
+                loudness=replace(metrics.loudness, sd_db=loudness),
+                words_per_minute=wpm,
+                speaking_span_s=span,
+            )
+        )
     rows = {r.name: r for r in compare([library.get(t) for t in takes], get_question("intro")).rows}
-    assert rows["pitch variation st"].verdicts == ("same", "same", "better")  # 0.2 st < 0.3 st; 0.6 st is not
-    assert rows["loudness variation dB"].verdicts == ("same", "same", "better")  # 0.4 dB < 0.5 dB
-    assert rows["words per minute"].verdicts == ("same", "same", "worse")  # +2.9% within 3%; 125 is out of the band
-    assert rows["speaking time s"].verdicts == ("same", "same", "same")  # all inside the 60-90 s target
-    assert rows["words per minute"].values == (140, 144, 125) and rows["pitch variation st"].deltas == (0.0, 0.2, 0.6)
+    assert rows["pitch_variation"].verdicts == ("same", "same", "better")  # 0.2 st < 0.3 st; 0.6 st is not
+    assert rows["loudness_variation"].verdicts == ("same", "same", "better")  # 0.4 dB < 0.5 dB
+    assert rows["pace"].verdicts == ("same", "same", "worse")  # +2.9% within 3%; 125 is out of the band
+    assert rows["duration"].verdicts == ("same", "same", "same")  # all inside the 60-90 s target
+    assert rows["pace"].values == (140, 144, 125) and rows["pitch_variation"].deltas == (0.0, 0.2, 0.6)
 
 
 def takes_in(tmp_path: Path, *takes: tuple[str, str]) -> Path:

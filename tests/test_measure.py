@@ -44,9 +44,12 @@ def jfk(corpus: Path) -> tuple[Audio, Transcript, Metrics]:
 def inserted_silences(name: str, kind: str | None = None) -> list[tuple[float, float, str]]:
     truth = json.loads((SAMPLES / f"{name}.json").read_text())
     return [
-        (s["start"], s["end"], s["kind"]) for s in truth["segments"]
-        if s["type"] == "silence" and s["kind"] in ("sentence_gap", "mid_sentence") and (kind is None or s["kind"] == kind)
-    ]  # fmt: skip
+        (s["start"], s["end"], s["kind"])
+        for s in truth["segments"]
+        if s["type"] == "silence"
+        and s["kind"] in ("sentence_gap", "mid_sentence")
+        and (kind is None or s["kind"] == kind)
+    ]
 
 
 def sox(source: Path, target: Path, *effects: str) -> Path:
@@ -77,9 +80,20 @@ def test_pauses_are_classified_by_the_words_around_them(rambling) -> None:
 def test_a_pause_after_a_hesitation_sound_is_classified_by_the_word_before_it() -> None:
     words = tuple(
         Word(text, start, start + 0.3, 0.9)
-        for text, start in [("It", 0.0), ("shipped.", 0.3), ("Uh,", 0.8), ("and", 2.4), ("I", 2.7), ("was,", 3.0),
-                            ("um,", 3.5), ("working.", 5.0), ("I", 5.3), ("mean,", 5.6), ("why?", 7.0)]
-    )  # fmt: skip
+        for text, start in [
+            ("It", 0.0),
+            ("shipped.", 0.3),
+            ("Uh,", 0.8),
+            ("and", 2.4),
+            ("I", 2.7),
+            ("was,", 3.0),
+            ("um,", 3.5),
+            ("working.", 5.0),
+            ("I", 5.3),
+            ("mean,", 5.6),
+            ("why?", 7.0),
+        ]
+    )
     sounds = lexicon.hesitations([w.text for w in words], "en")
     assert sounds == {2, 6}  # "Uh," and "um,"; "I mean," is a filler but a word
     assert _pause(1.1, 2.4, words, sounds).kind == "between_sentences"  # "shipped. Uh, [1.3 s] and"
@@ -233,9 +247,21 @@ def test_spanish_answer_uses_spanish_lexicon() -> None:
 
 def test_json_has_the_binding_fields(lively) -> None:
     data = schema.as_dict(lively[2])
-    for key in ("duration_s", "speaking_span_s", "speaking_time_s", "word_count", "words_per_minute",
-                "articulation_rate_wpm", "syllables_per_second", "pauses", "pitch", "loudness", "fillers",
-                "hedges", "repetition"):  # fmt: skip
+    for key in (
+        "duration_s",
+        "speaking_span_s",
+        "speaking_time_s",
+        "word_count",
+        "words_per_minute",
+        "articulation_rate_wpm",
+        "syllables_per_second",
+        "pauses",
+        "pitch",
+        "loudness",
+        "fillers",
+        "hedges",
+        "repetition",
+    ):
         assert key in data
     assert set(data["pauses"]) >= {"min_pause_s", "count", "total_s", "longest_s", "per_minute", "long_count", "items"}
     assert set(data["pauses"]["items"][0]) >= {"start", "end", "duration_s", "kind"}
@@ -276,13 +302,17 @@ def test_a_repeated_phrase_is_one_said_in_a_row() -> None:
 
 def test_a_long_pause_without_a_full_stop_ends_a_sentence() -> None:
     """Issue 15: a "44-word sentence" was Whisper's missing full stop across a 0.8 s pause."""
-    from mockmic.norms import long_sentences
     from mockmic.measure import SENTENCE_PAUSE_S, Pause, _sentences
+    from mockmic.norms import long_sentences
     from mockmic.pitch import PitchTrack
 
-    first = "I joined the payments team two years ago and rebuilt the checkout service with a small group of engineers who".split()
-    second = ("had never shipped a queue before so we paired every day and wrote the runbook together and "
-              "it finally went live in March.").split()  # fmt: skip
+    first = (
+        "I joined the payments team two years ago and rebuilt the checkout service with a small group of engineers who"
+    ).split()
+    second = (
+        "had never shipped a queue before so we paired every day and wrote the runbook together and "
+        "it finally went live in March."
+    ).split()
     texts = ["I", "I", *first[1:], *second]  # "I I": a restart
     words, t = [], 0.0
     for i, text in enumerate(texts):
@@ -307,12 +337,21 @@ def test_a_long_pause_without_a_full_stop_ends_a_sentence() -> None:
     whole = _sentences(words, counted, track, np.zeros(len(times)), (pause(0.5),))
     assert [s.word_count for s in whole] == [44] and not whole[0].ended_by_pause
     from mockmic import measure as m
+    from tests import fixtures as f
 
-    metrics = Metrics(
-        language="en", duration_s=t, speaking_span_s=t, speaking_time_s=t, speech_start=0.0, speech_end=t,
-        word_count=44, words_per_minute=140.0, articulation_rate_wpm=140.0, syllables_per_second=4.0,
-        pauses=m.Pauses(0.25, 1.0, 1, 0.8, 0.8, 1.0, 0, (pause(0.8),)), pitch=m.Pitch(None, None, None, None, ()),
-        loudness=m.Loudness(None), fillers=m.Fillers(0, 0.0, 0.0, (), ()), hedges=m.Hedges(0, ()),
-        repeated_words=(), repeated_phrases=(), sentences=split,
-    )  # fmt: skip
+    metrics = f.metrics(
+        duration_s=t,
+        speaking_span_s=t,
+        speaking_time_s=t,
+        speech_start=0.0,
+        speech_end=t,
+        word_count=44,
+        words_per_minute=140.0,
+        articulation_rate_wpm=140.0,
+        syllables_per_second=4.0,
+        pauses=f.pauses(pause(0.8), per_minute=1.0),
+        pitch=f.no_pitch(None),
+        loudness=m.Loudness(None),
+        sentences=split,
+    )
     assert long_sentences(metrics) == [] and long_sentences(replace(metrics, sentences=whole)) == list(whole)

@@ -71,7 +71,10 @@ def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "requested", "chosen"),
     [
-        ("en", None, "tiny.en"), ("es", None, "base"), ("auto", None, "base"), ("en", "base", "base"),
+        ("en", None, "tiny.en"),
+        ("es", None, "base"),
+        ("auto", None, "base"),
+        ("en", "base", "base"),
         ("es", "small", "small"),
     ],
 )

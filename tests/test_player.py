@@ -52,13 +52,18 @@ def test_play_starts_at_the_moment_asked(speakers: VirtualMic, tmp_path: Path, i
     t = np.arange(2 * rate) / rate
     tone = np.concatenate([0.3 * np.sin(2 * np.pi * 440 * t), 0.3 * np.sin(2 * np.pi * 880 * t)]).astype(np.float32)
     sf.write(tmp_path / "take.wav", tone, rate)
-    take_id = Library.open(isolated_user_dir).save(tmp_path / "take.wav", question_id="intro", duration_s=4.0,
-                                                   **analysis_parts())  # fmt: skip
+    take_id = Library.open(isolated_user_dir).save(
+        tmp_path / "take.wav", question_id="intro", duration_s=4.0, **analysis_parts()
+    )
     heard = tmp_path / "heard.wav"
-    listener = subprocess.Popen(["parecord", "--device=mockmic_test_mic", "--file-format=wav", "--rate=16000",
-                                 "--channels=1", str(heard)], env=speakers.env)  # fmt: skip
+    listener = subprocess.Popen(
+        ["parecord", "--device=mockmic_test_mic", "--file-format=wav", "--rate=16000", "--channels=1", str(heard)],
+        env=speakers.env,
+    )
     time.sleep(0.5)
-    result = speakers.run("play", str(take_id), "--at", "0:02", env=speakers.env | {"MOCKMIC_HOME": str(isolated_user_dir)})
+    result = speakers.run(
+        "play", str(take_id), "--at", "0:02", env=speakers.env | {"MOCKMIC_HOME": str(isolated_user_dir)}
+    )
     time.sleep(0.3)
     listener.terminate()
     listener.wait(timeout=10)
@@ -73,9 +78,12 @@ def test_play_starts_at_the_moment_asked(speakers: VirtualMic, tmp_path: Path, i
 @pytest.mark.slow
 def test_play_past_the_end_says_so(speakers: VirtualMic, tmp_path: Path, isolated_user_dir: Path) -> None:
     sf.write(tmp_path / "take.wav", np.zeros(16_000, dtype=np.float32) + 0.1, 16_000)
-    take_id = Library.open(isolated_user_dir).save(tmp_path / "take.wav", question_id="intro", duration_s=1.0,
-                                                   **analysis_parts())  # fmt: skip
-    result = speakers.run("play", str(take_id), "--at", "0:05", env=speakers.env | {"MOCKMIC_HOME": str(isolated_user_dir)})
+    take_id = Library.open(isolated_user_dir).save(
+        tmp_path / "take.wav", question_id="intro", duration_s=1.0, **analysis_parts()
+    )
+    result = speakers.run(
+        "play", str(take_id), "--at", "0:05", env=speakers.env | {"MOCKMIC_HOME": str(isolated_user_dir)}
+    )
     assert result.returncode == 2 and result.stderr.strip() == (
         "mockmic: The take is only 0:01.0 long; choose a moment before its end."
     )

@@ -79,8 +79,10 @@ def test_unknown_question_lists_the_known_ones() -> None:
         ('id = "a"\ntext = "A?"\ntarget_s = [60, 90]\nhard_cap_s = -1\n', "give positive seconds"),
         ('id = "a"\ntext = "A?"\ntarget_s = [60, 90]\nassesses = "clarity"\n', "choose from"),
         ('id = "a"\ntext = "A?"\ntarget_s = [60, 90]\nhard_cap = 120\n', "'hard_cap', which mockmic does not read"),
-        ('id = "a"\ntext = "A?"\ntarget_s = [60, 90]\n\n[[question]]\nid = "a"\ntext = "B?"\ntarget_s = [1, 2]\n',
-         "2 questions have id 'a'"),
+        (
+            'id = "a"\ntext = "A?"\ntarget_s = [60, 90]\n\n[[question]]\nid = "a"\ntext = "B?"\ntarget_s = [1, 2]\n',
+            "2 questions have id 'a'",
+        ),
     ],
 )
 def test_toml_values_are_checked(tmp_path: Path, fields: str, expected: str) -> None:
@@ -103,7 +105,8 @@ def test_terminal_controls_are_taken_out_of_question_text(tmp_path: Path) -> Non
     path = tmp_path / "mine.toml"
     path.write_text(
         '[[question]]\nid = "x"\ntarget_s = [60, 90]\n'
-        'text = "Tell me\\u001b[2J\\u001b[H about\\u001b]0;pwned\\u0007 \\u009b31myour\\u0008 \\u001b]8;;http://e.x\\u001b\\\\last\\u001b]8;;\\u001b\\\\ job.\\nWhy?"\n'
+        'text = "Tell me\\u001b[2J\\u001b[H about\\u001b]0;pwned\\u0007 \\u009b31myour\\u0008 '
+        '\\u001b]8;;http://e.x\\u001b\\\\last\\u001b]8;;\\u001b\\\\ job.\\nWhy?"\n'
         'text_es = "Háblame\\u0000 de\\u007f\\u0085 tu\\r último\\ttrabajo."\n'
     )
     question = load_questions(path)["x"]
@@ -128,7 +131,9 @@ def test_the_help_shows_every_field_of_a_question(tmp_path: Path) -> None:
 
 def test_questions_lists_user_text_as_written_without_controls(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
-    path.write_text('[[question]]\nid = "x"\ntarget_s = [60, 90]\ntext = "What does [/] do?\\u001b]0;pwned\\u0007\\u001b[2J"\n')
+    path.write_text(
+        '[[question]]\nid = "x"\ntarget_s = [60, 90]\ntext = "What does [/] do?\\u001b]0;pwned\\u0007\\u001b[2J"\n'
+    )
     result = mockmic("questions", "--questions", str(path))
     assert result.returncode == 0, result.stderr  # rich read "[/]" as markup and crashed
     assert "What does [/] do?" in result.stdout and "pwned" not in result.stdout and "\x1b" not in result.stdout

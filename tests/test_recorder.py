@@ -47,9 +47,10 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Clip:
     """Real speech from the corpus (jfk) when it is there, else the bundled concise sample."""
     jfk = CORPUS / "openai-whisper" / "jfk.flac"
     source, phrase = (
-        (jfk, "ask not what your country can do for you") if jfk.is_file()
+        (jfk, "ask not what your country can do for you")
+        if jfk.is_file()
         else (SAMPLES / "concise_lively.flac", "with six years of experience")
-    )  # fmt: skip
+    )
     wav = tmp_path_factory.mktemp("clip") / "clip.wav"
     subprocess.run(["sox", str(source), "-b", "16", str(wav), "trim", "0", "12"], check=True)
     return Clip(wav, phrase)
@@ -176,8 +177,13 @@ def test_no_device_at_all_is_one_sentence(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path), "PULSE_RUNTIME_PATH": str(tmp_path / "pulse")}
     result = subprocess.run(
         [sys.executable, "-m", "mockmic", "record", str(tmp_path / "x.wav"), "--seconds", "2"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 2, result.stdout
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
     assert "microphone" in result.stderr
@@ -268,12 +274,20 @@ def test_a_busy_machine_is_not_a_lost_microphone(mic: VirtualMic, clip: Clip, tm
 def test_a_take_stopped_before_any_audio_leaves_no_file(mic: VirtualMic, tmp_path: Path) -> None:
     out = tmp_path / "stopped.wav"
     script = (
-        "import sys; from pathlib import Path; from mockmic.recorder import record; from mockmic.errors import MockmicError\n"
+        "import sys; from pathlib import Path; from mockmic.recorder import record; from mockmic.errors "
+        "import MockmicError\n"
         "try:\n    record(Path(sys.argv[1]), should_stop=lambda: True)\n"
         "except MockmicError as e:\n    print(e)\n"
     )  # Enter pressed before the first block: there is nothing to keep
-    result = subprocess.run([sys.executable, "-c", script, str(out)], env=mic.env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(out)],
+        env=mic.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "nothing was saved" in result.stdout and not out.exists()
 

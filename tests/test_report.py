@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from mockmic import report
+from mockmic import report, views
 from mockmic.audio import Audio
-from mockmic.measure import Metrics
 from mockmic.transcribe import Transcript, Word
+from tests import fixtures as f
 
 
 def render(renderable: object, width: int = 80) -> str:
@@ -30,7 +30,7 @@ TRANSCRIPT = Transcript(
 
 
 def test_transcript_renders_text_and_every_word_timing() -> None:
-    text = render(report.transcript_renderable(AUDIO, TRANSCRIPT))
+    text = render(report.transcript_renderable(AUDIO.path, AUDIO.duration_s, TRANSCRIPT))
     lines = text.splitlines()
     assert lines[0] == "answer.wav  3.0 s · tiny.en · en"
     assert "Hello, um world." in text
@@ -40,38 +40,14 @@ def test_transcript_renders_text_and_every_word_timing() -> None:
 
 
 def test_empty_transcript_says_so() -> None:
-    text = render(report.transcript_renderable(AUDIO, Transcript((), "en", "tiny.en")))
+    text = render(report.transcript_renderable(AUDIO.path, AUDIO.duration_s, Transcript((), "en", "tiny.en")))
     assert "No speech was recognised" in text
 
 
-def constructed_metrics() -> tuple[tuple[Word, ...], "Metrics"]:
-    from mockmic import measure as m
-
-    words = (
-        Word("Um,", 0.1, 0.3, 0.9), Word("I", 0.4, 0.5, 0.9), Word("think", 0.5, 0.8, 0.9),
-        Word("we", 0.8, 1.0, 0.9), Word("shipped", 2.8, 3.2, 0.9), Word("it.", 3.2, 3.5, 0.9),
-    )  # fmt: skip
-    pauses = (m.Pause(start=1.0, end=2.8, duration_s=1.8, kind="mid_sentence", after_word=3),)
-    metrics = m.Metrics(
-        language="en", duration_s=4.0, speaking_span_s=3.4, speaking_time_s=1.6, speech_start=0.1,
-        speech_end=3.5, word_count=5, words_per_minute=88.2, articulation_rate_wpm=187.5,
-        syllables_per_second=3.1,
-        pauses=m.Pauses(min_pause_s=0.25, long_pause_s=1.0, count=1, total_s=1.8, longest_s=1.8,
-                        per_minute=17.6, long_count=1, items=pauses),
-        pitch=m.Pitch(None, None, None, None, (), reason=m.TOO_LITTLE_VOICE),
-        loudness=m.Loudness(6.5),
-        fillers=m.Fillers(count=1, per_100_words=20.0, per_minute=17.6,
-                          items=(m.Marked("um", 0.1, 0.3, 0, 0),), probable_untranscribed=(m.Span(3.6, 3.9),)),
-        hedges=m.Hedges(count=1, items=(m.Marked("i think", 0.4, 0.8, 1, 2),)),
-        repeated_words=(), repeated_phrases=(m.Repeat("shipped it", 2),),
-    )  # fmt: skip
-    return words, metrics
-
-
 def test_analysis_marks_pauses_inline_and_lists_metrics_with_targets() -> None:
-    words, metrics = constructed_metrics()
+    words, metrics = f.short_answer()
     transcript = Transcript(words=words, language="en", model="tiny.en")
-    text = render(report.analysis_renderable(AUDIO, transcript, metrics), width=100)
+    text = render(report.analysis_renderable(AUDIO.path, transcript, metrics), width=100)
     assert "Um, I think we [1.8 s] shipped it." in text
     assert "88 words/min" in text and "130–160 words/min" in text
     assert "20.0 per 100 words" in text and "under 5 per 100 words" in text
@@ -81,7 +57,7 @@ def test_analysis_marks_pauses_inline_and_lists_metrics_with_targets() -> None:
 
 
 def test_pause_marks_are_never_split_across_lines() -> None:
-    words, metrics = constructed_metrics()
+    words, metrics = f.short_answer()
     transcript = Transcript(words=words, language="en", model="tiny.en")
     for width in range(8, 41):
         lines = render(report.marked_transcript(transcript, metrics), width=width).splitlines()
@@ -94,8 +70,8 @@ def test_pause_marks_are_never_split_across_lines() -> None:
 
 
 def test_analysis_of_silence_says_there_is_nothing_to_measure() -> None:
-    _, metrics = constructed_metrics()
-    text = render(report.analysis_renderable(AUDIO, Transcript((), None, "tiny.en"), metrics))
+    _, metrics = f.short_answer()
+    text = render(report.analysis_renderable(AUDIO.path, Transcript((), None, "tiny.en"), metrics))
     assert "No speech was recognised" in text
 
 
@@ -103,7 +79,7 @@ def test_feedback_renders_scores_evidence_tips_and_praise() -> None:
     from mockmic.feedback import assess
     from mockmic.questions import get_question
 
-    words, metrics = constructed_metrics()
+    words, metrics = f.short_answer()
     feedback = assess(metrics, get_question("intro"), words)
     text = render(report.feedback_renderable(feedback), width=120)
     assert "Scores" in text and "conciseness" in text and "compared with norms" in text
@@ -119,10 +95,10 @@ def test_spanish_answer_gets_the_whole_report_in_spanish() -> None:
     from mockmic.feedback import assess
     from mockmic.questions import get_question
 
-    words, english = constructed_metrics()
+    words, english = f.short_answer()
     metrics = replace(english, language="es")
     feedback = assess(metrics, get_question("intro"), words)
-    text = render(report.analysis_renderable(AUDIO, Transcript(words, "es", "base"), metrics, feedback), width=240)
+    text = render(report.analysis_renderable(AUDIO.path, Transcript(words, "es", "base"), metrics, feedback), width=240)
     assert "muletilla  rodeo  [0,4 s] pausa  [1,8 s] pausa larga a mitad de frase" in text
     assert "Um, I think we [1,8 s] shipped it." in text
     assert "88 palabras/min" in text and "130–160 palabras/min" in text
@@ -144,8 +120,10 @@ def test_spanish_evidence_against_the_speakers_own_takes() -> None:
     from mockmic.feedback import Baseline, assess
     from mockmic.questions import get_question
 
-    words, english = constructed_metrics()
-    feedback = assess(replace(english, language="es"), get_question("intro"), words, Baseline(takes=4, pitch_sd=3.1, wpm=142))
+    words, english = f.short_answer()
+    feedback = assess(
+        replace(english, language="es"), get_question("intro"), words, Baseline(takes=4, pitch_sd=3.1, wpm=142)
+    )
     assert feedback.comparisons["enthusiasm"] == "tus 4 tomas anteriores"
     assert feedback.comparisons["clarity"] == "las referencias"  # pace is scored on the norm; the usual pace only shown
     text = render(report.feedback_renderable(feedback), width=240)
@@ -160,10 +138,14 @@ def test_reasons_stored_as_english_sentences_read_as_before() -> None:
     from mockmic import measure as m
     from mockmic import schema
 
-    _, english = constructed_metrics()
-    old = replace(english, pitch=replace(english.pitch, reason="too little voiced speech for pitch (whispered, hoarse, "
-                                         "or buried in noise?)"),
-                  loudness=m.Loudness(None, "no voiced speech to measure loudness on"))  # before b7aa67f
+    _, english = f.short_answer()
+    old = replace(
+        english,
+        pitch=replace(
+            english.pitch, reason="too little voiced speech for pitch (whispered, hoarse, or buried in noise?)"
+        ),
+        loudness=m.Loudness(None, "no voiced speech to measure loudness on"),
+    )  # before b7aa67f
     revived = schema.from_dict(m.Metrics, json.loads(schema.to_json(schema.as_dict(old))))
     text = render(report.metrics_table(revived), width=200)
     assert "too little voiced speech for pitch (whispered" in text and "no voiced speech to measure loudness on" in text
@@ -175,8 +157,8 @@ def test_reasons_stored_as_english_sentences_read_as_before() -> None:
 def test_spanish_silence_says_so_in_spanish() -> None:
     from dataclasses import replace
 
-    _, metrics = constructed_metrics()
-    text = render(report.analysis_renderable(AUDIO, Transcript((), "es", "base"), replace(metrics, language="es")))
+    _, metrics = f.short_answer()
+    text = render(report.analysis_renderable(AUDIO.path, Transcript((), "es", "base"), replace(metrics, language="es")))
     assert "No se reconoció habla en este audio" in text
 
 
@@ -187,16 +169,41 @@ def stored_take(take_id: int, language: str, *, wpm: float, fillers_per_100: flo
     from mockmic.feedback import Feedback, Tip
     from mockmic.library import StoredTake
 
-    _, made = constructed_metrics()
-    metrics = replace(made, speaking_span_s=75.0, words_per_minute=wpm, language=language,
-                      fillers=replace(made.fillers, per_100_words=fillers_per_100),
-                      pitch=replace(made.pitch, sd_semitones=2.5), loudness=replace(made.loudness, sd_db=6.0),
-                      pauses=replace(made.pauses, items=()))  # fmt: skip
-    feedback = Feedback({"conciseness": 70 + take_id, "enthusiasm": 60, "assertiveness": 80, "clarity": 75}, (),
-                        tuple(Tip(tip, "", None, 0.0) for tip in tips), (), language, "intro")  # fmt: skip
+    _, made = f.short_answer()
+    metrics = replace(
+        made,
+        speaking_span_s=75.0,
+        words_per_minute=wpm,
+        language=language,
+        fillers=replace(made.fillers, per_100_words=fillers_per_100),
+        pitch=replace(made.pitch, sd_semitones=2.5),
+        loudness=replace(made.loudness, sd_db=6.0),
+        pauses=replace(made.pauses, items=()),
+    )
+    feedback = Feedback(
+        {"conciseness": 70 + take_id, "enthusiasm": 60, "assertiveness": 80, "clarity": 75},
+        (),
+        tuple(Tip(tip, "", None, 0.0) for tip in tips),
+        (),
+        language,
+        "intro",
+    )
     when = f"2026-11-{take_id:02d}T10:00:00"
-    return StoredTake(take_id, "intro", when, when, Path("a.flac"), 75.0, language, "base", "openai-whisper",
-                      "0.1.0", Transcript((), language, "base"), metrics, feedback)  # fmt: skip
+    return StoredTake(
+        take_id,
+        "intro",
+        when,
+        when,
+        Path("a.flac"),
+        75.0,
+        language,
+        "base",
+        "openai-whisper",
+        "0.1.0",
+        Transcript((), language, "base"),
+        metrics,
+        feedback,
+    )
 
 
 def test_takes_of_a_spanish_speaker_are_listed_and_compared_in_spanish() -> None:
@@ -205,14 +212,14 @@ def test_takes_of_a_spanish_speaker_are_listed_and_compared_in_spanish() -> None
 
     first = stored_take(1, "es", wpm=120.0, fillers_per_100=12.5, tips=["fillers", "slow"])
     second = stored_take(2, "es", wpm=135.0, fillers_per_100=4.0, tips=["slow"])
-    history = render(report.history_renderable([second, first]), width=120)
+    history = render(views.history_renderable([second, first]), width=120)
     assert "Tomas, la más reciente primero" in history and "ppm" in history and "12,5" in history
-    compared = render(report.comparison_renderable(compare([first, second], get_question("intro"))), width=120)
+    compared = render(views.comparison_renderable(compare([first, second], get_question("intro"))), width=120)
     assert "Tomas comparadas (cambio respecto a la primera)" in compared and "toma 2" in compared
     assert "palabras por minuto" in compared and "135 (+15, mejor)" in compared
     assert "muletillas por cada 100 palabras" in compared and "4 (-8,5, mejor)" in compared
     assert "Consejos que ya no recibes: muletillas" in compared
-    progress = render(report.progress_renderable([first, second]), width=120)
+    progress = render(views.progress_renderable([first, second]), width=120)
     assert "Puntuación de 2 tomas, la más antigua primero" in progress and "concisión" in progress
 
 
@@ -220,31 +227,45 @@ def test_takes_in_two_languages_are_listed_in_english() -> None:
     from mockmic.compare import compare
     from mockmic.questions import get_question
 
-    takes = [stored_take(1, "es", wpm=120.0, fillers_per_100=12.5, tips=["fillers"]),
-             stored_take(2, "en", wpm=135.0, fillers_per_100=4.0, tips=[])]  # fmt: skip
-    assert "Takes, newest first" in render(report.history_renderable(takes), width=120)
-    compared = render(report.comparison_renderable(compare(takes, get_question("intro"))), width=120)
+    takes = [
+        stored_take(1, "es", wpm=120.0, fillers_per_100=12.5, tips=["fillers"]),
+        stored_take(2, "en", wpm=135.0, fillers_per_100=4.0, tips=[]),
+    ]
+    assert "Takes, newest first" in render(views.history_renderable(takes), width=120)
+    compared = render(views.comparison_renderable(compare(takes, get_question("intro"))), width=120)
     assert "4 (-8.5, better)" in compared and "Tips you no longer get: fillers" in compared
 
 
 def test_history_keeps_take_ids_and_scores_whole_in_a_narrow_terminal() -> None:
-    takes = [stored_take(12, "en", wpm=135.0, fillers_per_100=4.0, tips=[]),
-             stored_take(1, "en", wpm=120.0, fillers_per_100=12.5, tips=[])]  # fmt: skip
-    rows = [line.split()[:11] for line in render(report.history_renderable(takes), width=64).splitlines()]
+    takes = [
+        stored_take(12, "en", wpm=135.0, fillers_per_100=4.0, tips=[]),
+        stored_take(1, "en", wpm=120.0, fillers_per_100=12.5, tips=[]),
+    ]
+    rows = [line.split()[:11] for line in render(views.history_renderable(takes), width=64).splitlines()]
     assert ["12", "11-12", "intro", "en", "75", "s", "82", "60", "80", "75", "135"] in rows
-    wide = [line.split() for line in render(report.history_renderable(takes), width=80).splitlines()]
+    wide = [line.split() for line in render(views.history_renderable(takes), width=80).splitlines()]
     assert ["12", "11-12", "10:00", "intro", "en", "75", "s", "82", "60", "80", "75", "135", "4.0"] in wide
-    assert any(row[:1] == ["12"] and "82" in row for row in (line.split() for line in render(report.history_renderable(takes), width=50).splitlines()))
+    assert any(
+        row[:1] == ["12"] and "82" in row
+        for row in (line.split() for line in render(views.history_renderable(takes), width=50).splitlines())
+    )
 
 
 def test_a_clipped_recording_is_pointed_out() -> None:
     from dataclasses import replace
 
-    words, metrics = constructed_metrics()
+    words, metrics = f.short_answer()
     clipped = replace(AUDIO, clipped_share=0.024)
-    text = render(report.analysis_renderable(clipped, Transcript(words, "en", "tiny.en"), metrics), width=200)
+    text = render(
+        report.analysis_renderable(
+            clipped.path, Transcript(words, "en", "tiny.en"), metrics, clipped_share=clipped.clipped_share
+        ),
+        width=200,
+    )
     assert "2.4% of the samples are clipped at full scale: move back from the microphone" in text
-    assert "clipped" not in render(report.analysis_renderable(AUDIO, Transcript(words, "en", "tiny.en"), metrics), width=200)
+    assert "clipped" not in render(
+        report.analysis_renderable(AUDIO.path, Transcript(words, "en", "tiny.en"), metrics), width=200
+    )
 
 
 @pytest.mark.slow
@@ -254,12 +275,22 @@ def test_practice_asks_a_spanish_question_with_a_spanish_label() -> None:
 
     from tests.helpers import ROOT
 
-    assert render(report.question_line("Háblame de ti.", 60, 90, "es")).startswith("Pregunta: Háblame de ti.  (objetivo: 1:00–1:30)")
-    assert render(report.question_line("Tell me about yourself.", 60, 90, "auto")).startswith("Question: Tell me about yourself.  (aim for 1:00–1:30)")
+    assert render(report.question_line("Háblame de ti.", 60, 90, "es")).startswith(
+        "Pregunta: Háblame de ti.  (objetivo: 1:00–1:30)"
+    )
+    assert render(report.question_line("Tell me about yourself.", 60, 90, "auto")).startswith(
+        "Question: Tell me about yourself.  (aim for 1:00–1:30)"
+    )
     # as tests.helpers.mockmic runs it, but with stdin closed: practice stops (exit 2, it needs --seconds
     # without a terminal) right after asking, and a terminal's stdin could never start a recording
-    result = subprocess.run([sys.executable, "-m", "mockmic", "practice", "--language", "es"], capture_output=True,
-                            text=True, cwd=ROOT, stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "mockmic", "practice", "--language", "es"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert result.returncode == 2 and "--seconds" in result.stderr
     assert result.stdout.startswith("Pregunta: Háblame de ti.") and "Question" not in result.stdout
 
@@ -268,11 +299,15 @@ def test_reanalysing_says_what_changed_per_take() -> None:
     from dataclasses import replace
 
     before = stored_take(1, "en", wpm=120.0, fillers_per_100=4.0, tips=[])
-    after = replace(before, engine="faster-whisper", model="tiny.en",
-                    feedback=replace(before.feedback, scores={**before.feedback.scores, "conciseness": 73}),
-                    metrics=replace(before.metrics, words_per_minute=126.4))  # fmt: skip
-    assert report.reanalysed_line(before, after) == (
+    after = replace(
+        before,
+        engine="faster-whisper",
+        model="tiny.en",
+        feedback=replace(before.feedback, scores={**before.feedback.scores, "conciseness": 73}),
+        metrics=replace(before.metrics, words_per_minute=126.4),
+    )
+    assert views.reanalysed_line(before, after) == (
         "Reanalysed take 1: conciseness 71 → 73; words/min 120 → 126; "
         "transcribed by faster-whisper tiny.en (was openai-whisper base)."
     )
-    assert report.reanalysed_line(before, before) == "Reanalysed take 1: nothing changed."
+    assert views.reanalysed_line(before, before) == "Reanalysed take 1: nothing changed."

@@ -26,8 +26,11 @@ def test_every_language_has_the_same_keys_as_english() -> None:
 
 def test_every_key_has_the_same_placeholders_in_every_language() -> None:
     for lang, catalog in CATALOGS.items():
-        differ = {key: (placeholders(en.TEXT[key]), placeholders(catalog[key]))
-                  for key in en.TEXT if placeholders(en.TEXT[key]) != placeholders(catalog[key])}  # fmt: skip
+        differ = {
+            key: (placeholders(en.TEXT[key]), placeholders(catalog[key]))
+            for key in en.TEXT
+            if placeholders(en.TEXT[key]) != placeholders(catalog[key])
+        }
         assert not differ, lang
         assert all(name.isidentifier() for key in catalog for name in placeholders(catalog[key])), lang  # no "{}"
 

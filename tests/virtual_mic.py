@@ -21,16 +21,32 @@ class VirtualMic:
 
     def __init__(self) -> None:
         self.runtime = Path(tempfile.mkdtemp(prefix="mockmic-pulse-"))
-        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(self.runtime), "PULSE_RUNTIME_PATH": str(self.runtime / "pulse")}
+        self.env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": str(self.runtime),
+            "PULSE_RUNTIME_PATH": str(self.runtime / "pulse"),
+        }
 
     def start(self) -> None:
         subprocess.run(
-            ["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--use-pid-file=yes",
-             "-L", "module-native-protocol-unix",
-             "-L", f"module-null-sink sink_name={SINK}",
-             "-L", f"module-remap-source master={SINK}.monitor source_name=mockmic_test_mic"],
-            env=self.env, check=True, capture_output=True, timeout=30,
-        )  # fmt: skip
+            [
+                "pulseaudio",
+                "-n",
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "--use-pid-file=yes",
+                "-L",
+                "module-native-protocol-unix",
+                "-L",
+                f"module-null-sink sink_name={SINK}",
+                "-L",
+                f"module-remap-source master={SINK}.monitor source_name=mockmic_test_mic",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
         for _ in range(50):
             if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0:
                 break
@@ -46,16 +62,23 @@ class VirtualMic:
 
     def play(self, wav: Path, delay: float = 0.5) -> subprocess.Popen:
         return subprocess.Popen(
-            ["sh", "-c", f"sleep {delay}; exec paplay --device={SINK} '{wav}'"], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            ["sh", "-c", f"sleep {delay}; exec paplay --device={SINK} '{wav}'"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def mockmic(self, *args: str, **kwargs) -> subprocess.Popen:
         kwargs.setdefault("env", self.env)
         return subprocess.Popen(
-            [sys.executable, "-m", "mockmic", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs,
-        )  # fmt: skip
+            [sys.executable, "-m", "mockmic", *args],
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **kwargs,
+        )
 
     def run(self, *args: str, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
         process = self.mockmic(*args, **kwargs)

@@ -63,7 +63,9 @@ def from_samples(samples: np.ndarray, sample_rate: int, *, path: str | None = No
     """Audio from an array (frames, or frames x channels) at any rate, for recordings and tests."""
     samples = np.asarray(samples, dtype=np.float32)
     frames = samples if samples.ndim == 2 else samples[:, None]
-    return Audio(to_mono_16k(frames, sample_rate), sample_rate, frames.shape[1], path, clipped_share=clipped_share(frames))
+    return Audio(
+        to_mono_16k(frames, sample_rate), sample_rate, frames.shape[1], path, clipped_share=clipped_share(frames)
+    )
 
 
 def clipped_share(frames: np.ndarray, block: int = 1 << 20) -> float:
@@ -111,9 +113,7 @@ def _check_file(path: Path) -> None:
 
 def _check_duration(path: Path, duration: float) -> None:
     if duration < MIN_DURATION_S:
-        raise AudioError(
-            f"{path} is only {duration:.2f} s long; record at least {MIN_DURATION_S} s of speech."
-        )
+        raise AudioError(f"{path} is only {duration:.2f} s long; record at least {MIN_DURATION_S} s of speech.")
     if duration > MAX_DURATION_S:
         raise AudioError(
             f"{path} is {duration / 3600:.1f} hours long; mockmic analyses answers up to "
@@ -158,7 +158,9 @@ def _decode_ffmpeg_instead(path: Path, error: Exception) -> _Decoded:
 
 
 def _unreadable(path: Path, error: Exception) -> AudioError:
-    return AudioError(f"{path} is not a readable {path.suffix[1:]} file ({_first_line(error)}); export or record it again.")
+    return AudioError(
+        f"{path} is not a readable {path.suffix[1:]} file ({_first_line(error)}); export or record it again."
+    )
 
 
 def _check_complete(path: Path, present_s: float) -> None:
@@ -195,8 +197,21 @@ def _decode_ffmpeg(path: Path) -> _Decoded:
             f"or convert {path.name} to WAV or FLAC."
         )
     rate, channels = _probe(path)
-    command = ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
-               "-f", "f32le", "-acodec", "pcm_f32le", "-"]  # fmt: skip
+    command = [
+        "ffmpeg",
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-f",
+        "f32le",
+        "-acodec",
+        "pcm_f32le",
+        "-",
+    ]
     result = subprocess.run(command, capture_output=True, check=False)
     raw = np.frombuffer(result.stdout, dtype="<f4")
     if result.returncode != 0 or raw.size < channels:
@@ -208,16 +223,24 @@ def _decode_ffmpeg(path: Path) -> _Decoded:
 
 
 def _probe(path: Path) -> tuple[int, int]:
-    command = ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-               "stream=sample_rate,channels", "-of", "json", str(path)]  # fmt: skip
+    command = [
+        "ffprobe",
+        "-v",
+        "error",
+        "-select_streams",
+        "a:0",
+        "-show_entries",
+        "stream=sample_rate,channels",
+        "-of",
+        "json",
+        str(path),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     try:
         stream = json.loads(result.stdout)["streams"][0]
         return int(stream["sample_rate"]), int(stream["channels"])
     except (ValueError, KeyError, IndexError) as e:
-        raise AudioError(
-            f"{path} is not an audio file mockmic can read; use one of {SUPPORTED}."
-        ) from e
+        raise AudioError(f"{path} is not an audio file mockmic can read; use one of {SUPPORTED}.") from e
 
 
 def _first_line(error: object) -> str:

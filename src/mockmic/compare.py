@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .norms import NORMS, is_hesitant
 from .library import StoredTake, shared_language
+from .norms import NORMS, is_hesitant
 from .questions import DIMENSIONS, Question
 from .text import say
 
@@ -48,7 +48,7 @@ class Comparison:
 class Measure:
     """One measure compared: how a take gives it, which way is better, and how small a change it can tell."""
 
-    name: str  # as the JSON names it
+    name: str  # the id of its evidence in `feedback` (scores: the score), as the JSON names it
     label: str  # the text catalogs' key for its name in a table
     value: Callable[[StoredTake], float | None]
     badness: Callable[[float], float]  # lower is better: the measure's good direction
@@ -75,8 +75,10 @@ def _score(name: str) -> Callable[[StoredTake], float | None]:
 
 
 def measures(question: Question) -> list[Measure]:
-    """Every measure compared, each with its good direction and the accuracy measured for it. The
-    accuracies are bench/accuracy.py's on real speech (bench/README.md, README's measure table)."""
+    """Every measure compared, each with its good direction and the accuracy measured for it, named by
+    the id of the evidence `feedback.assess` scores it with (hedges are compared as a count, their
+    evidence is per 100 words). The accuracies are bench/accuracy.py's on real speech (bench/README.md,
+    README's measure table)."""
     wpm = NORMS["wpm"]
     return [
         # Scores are whole points from the measures below; any change of a point is a change.
@@ -86,26 +88,45 @@ def measures(question: Question) -> list[Measure]:
         Measure("clarity", "score.clarity", _score("clarity"), _higher, 0, 0),
         # Speaking span: Silero VAD's edges, within 2.3% of the MFA monologues' truth (bench/README.md,
         # words per minute row), pause edges within 40 ms median; 0.5 s covers a breath or a click at an edge.
-        Measure("speaking time s", "compare.speaking_time", lambda t: t.metrics.speaking_span_s,
-                _into(*question.target_s), 0.5, 1),
-        # Pace: −1.2% (jfk), +0.9% (sonnet), +2.4%, +3.8%, −5.6% (MFA monologues) against hand counts.
-        Measure("words per minute", "compare.words_per_minute", lambda t: t.metrics.words_per_minute,
-                _into(wpm.low, wpm.high), 0.03, 0, relative=True),
+        Measure(
+            "duration", "compare.speaking_time", lambda t: t.metrics.speaking_span_s, _into(*question.target_s), 0.5, 1
+        ),
+        # Pace: −1.2% (jfk), −1.0% (sonnet), +2.4%, +2.0%, −5.6% (MFA monologues) against hand counts.
+        Measure(
+            "pace",
+            "compare.words_per_minute",
+            lambda t: t.metrics.words_per_minute,
+            _into(wpm.low, wpm.high),
+            0.03,
+            0,
+            relative=True,
+        ),
         # Counts: a filler, hedge or long pause more or less is a real difference in what was said.
-        Measure("fillers per 100 words", "compare.fillers_per_100_words",
-                lambda t: t.metrics.fillers.per_100_words, _lower, 0, 1),
+        Measure(
+            "fillers_per_100_words",
+            "compare.fillers_per_100_words",
+            lambda t: t.metrics.fillers.per_100_words,
+            _lower,
+            0,
+            1,
+        ),
         Measure("hedges", "metric.hedges", lambda t: t.metrics.hedges.count, _lower, 0, 0),
         # Pitch variation: median error 0.13 st against laryngograph references, within 0.3 st in 73% of files.
-        Measure("pitch variation st", "compare.pitch_variation", lambda t: t.metrics.pitch.sd_semitones,
-                _higher, 0.3, 1),
+        Measure("pitch_variation", "compare.pitch_variation", lambda t: t.metrics.pitch.sd_semitones, _higher, 0.3, 1),
         # Loudness variation: no reference exists; rumble louder than the voice moves it by < 0.5 dB
         # (tests/test_measure.py), so a smaller change is not told apart from the room.
-        Measure("loudness variation dB", "compare.loudness_variation", lambda t: t.metrics.loudness.sd_db,
-                _higher, 0.5, 1),
-        Measure("mid-sentence pauses > 1.2 s", "compare.mid_sentence_pauses",
-                lambda t: sum(is_hesitant(p.kind, p.duration_s) for p in t.metrics.pauses.items),
-                _lower, 0, 0),
-    ]  # fmt: skip
+        Measure(
+            "loudness_variation", "compare.loudness_variation", lambda t: t.metrics.loudness.sd_db, _higher, 0.5, 1
+        ),
+        Measure(
+            "long_mid_sentence_pauses",
+            "compare.mid_sentence_pauses",
+            lambda t: sum(is_hesitant(p.kind, p.duration_s) for p in t.metrics.pauses.items),
+            _lower,
+            0,
+            0,
+        ),
+    ]
 
 
 def compare(takes: list[StoredTake], question: Question) -> Comparison:
@@ -175,11 +196,18 @@ class Progress:
     def as_dict(self) -> dict[str, Any]:
         def summary(values: tuple[int | None, ...]) -> dict[str, Any]:
             known = [v for v in values if v is not None]
-            return {"values": list(values), "first": known[0] if known else None,
-                    "last": known[-1] if known else None, "best": max(known) if known else None}  # fmt: skip
+            return {
+                "values": list(values),
+                "first": known[0] if known else None,
+                "last": known[-1] if known else None,
+                "best": max(known) if known else None,
+            }
 
-        return {"question": self.question_id, "takes": list(self.take_ids),
-                "scores": {name: summary(values) for name, values in self.scores}}  # fmt: skip
+        return {
+            "question": self.question_id,
+            "takes": list(self.take_ids),
+            "scores": {name: summary(values) for name, values in self.scores},
+        }
 
 
 def progress(takes_oldest_first: list[StoredTake], *, per_question: bool = True) -> list[Progress]:
@@ -189,7 +217,8 @@ def progress(takes_oldest_first: list[StoredTake], *, per_question: bool = True)
         groups.setdefault(take.question_id if per_question else None, []).append(take)
     return [
         Progress(
-            question_id=question_id, take_ids=tuple(t.id for t in group),
+            question_id=question_id,
+            take_ids=tuple(t.id for t in group),
             scores=tuple((name, tuple(t.feedback.scores.get(name) for t in group)) for name in DIMENSIONS),
             language=shared_language(group),
         )

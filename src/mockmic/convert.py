@@ -149,14 +149,12 @@ def _split_fused(out: dict, target: str, variables: dict, source: str, names: tu
 
 def _block(out: dict, target: str, variables: dict, source: str, cross: bool) -> None:
     _norm(out, f"{target}.attn_ln", variables, f"{source}/self_attention/layer_norm")
-    _split_fused(out, f"{target}.attn", variables, f"{source}/self_attention/linear_0",
-                 ("query", "key", "value"))  # fmt: skip
+    _split_fused(out, f"{target}.attn", variables, f"{source}/self_attention/linear_0", ("query", "key", "value"))
     _linear(out, f"{target}.attn.out", variables, f"{source}/self_attention/linear_1")
     if cross:
         _norm(out, f"{target}.cross_attn_ln", variables, f"{source}/attention/layer_norm")
         _linear(out, f"{target}.cross_attn.query", variables, f"{source}/attention/linear_0")
-        _split_fused(out, f"{target}.cross_attn", variables, f"{source}/attention/linear_1",
-                     ("key", "value"))  # fmt: skip
+        _split_fused(out, f"{target}.cross_attn", variables, f"{source}/attention/linear_1", ("key", "value"))
         _linear(out, f"{target}.cross_attn.out", variables, f"{source}/attention/linear_2")
     _norm(out, f"{target}.mlp_ln", variables, f"{source}/ffn/layer_norm")
     _linear(out, f"{target}.mlp.0", variables, f"{source}/ffn/linear_0")

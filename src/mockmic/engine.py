@@ -116,7 +116,9 @@ def joined_words(raw: Iterable[tuple[str, float, float, float]], offset: float =
         start, end = round(float(start) + offset, 3), round(float(end) + offset, 3)
         if words and not text[:1].isspace():
             last = words[-1]
-            words[-1] = Word(last.text + text.strip(), last.start, max(last.end, end), min(last.probability, probability))
+            words[-1] = Word(
+                last.text + text.strip(), last.start, max(last.end, end), min(last.probability, probability)
+            )
         else:
             words.append(Word(text.strip(), start, end, round(probability, 4)))
     return words
@@ -159,25 +161,34 @@ class FasterWhisper:
                 str(path), device="cpu", compute_type="int8", cpu_threads=cpu_threads()
             )
         except (RuntimeError, ValueError, OSError) as e:
-            raise ModelError(f"faster-whisper cannot load the model in {path} ({e}); reinstall mockmic with `make demo`.") from e
+            raise ModelError(
+                f"faster-whisper cannot load the model in {path} ({e}); reinstall mockmic with `make demo`."
+            ) from e
 
     def decode(self, samples: np.ndarray, options: DecodeOptions) -> list[Segment]:
         import ctranslate2
 
         ctranslate2.set_random_seed(constants.SAMPLING_SEED)  # fallback temperatures sample: same audio, same words
         segments, _ = self._model.transcribe(
-            samples, language=options.language, beam_size=options.beam_size, best_of=5,
-            temperature=list(constants.TEMPERATURES), word_timestamps=True,
+            samples,
+            language=options.language,
+            beam_size=options.beam_size,
+            best_of=5,
+            temperature=list(constants.TEMPERATURES),
+            word_timestamps=True,
             condition_on_previous_text=False,  # a mistake in one window must not seed the next
-            initial_prompt=options.prompt, vad_filter=False,  # where the voice is, mockmic finds itself
-            no_speech_threshold=constants.NO_SPEECH_THRESHOLD, log_prob_threshold=constants.LOGPROB_THRESHOLD,
+            initial_prompt=options.prompt,
+            vad_filter=False,  # where the voice is, mockmic finds itself
+            no_speech_threshold=constants.NO_SPEECH_THRESHOLD,
+            log_prob_threshold=constants.LOGPROB_THRESHOLD,
             compression_ratio_threshold=constants.COMPRESSION_RATIO_THRESHOLD,
-        )  # fmt: skip
+        )
         return [
             Segment(
                 words=tuple(joined_words((w.word, w.start, w.end, w.probability) for w in s.words or ())),
-                no_speech_prob=s.no_speech_prob, avg_logprob=s.avg_logprob,
-            )  # fmt: skip
+                no_speech_prob=s.no_speech_prob,
+                avg_logprob=s.avg_logprob,
+            )
             for s in segments
         ]
 
@@ -209,9 +220,12 @@ class OpenAIWhisper:
             result = whisper.transcribe(self._model, samples, **whisper_arguments(options))
         return [
             Segment(
-                words=tuple(joined_words((w["word"], w["start"], w["end"], w["probability"]) for w in s.get("words", []))),
-                no_speech_prob=s["no_speech_prob"], avg_logprob=s["avg_logprob"],
-            )  # fmt: skip
+                words=tuple(
+                    joined_words((w["word"], w["start"], w["end"], w["probability"]) for w in s.get("words", []))
+                ),
+                no_speech_prob=s["no_speech_prob"],
+                avg_logprob=s["avg_logprob"],
+            )
             for s in result["segments"]
         ]
 

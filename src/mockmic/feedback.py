@@ -72,7 +72,9 @@ class Feedback:
     went_well: tuple[str, ...]
     language: str
     question_id: str
-    comparisons: dict[str, str] = field(default_factory=dict)  # score -> "norms" or "your N earlier takes", in its language
+    comparisons: dict[str, str] = field(
+        default_factory=dict
+    )  # score -> "norms" or "your N earlier takes", in its language
 
 
 def baseline_from(previous: list[Metrics], language: str) -> Baseline | None:
@@ -97,14 +99,18 @@ def assess(
     norms = say("norm.norms", lang)
     if not metrics.word_count:  # nothing was said: nothing to score, and no zeros to drag a progress chart down
         return Feedback(
-            scores=dict.fromkeys(DIMENSIONS, None), evidence=(), tips=(), went_well=(), language=lang,
-            question_id=question.id, comparisons=dict.fromkeys(DIMENSIONS, norms),
-        )  # fmt: skip
+            scores=dict.fromkeys(DIMENSIONS, None),
+            evidence=(),
+            tips=(),
+            went_well=(),
+            language=lang,
+            question_id=question.id,
+            comparisons=dict.fromkeys(DIMENSIONS, norms),
+        )
     judgements = judge(metrics, question, words, baseline)
     evidence = sorted((e for j in judgements for e in j.evidence), key=lambda e: DIMENSIONS.index(e.score))
     scores = {
-        name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name))))
-        for name in DIMENSIONS
+        name: int(round(max(0.0, 100 - sum(e.points for e in evidence if e.score == name)))) for name in DIMENSIONS
     }
     if metrics.pitch.sd_semitones is None:
         scores["enthusiasm"] = None  # pitch and loudness carry 75 of its points: pace alone gave a hoarse take 100
@@ -167,8 +173,21 @@ class Judgement:
 
 
 # Equal tips are listed in this order, praise always in this one.
-TIP_ORDER = ("mid_pause", "too_long", "too_short", "fillers", "hedges", "monotone", "flat", "uptalk", "trail_off",
-             "fast", "slow", "long_sentence", "repetition")  # fmt: skip
+TIP_ORDER = (
+    "mid_pause",
+    "too_long",
+    "too_short",
+    "fillers",
+    "hedges",
+    "monotone",
+    "flat",
+    "uptalk",
+    "trail_off",
+    "fast",
+    "slow",
+    "long_sentence",
+    "repetition",
+)
 PRAISE_ORDER = ("length", "pace", "fillers", "no_fillers", "pitch", "pauses", "hedges")
 
 
@@ -177,9 +196,17 @@ def _length(a: _Answer) -> Judgement:
     length = a.m.speaking_span_s or 0.0
     over, under = over_under(length, a.q)
     capped = a.q.hard_cap_s is not None and length > a.q.hard_cap_s + LENGTH_MARGIN_S
-    points = NORMS["length_over"].cost(over) + NORMS["length_cap"].cost(float(capped)) + NORMS["length_under"].cost(under)
-    evidence = Evidence("conciseness", "duration", length, say("norm.duration", a.lang, low=low, high=high), points,
-                          say("note.duration", a.lang, length=judged(length, 0, low, high, lang=a.lang), low=low, high=high))
+    points = (
+        NORMS["length_over"].cost(over) + NORMS["length_cap"].cost(float(capped)) + NORMS["length_under"].cost(under)
+    )
+    evidence = Evidence(
+        "conciseness",
+        "duration",
+        length,
+        say("norm.duration", a.lang, low=low, high=high),
+        points,
+        say("note.duration", a.lang, length=judged(length, 0, low, high, lang=a.lang), low=low, high=high),
+    )
     shown = {"length": length_clock(length, low, high), "low": clock(low), "high": clock(high)}
     if over:
         at = (a.m.speech_start or 0.0) + high
@@ -195,39 +222,93 @@ def _fillers(a: _Answer) -> Judgement:
     f, norm = a.m.fillers, NORMS["fillers_per_100"]
     rate = f.per_100_words or 0.0
     points = norm.cost(rate)
-    evidence = Evidence("conciseness", "fillers_per_100_words", rate, band(norm, a.lang), points,
-                          say("note.fillers", a.lang, count=f.count, rate=against(norm, rate, 1, a.lang)))
+    evidence = Evidence(
+        "conciseness",
+        "fillers_per_100_words",
+        rate,
+        band(norm, a.lang),
+        points,
+        say("note.fillers", a.lang, count=f.count, rate=against(norm, rate, 1, a.lang)),
+    )
     if not points:
-        return Judgement((evidence,), praise=(a.praise("fillers", count=f.count) if f.count else a.praise("no_fillers"),))
+        return Judgement(
+            (evidence,), praise=(a.praise("fillers", count=f.count) if f.count else a.praise("no_fillers"),)
+        )
     first = f.items[0] if f.items else None
-    tips = () if first is None else (a.tip(
-        "fillers", "fillers.one" if f.count == 1 else "fillers", points, first.start, count=f.count,
-        rate=against(norm, rate, 1, a.lang, norm.free), text=first.text, at=clock(first.start),
-    ),)  # fmt: skip
+    tips = (
+        ()
+        if first is None
+        else (
+            a.tip(
+                "fillers",
+                "fillers.one" if f.count == 1 else "fillers",
+                points,
+                first.start,
+                count=f.count,
+                rate=against(norm, rate, 1, a.lang, norm.free),
+                text=first.text,
+                at=clock(first.start),
+            ),
+        )
+    )
     return Judgement((evidence,), tips)
 
 
 def _long_sentences(a: _Answer) -> Judgement:
     long, norm = long_sentences(a.m), NORMS["sentence_words"]
     points = norm.cost(len(long))
-    evidence = Evidence("conciseness", "long_sentences", len(long), band(norm, a.lang), points,
-                          say("note.long_sentences", a.lang, count=len(long), limit=norm.high))
-    tips = (a.tip("long_sentence", "long_sentence", points, long[0].start, at=clock(long[0].start),
-                  count=long[0].word_count),) if long else ()  # fmt: skip
+    evidence = Evidence(
+        "conciseness",
+        "long_sentences",
+        len(long),
+        band(norm, a.lang),
+        points,
+        say("note.long_sentences", a.lang, count=len(long), limit=norm.high),
+    )
+    tips = (
+        (
+            a.tip(
+                "long_sentence",
+                "long_sentence",
+                points,
+                long[0].start,
+                at=clock(long[0].start),
+                count=long[0].word_count,
+            ),
+        )
+        if long
+        else ()
+    )
     return Judgement((evidence,), tips)
 
 
 def _restarts(a: _Answer) -> Judgement:
     restarts = sum(s.restarts for s in a.m.sentences)
-    return Judgement((Evidence("conciseness", "restarts", restarts, say("norm.restarts", a.lang),
-                                 NORMS["restarts"].cost(restarts), say("note.restarts", a.lang, count=restarts)),))
+    return Judgement(
+        (
+            Evidence(
+                "conciseness",
+                "restarts",
+                restarts,
+                say("norm.restarts", a.lang),
+                NORMS["restarts"].cost(restarts),
+                say("note.restarts", a.lang, count=restarts),
+            ),
+        )
+    )
 
 
 def _repetition(a: _Answer) -> Judgement:
     repeats = [*a.m.repeated_words, *a.m.repeated_phrases]
     points = NORMS["repetition"].cost(len(repeats))
-    evidence = Evidence("conciseness", "repetition", len(repeats), say("norm.repetition", a.lang), points,
-                          say("note.repetition", a.lang, count=len(repeats)))
+    evidence = Evidence(
+        "conciseness",
+        "repetition",
+        len(repeats),
+        say("norm.repetition", a.lang),
+        points,
+        say("note.repetition", a.lang, count=len(repeats)),
+    )
     if not points:
         return Judgement((evidence,))
     top = max(repeats, key=lambda r: r.count)
@@ -242,39 +323,70 @@ def _pitch(a: _Answer) -> Judgement:
     target = max(norm.low, usual * BASELINE_PITCH_SHARE) if usual is not None else norm.low
     points = 0.0 if sd is None else norm.cost(target - sd)
     evidence = Evidence(
-        "enthusiasm", "pitch_variation", sd,
-        say("norm.usual_pitch_sd", lang, sd=usual) if usual is not None else band(norm, lang), points,
-        say("note.no_pitch", lang, reason=reason(a.m.pitch.reason, lang)) if sd is None
+        "enthusiasm",
+        "pitch_variation",
+        sd,
+        say("norm.usual_pitch_sd", lang, sd=usual) if usual is not None else band(norm, lang),
+        points,
+        say("note.no_pitch", lang, reason=reason(a.m.pitch.reason, lang))
+        if sd is None
         else say("note.pitch", lang, sd=judged(sd, 1, target, lang=lang)),
-    )  # fmt: skip
+    )
     flat, flat_norm = flat_windows(a.m), NORMS["flat_window"]
     flat_points = flat_norm.cost(len(flat))
-    flat_evidence = Evidence("enthusiasm", "flat_stretches", len(flat), band(flat_norm, lang), flat_points,
-                               say("note.flat", lang, count=len(flat)))
+    flat_evidence = Evidence(
+        "enthusiasm",
+        "flat_stretches",
+        len(flat),
+        band(flat_norm, lang),
+        flat_points,
+        say("note.flat", lang, count=len(flat)),
+    )
     both = (evidence, flat_evidence)
     if sd is not None and points >= MIN_TIP_POINTS:
         if target == norm.low:
             tip = a.tip("monotone", "monotone", points, sd=against(norm, sd, 1, lang), target=norm.low)
         else:  # the score judged it against the speaker's own takes: so does the tip
-            tip = a.tip("monotone", "monotone.usual", points, sd=judged(sd, 1, usual, target, lang=lang),
-                        usual=judged(usual, 1, sd, lang=lang))
+            tip = a.tip(
+                "monotone",
+                "monotone.usual",
+                points,
+                sd=judged(sd, 1, usual, target, lang=lang),
+                usual=judged(usual, 1, sd, lang=lang),
+            )
         return Judgement(both, (tip,))
     praise = (a.praise("pitch", sd=against(norm, sd, 1, lang)),) if sd is not None and not points else ()
     if flat and flat_points:
         w = flat[0]
-        tip = a.tip("flat", "flat", flat_points, w.start, at=clock(w.start), end=clock(w.end),
-                    sd=against(flat_norm, w.sd_semitones, 1, lang))
+        tip = a.tip(
+            "flat",
+            "flat",
+            flat_points,
+            w.start,
+            at=clock(w.start),
+            end=clock(w.end),
+            sd=against(flat_norm, w.sd_semitones, 1, lang),
+        )
         return Judgement(both, (tip,), praise)
     return Judgement(both, praise=praise)
 
 
 def _loudness(a: _Answer) -> Judgement:
     loud, norm = a.m.loudness.sd_db, NORMS["loudness_sd"]
-    return Judgement((Evidence(
-        "enthusiasm", "loudness_variation", loud, band(norm, a.lang), 0.0 if loud is None else norm.cost(norm.low - loud),
-        say("note.no_loudness", a.lang, reason=reason(a.m.loudness.reason, a.lang)) if loud is None
-        else say("note.loudness", a.lang, db=loud),
-    ),))  # fmt: skip
+    return Judgement(
+        (
+            Evidence(
+                "enthusiasm",
+                "loudness_variation",
+                loud,
+                band(norm, a.lang),
+                0.0 if loud is None else norm.cost(norm.low - loud),
+                say("note.no_loudness", a.lang, reason=reason(a.m.loudness.reason, a.lang))
+                if loud is None
+                else say("note.loudness", a.lang, db=loud),
+            ),
+        )
+    )
 
 
 def _pace(a: _Answer) -> Judgement:
@@ -284,11 +396,23 @@ def _pace(a: _Answer) -> Judgement:
     fast, slow = (above(pace, wpm), below(pace, wpm)) if wpm else (0.0, 0.0)
     usual = say("norm.usual_wpm", lang, wpm=a.baseline.wpm) if a.baseline else ""
     evidence = (
-        Evidence("enthusiasm", "pace", wpm, band(outer, lang), outer.cost(below(outer, wpm) if wpm else 0.0),
-                   say("note.pace", lang, wpm=against(outer, wpm, 0, lang))),
-        Evidence("clarity", "pace", wpm, band(pace, lang) + usual, pace.cost(fast + slow),
-                   say("note.pace", lang, wpm=against(pace, wpm, 0, lang))),
-    )  # fmt: skip
+        Evidence(
+            "enthusiasm",
+            "pace",
+            wpm,
+            band(outer, lang),
+            outer.cost(below(outer, wpm) if wpm else 0.0),
+            say("note.pace", lang, wpm=against(outer, wpm, 0, lang)),
+        ),
+        Evidence(
+            "clarity",
+            "pace",
+            wpm,
+            band(pace, lang) + usual,
+            pace.cost(fast + slow),
+            say("note.pace", lang, wpm=against(pace, wpm, 0, lang)),
+        ),
+    )
     points = sum(e.points for e in evidence)
     shown = {"wpm": against(pace, wpm, 0, lang), "low": f"{pace.low:g}", "high": f"{pace.high:g}"}
     tips = tuple(a.tip(key, key, points, **shown) for key, off in (("fast", fast), ("slow", slow)) if off)
@@ -299,8 +423,14 @@ def _pace(a: _Answer) -> Judgement:
 def _hedges(a: _Answer) -> Judgement:
     rate, norm = hedges_per_100_words(a.m), NORMS["hedges_per_100"]
     points = norm.cost(above(norm, rate))
-    evidence = Evidence("assertiveness", "hedges_per_100_words", rate, band(norm, a.lang), points,
-                          say("note.hedges", a.lang, count=a.m.hedges.count, rate=against(norm, rate, 1, a.lang)))
+    evidence = Evidence(
+        "assertiveness",
+        "hedges_per_100_words",
+        rate,
+        band(norm, a.lang),
+        points,
+        say("note.hedges", a.lang, count=a.m.hedges.count, rate=against(norm, rate, 1, a.lang)),
+    )
     h = a.m.hedges.items[0] if a.m.hedges.items else None
     tips = (a.tip("hedges", "hedges", points, h.start, at=clock(h.start), text=h.text),) if h and points else ()
     return Judgement((evidence,), tips, () if a.m.hedges.count else (a.praise("hedges"),))
@@ -309,54 +439,106 @@ def _hedges(a: _Answer) -> Judgement:
 def _uptalk(a: _Answer) -> Judgement:
     rising, norm = rising_statements(a.m), NORMS["uptalk"]
     points = norm.cost(len(rising))
-    evidence = Evidence("assertiveness", "uptalk", len(rising), say("norm.uptalk", a.lang, band=band(norm, a.lang)),
-                          points, say("note.uptalk", a.lang, count=len(rising), total=len(statements(a.m))))
+    evidence = Evidence(
+        "assertiveness",
+        "uptalk",
+        len(rising),
+        say("norm.uptalk", a.lang, band=band(norm, a.lang)),
+        points,
+        say("note.uptalk", a.lang, count=len(rising), total=len(statements(a.m))),
+    )
     if not (rising and a.words):
         return Judgement((evidence,))
     s = rising[0]
-    return Judgement((evidence,), (a.tip("uptalk", "uptalk", points, s.end, at=clock(s.end),
-                                         words=_words_before(a.words, s.last_word, 3)),))
+    return Judgement(
+        (evidence,),
+        (a.tip("uptalk", "uptalk", points, s.end, at=clock(s.end), words=_words_before(a.words, s.last_word, 3)),),
+    )
 
 
 def _trailing_off(a: _Answer) -> Judgement:
     fading, norm = fading_statements(a.m), NORMS["trail_off"]
     points = norm.cost(len(fading))
-    evidence = Evidence("assertiveness", "trailing_off", len(fading), say("norm.trailing_off", a.lang, db=-norm.low),
-                          points, say("note.trailing_off", a.lang, count=len(fading)))
+    evidence = Evidence(
+        "assertiveness",
+        "trailing_off",
+        len(fading),
+        say("norm.trailing_off", a.lang, db=-norm.low),
+        points,
+        say("note.trailing_off", a.lang, count=len(fading)),
+    )
     if not (fading and a.words):
         return Judgement((evidence,))
     s = fading[0]
-    return Judgement((evidence,), (a.tip("trail_off", "trail_off", points, s.end, at=clock(s.end),
-                                         words=_words_before(a.words, s.last_word, 2)),))
+    return Judgement(
+        (evidence,),
+        (
+            a.tip(
+                "trail_off", "trail_off", points, s.end, at=clock(s.end), words=_words_before(a.words, s.last_word, 2)
+            ),
+        ),
+    )
 
 
 def _mid_pauses(a: _Answer) -> Judgement:
     hesitant, norm = hesitant_pauses(a.m), NORMS["mid_pause"]
     points = norm.cost(len(hesitant))
-    evidence = Evidence("clarity", "long_mid_sentence_pauses", len(hesitant),
-                          say("norm.mid_pause", a.lang, band=band(norm, a.lang)), points,
-                          say("note.mid_pauses", a.lang, count=len(hesitant), limit=norm.high))
+    evidence = Evidence(
+        "clarity",
+        "long_mid_sentence_pauses",
+        len(hesitant),
+        say("norm.mid_pause", a.lang, band=band(norm, a.lang)),
+        points,
+        say("note.mid_pauses", a.lang, count=len(hesitant), limit=norm.high),
+    )
     tips = tuple(  # the first two, each winning back its share of what they cost together
-        a.tip("mid_pause", "mid_pause", points / len(hesitant), p.start, at=clock(p.start),
-              seconds=against(norm, p.duration_s, 1, a.lang),
-              before=_words_before(a.words, p.after_word) if a.words else "…")
+        a.tip(
+            "mid_pause",
+            "mid_pause",
+            points / len(hesitant),
+            p.start,
+            at=clock(p.start),
+            seconds=against(norm, p.duration_s, 1, a.lang),
+            before=_words_before(a.words, p.after_word) if a.words else "…",
+        )
         for p in hesitant[:2]
-    )  # fmt: skip
+    )
     return Judgement((evidence,), tips, () if hesitant else (a.praise("pauses"),))
 
 
 def _articulation(a: _Answer) -> Judgement:
     rate, norm = a.m.syllables_per_second, NORMS["articulation"]
     off = 0.0 if rate is None else max(0.0, norm.low - rate, rate - norm.high)
-    return Judgement((Evidence(
-        "clarity", "articulation_rate", rate, band(norm, a.lang), norm.cost(off),
-        say("note.no_articulation", a.lang) if rate is None else say("note.articulation", a.lang, rate=rate),
-    ),))  # fmt: skip
+    return Judgement(
+        (
+            Evidence(
+                "clarity",
+                "articulation_rate",
+                rate,
+                band(norm, a.lang),
+                norm.cost(off),
+                say("note.no_articulation", a.lang) if rate is None else say("note.articulation", a.lang, rate=rate),
+            ),
+        )
+    )
 
 
 # Every rule, in the order their evidence is listed within a score.
-RULES = (_length, _fillers, _long_sentences, _restarts, _repetition, _pitch, _loudness, _pace, _hedges, _uptalk,
-         _trailing_off, _mid_pauses, _articulation)  # fmt: skip
+RULES = (
+    _length,
+    _fillers,
+    _long_sentences,
+    _restarts,
+    _repetition,
+    _pitch,
+    _loudness,
+    _pace,
+    _hedges,
+    _uptalk,
+    _trailing_off,
+    _mid_pauses,
+    _articulation,
+)
 
 
 def _words_before(words: tuple[Word, ...], index: int, count: int = 4) -> str:

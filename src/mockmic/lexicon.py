@@ -37,16 +37,48 @@ QUOTATIVE_BEFORE_LIKE = frozenset({"was", "were", "is", "i'm", "it's", "he's", "
 # project ("it is fine not to know; ask instead of hedging"); Spanish equivalents by a native speaker.
 HEDGES = {
     "en": (
-        "i think", "i guess", "i suppose", "i believe", "i feel like", "i'm not sure", "i am not sure",
-        "maybe", "perhaps", "probably", "possibly", "kind of", "sort of", "kinda", "sorta", "somewhat",
-        "more or less", "i would say", "i'd say", "not really sure", "it seems", "might be",
+        "i think",
+        "i guess",
+        "i suppose",
+        "i believe",
+        "i feel like",
+        "i'm not sure",
+        "i am not sure",
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
+        "kind of",
+        "sort of",
+        "kinda",
+        "sorta",
+        "somewhat",
+        "more or less",
+        "i would say",
+        "i'd say",
+        "not really sure",
+        "it seems",
+        "might be",
     ),
     "es": (
-        "creo que", "tal vez", "quizás", "quizá", "a lo mejor", "puede que", "no sé", "no estoy seguro",
-        "no estoy segura", "supongo", "me parece que", "probablemente", "más o menos", "como que",
-        "de alguna manera", "yo diría",
+        "creo que",
+        "tal vez",
+        "quizás",
+        "quizá",
+        "a lo mejor",
+        "puede que",
+        "no sé",
+        "no estoy seguro",
+        "no estoy segura",
+        "supongo",
+        "me parece que",
+        "probablemente",
+        "más o menos",
+        "como que",
+        "de alguna manera",
+        "yo diría",
     ),
-}  # fmt: skip
+}
 
 # Frequent function words, left out when looking for repeated content words.
 STOPWORDS = {
@@ -268,11 +300,15 @@ def _english_syllables(word: str) -> int:
         return 1
     if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and len(_EN_VOWELS.findall(word)) > 1:
         word = word[:-1]  # silent final e: "make", "style"
-    elif word.endswith(("ed", "es")) and not word.endswith(("ted", "ded", "ses", "zes", "ces", "ges", "xes", "shes", "ches")):
+    elif word.endswith(("ed", "es")) and not word.endswith(
+        ("ted", "ded", "ses", "zes", "ces", "ges", "xes", "shes", "ches")
+    ):
         word = word[:-2]  # "worked", "makes": no extra syllable
     groups = _EN_VOWELS.findall(word)
     count = len(groups)
-    count += len(re.findall(r"(ia|io|eo|ua|uo|iu)", word)) - len(re.findall(r"(tio|cia|cio|sio|gio|qua|quo|gua|guo)", word))
+    count += len(re.findall(r"(ia|io|eo|ua|uo|iu)", word)) - len(
+        re.findall(r"(tio|cia|cio|sio|gio|qua|quo|gua|guo)", word)
+    )
     return max(1, count)
 
 

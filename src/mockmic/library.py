@@ -7,7 +7,7 @@ timeout) instead of failing.
 The library never deletes audio on its own: audio without a row (a crash between copy and insert, or a
 database that was damaged, repaired or moved away) is kept and listed by `check`, and `mockmic library
 adopt` analyses it into a take again. A damaged database is copied once per damaged content, never
-edited; `repair` reads what SQLite still can, row by row, into a new database beside that copy.
+edited; `mockmic.repair` reads what SQLite still can, row by row, into a new database beside that copy.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,9 +38,19 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 AUDIO_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 AUDIO_NAME = re.compile(r"^(?P<digest>[0-9a-f]{64})(?P<suffix>\.[a-z0-9]{1,5})$")  # as _copy_in names a copy
 PART_NAME = re.compile(r"^\.(?P<name>[0-9a-f]{64}\.[a-z0-9]{1,5})\.\d+\.part$")  # a copy _copy_in had not finished
-PRACTICE_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>.+)\.wav$")  # cli's practice: local time, question
-TEXT_COLUMNS = ("question_id", "created_at", "audio_sha256", "audio_suffix", "model", "engine", "app_version",
-                "transcript", "metrics", "feedback")  # fmt: skip
+PRACTICE_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>.+)\.wav$")  # practice_path: local time, question
+TEXT_COLUMNS = (
+    "question_id",
+    "created_at",
+    "audio_sha256",
+    "audio_suffix",
+    "model",
+    "engine",
+    "app_version",
+    "transcript",
+    "metrics",
+    "feedback",
+)
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 
@@ -105,6 +114,14 @@ def shared_language(takes: list[StoredTake]) -> str:
     return "es" if takes and all(take.language == "es" for take in takes) else "en"
 
 
+def practice_path(question_id: str) -> Path:
+    """Where `practice` records a take: `recordings/` beside the library, named by the local time and the
+    question (PRACTICE_NAME reads both back when the take's audio is adopted)."""
+    folder = config.user_data_dir() / RECORDINGS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{question_id}.wav"
+
+
 @dataclass(frozen=True)
 class LooseAudio:
     """Audio in the library that no take refers to. Kept: the user decides, or adopts it into a take."""
@@ -127,17 +144,6 @@ class Check:
     missing_audio: tuple[int, ...]  # ids of takes whose audio file is gone
 
 
-@dataclass(frozen=True)
-class Repair:
-    """What `repair` did: a new database from the readable rows; the damaged one kept as `backup`."""
-
-    damaged: bool
-    backup: Path | None
-    salvaged: int  # takes read whole from the damaged database
-    unreadable: int  # rows SQLite could not read, or read as garbage
-    loose: int  # audio files without a take afterwards (`mockmic library adopt` analyses them again)
-
-
 class Library:
     """Open with `Library.open()`; every method is one short transaction."""
 
@@ -146,7 +152,7 @@ class Library:
         self.db = db
 
     @classmethod
-    def open(cls, root: Path | None = None) -> "Library":
+    def open(cls, root: Path | None = None) -> Library:
         root = root or config.user_data_dir()
         path = root / DB_NAME
         try:
@@ -159,7 +165,9 @@ class Library:
         except sqlite3.DatabaseError as e:
             raise _damaged(path, e) from e
         except OSError as e:
-            raise LibraryError(f"The library in {root} cannot be opened ({e.strerror}); check that folder's permissions.") from e
+            raise LibraryError(
+                f"The library in {root} cannot be opened ({e.strerror}); check that folder's permissions."
+            ) from e
         return library
 
     def close(self) -> None:
@@ -199,7 +207,12 @@ class Library:
         with self._writing() as db:
             problems = [row[0] for row in db.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
-                lines = [line for p in problems for line in str(p).splitlines() if line.strip() and not line.startswith("***")]
+                lines = [
+                    line
+                    for p in problems
+                    for line in str(p).splitlines()
+                    if line.strip() and not line.startswith("***")
+                ]
                 raise _damaged(self.root / DB_NAME, sqlite3.DatabaseError(lines[0] if lines else "quick_check failed"))
             rows = db.execute("SELECT id, audio_sha256, audio_suffix FROM takes ORDER BY id").fetchall()
             files = self._audio_files()
@@ -226,49 +239,115 @@ class Library:
                     continue  # it stays as it is, and `check` lists it
         return finished
 
-    def adopt(self, audio: LooseAudio, *, question_id: str, created_at: str, duration_s: float,
-              transcript: Transcript, metrics: Metrics, feedback: Feedback) -> int:  # fmt: skip
+    def adopt(
+        self,
+        audio: LooseAudio,
+        *,
+        question_id: str,
+        created_at: str,
+        duration_s: float,
+        transcript: Transcript,
+        metrics: Metrics,
+        feedback: Feedback,
+    ) -> int:
         """Make loose audio a take again, with a new analysis of it; returns the take's id."""
         match = AUDIO_NAME.match(audio.path.name)
         if not match or audio.path.parent != self.root / AUDIO_DIR:
-            raise LibraryError(f"{audio.path} is not audio of the library {self.root}; store it with `mockmic analyze FILE --save`.")
+            raise LibraryError(
+                f"{audio.path} is not audio of the library {self.root}; store it with `mockmic analyze FILE --save`."
+            )
         digest, suffix = match["digest"], match["suffix"]
         with self._writing() as db:
-            taken = db.execute("SELECT id FROM takes WHERE audio_sha256 = ? AND audio_suffix = ?", (digest, suffix)).fetchone()
+            taken = db.execute(
+                "SELECT id FROM takes WHERE audio_sha256 = ? AND audio_suffix = ?", (digest, suffix)
+            ).fetchone()
             if taken:
                 raise LibraryError(f"{audio.path.name} is already take {taken[0]}; `mockmic show {taken[0]}` shows it.")
             if not audio.path.is_file() or _sha256(audio.path) != digest:
-                raise LibraryError(f"{audio.path} is missing or does not match its name; `mockmic library check` lists what there is.")
-            return self._insert(db, digest, suffix, created_at, _now(), question_id=question_id, duration_s=duration_s,
-                                transcript=transcript, metrics=metrics, feedback=feedback)  # fmt: skip
+                raise LibraryError(
+                    f"{audio.path} is missing or does not match its name; `mockmic library check` lists what there is."
+                )
+            return self._insert(
+                db,
+                digest,
+                suffix,
+                created_at,
+                _now(),
+                question_id=question_id,
+                duration_s=duration_s,
+                transcript=transcript,
+                metrics=metrics,
+                feedback=feedback,
+            )
 
     def _audio_files(self) -> list[Path]:
         return sorted(p for p in (self.root / AUDIO_DIR).iterdir() if p.is_file())
 
     # --- writing -------------------------------------------------------------------------------
 
-    def save(self, audio_file: Path, *, question_id: str, duration_s: float, transcript: Transcript,
-             metrics: Metrics, feedback: Feedback) -> int:  # fmt: skip
+    def save(
+        self,
+        audio_file: Path,
+        *,
+        question_id: str,
+        duration_s: float,
+        transcript: Transcript,
+        metrics: Metrics,
+        feedback: Feedback,
+    ) -> int:
         """Store a take (its audio copied in, named by content hash) and return its id."""
         digest = _sha256(audio_file)
         suffix = audio_file.suffix.lower() if AUDIO_SUFFIX.match(audio_file.suffix.lower()) else ".audio"
         now = _now()
         with self._writing() as db:
             self._copy_in(audio_file, digest + suffix)
-            return self._insert(db, digest, suffix, now, now, question_id=question_id, duration_s=duration_s,
-                                transcript=transcript, metrics=metrics, feedback=feedback)  # fmt: skip
+            return self._insert(
+                db,
+                digest,
+                suffix,
+                now,
+                now,
+                question_id=question_id,
+                duration_s=duration_s,
+                transcript=transcript,
+                metrics=metrics,
+                feedback=feedback,
+            )
 
     @staticmethod
-    def _insert(db: sqlite3.Connection, digest: str, suffix: str, created_at: str, analysed_at: str, *, question_id: str,
-                duration_s: float, transcript: Transcript, metrics: Metrics, feedback: Feedback) -> int:  # fmt: skip
+    def _insert(
+        db: sqlite3.Connection,
+        digest: str,
+        suffix: str,
+        created_at: str,
+        analysed_at: str,
+        *,
+        question_id: str,
+        duration_s: float,
+        transcript: Transcript,
+        metrics: Metrics,
+        feedback: Feedback,
+    ) -> int:
         cursor = db.execute(
             """INSERT INTO takes (question_id, created_at, analysed_at, audio_sha256, audio_suffix,
                duration_s, language, model, engine, app_version, transcript, metrics, feedback)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (question_id, created_at, analysed_at, digest, suffix, duration_s, transcript.language,
-             transcript.model, transcript.engine, __version__, schema.to_column(transcript),
-             schema.to_column(metrics), schema.to_column(feedback)),
-        )  # fmt: skip
+            (
+                question_id,
+                created_at,
+                analysed_at,
+                digest,
+                suffix,
+                duration_s,
+                transcript.language,
+                transcript.model,
+                transcript.engine,
+                __version__,
+                schema.to_column(transcript),
+                schema.to_column(metrics),
+                schema.to_column(feedback),
+            ),
+        )
         return int(cursor.lastrowid)
 
     def _copy_in(self, source: Path, name: str) -> None:
@@ -278,18 +357,27 @@ class Library:
         try:
             _copy_whole(source, target)
         except OSError as e:
-            raise LibraryError(f"Cannot copy {source} into the library ({e.strerror}); check free space in {self.root}.") from e
+            raise LibraryError(
+                f"Cannot copy {source} into the library ({e.strerror}); check free space in {self.root}."
+            ) from e
 
-    def replace_analysis(self, take_id: int, *, transcript: Transcript, metrics: Metrics,
-                         feedback: Feedback) -> None:  # fmt: skip
+    def replace_analysis(self, take_id: int, *, transcript: Transcript, metrics: Metrics, feedback: Feedback) -> None:
         """Swap in a new analysis; the old one stays until this single UPDATE commits."""
         with self._writing() as db:
             db.execute(
                 "UPDATE takes SET transcript = ?, metrics = ?, feedback = ?, model = ?, engine = ?, app_version = ?,"
                 " analysed_at = ? WHERE id = ?",
-                (schema.to_column(transcript), schema.to_column(metrics), schema.to_column(feedback),
-                 transcript.model, transcript.engine, __version__, _now(), take_id),
-            )  # fmt: skip
+                (
+                    schema.to_column(transcript),
+                    schema.to_column(metrics),
+                    schema.to_column(feedback),
+                    transcript.model,
+                    transcript.engine,
+                    __version__,
+                    _now(),
+                    take_id,
+                ),
+            )
 
     def delete(self, take_id: int) -> tuple[Path, ...]:
         """Delete a take and, when no other take uses the same audio, every copy of that audio mockmic
@@ -313,7 +401,10 @@ class Library:
                             path.unlink()
                             removed.append(path)
                 except OSError as e:
-                    raise LibraryError(f"Take {take_id} was not deleted: {e.filename} cannot be removed ({e.strerror}); check that folder's permissions.") from e
+                    raise LibraryError(
+                        f"Take {take_id} was not deleted: {e.filename} cannot be removed ({e.strerror}); "
+                        "check that folder's permissions."
+                    ) from e
         return tuple(removed)
 
     # --- reading -------------------------------------------------------------------------------
@@ -327,7 +418,9 @@ class Library:
     def takes(self, question_id: str | None = None) -> list[StoredTake]:
         """Newest first."""
         if question_id:
-            rows = self._query("SELECT * FROM takes WHERE question_id = ? ORDER BY created_at DESC, id DESC", (question_id,))
+            rows = self._query(
+                "SELECT * FROM takes WHERE question_id = ? ORDER BY created_at DESC, id DESC", (question_id,)
+            )
         else:
             rows = self._query("SELECT * FROM takes ORDER BY created_at DESC, id DESC", ())
         return [self._take(row) for row in rows]
@@ -340,18 +433,30 @@ class Library:
 
     def _take(self, row: sqlite3.Row) -> StoredTake:
         digest, suffix = row["audio_sha256"], row["audio_suffix"]
-        if not isinstance(digest, str) or not isinstance(suffix, str) or not SHA256.match(digest) or not AUDIO_SUFFIX.match(suffix):
+        if (
+            not isinstance(digest, str)
+            or not isinstance(suffix, str)
+            or not SHA256.match(digest)
+            or not AUDIO_SUFFIX.match(suffix)
+        ):
             raise LibraryError(
                 f"Take {row['id']} names an invalid audio file, so the library {self.root} was edited by hand or "
                 f"damaged; `mockmic library repair` rebuilds it from the takes that are whole."
             )
         try:
             return StoredTake(
-                id=row["id"], question_id=row["question_id"], created_at=row["created_at"],
-                analysed_at=row["analysed_at"], audio_path=self.root / AUDIO_DIR / f"{digest}{suffix}",
-                duration_s=float(row["duration_s"]), language=row["language"], model=row["model"], engine=row["engine"],
-                app_version=row["app_version"], **_analysis(row),
-            )  # fmt: skip
+                id=row["id"],
+                question_id=row["question_id"],
+                created_at=row["created_at"],
+                analysed_at=row["analysed_at"],
+                audio_path=self.root / AUDIO_DIR / f"{digest}{suffix}",
+                duration_s=float(row["duration_s"]),
+                language=row["language"],
+                model=row["model"],
+                engine=row["engine"],
+                app_version=row["app_version"],
+                **_analysis(row),
+            )
         except (ValueError, TypeError) as e:  # garbage that SQLite reads as text: a damaged page
             raise _damaged(self.root / DB_NAME, e) from e
 
@@ -369,8 +474,14 @@ def _damaged(path: Path, error: Exception) -> LibraryError:
     try:
         backup = _backup(path)
     except OSError:
-        return LibraryError(f"The library database {path} is damaged ({reason}) and no copy of it could be made; copy it somewhere safe, then run `mockmic library repair`.")
-    return LibraryError(f"The library database {path} is damaged ({reason}); run `mockmic library repair` to rescue what it still holds into a new one (the damaged file is kept as {backup.name}).")
+        return LibraryError(
+            f"The library database {path} is damaged ({reason}) and no copy of it could be made; copy it "
+            "somewhere safe, then run `mockmic library repair`."
+        )
+    return LibraryError(
+        f"The library database {path} is damaged ({reason}); run `mockmic library repair` to rescue what it "
+        f"still holds into a new one (the damaged file is kept as {backup.name})."
+    )
 
 
 def _reason(error: Exception) -> str:
@@ -408,134 +519,14 @@ def _copy_whole(source: Path, target: Path) -> None:
         raise
 
 
-COLUMNS = ("question_id", "created_at", "analysed_at", "audio_sha256", "audio_suffix", "duration_s", "language",
-           "model", "engine", "app_version", "transcript", "metrics", "feedback")  # the takes table, id aside
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
-MOST_IDS = 1_000_000  # a sequence number above this is garbage, not a count of takes
-
-
-def repair(root: Path | None = None) -> Repair:
-    """Read every take SQLite can still read whole from a damaged library database into a new one. The
-    damaged file is kept (named by `_backup`) and never written to; no audio is touched."""
-    root = root or config.user_data_dir()
-    path = root / DB_NAME
-    damaged, backup, rows, unreadable = False, None, [], 0
-    if path.exists():
-        try:
-            with tempfile.TemporaryDirectory(dir=root, prefix=".repair-") as scratch:
-                copy = Path(scratch) / DB_NAME  # SQLite may write to what it opens: never the damaged file
-                shutil.copyfile(path, copy)
-                if path.with_name(path.name + "-wal").is_file():
-                    shutil.copyfile(path.with_name(path.name + "-wal"), copy.with_name(copy.name + "-wal"))
-                rows, unreadable, sequence, healthy = _salvage(copy)
-                if not healthy:
-                    damaged, backup = True, _backup(path)
-                    fresh = Path(scratch) / "new.db"
-                    _build(fresh, rows, sequence)
-                    for leftover in ("-wal", "-shm"):  # the damaged file's: copied with it, wrong for the new one
-                        path.with_name(path.name + leftover).unlink(missing_ok=True)
-                    os.replace(fresh, path)
-        except OSError as e:
-            raise LibraryError(f"The library in {root} could not be repaired ({e.strerror}); free some space there or check its permissions, then run `mockmic library repair` again.") from e
-    library = Library.open(root)
-    try:
-        loose = len(library.loose_names())
-    finally:
-        library.close()
-    return Repair(damaged=damaged, backup=backup, salvaged=len(rows), unreadable=unreadable, loose=loose)
-
-
-def _salvage(path: Path) -> tuple[list[tuple], int, int, bool]:
-    """The takes SQLite can still read whole, each read on its own so a damaged page costs only the rows
-    on it: (rows as INSERT values with their id, rows unreadable, the highest id given out, healthy)."""
-    try:
-        db = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.DatabaseError:
-        return [], 0, 0, False
-    db.text_factory = bytes  # checked as UTF-8 here: a damaged page can hold any bytes
-    try:
-        try:
-            columns = [row[1].decode() for row in db.execute("PRAGMA table_info(takes)")]
-        except (sqlite3.DatabaseError, UnicodeDecodeError):
-            return [], 0, 0, False
-        try:
-            healthy = [row[0] for row in db.execute("PRAGMA quick_check")] == [b"ok"]
-        except sqlite3.DatabaseError:
-            healthy = False
-        if not columns:
-            return [], 0, 0, healthy  # no takes table: empty (a new file), or its schema is lost
-        ids: set[int] = set()
-        for order in ("ASC", "DESC"):  # from both ends: a damaged page stops a scan, not the other one
-            try:
-                for (rowid,) in db.execute(f"SELECT rowid FROM takes ORDER BY rowid {order}"):
-                    ids.add(rowid)
-            except sqlite3.DatabaseError:
-                healthy = False
-        try:
-            sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'takes'").fetchone()
-            sequence = sequence[0] if sequence and isinstance(sequence[0], int) and 0 <= sequence[0] <= MOST_IDS else 0
-        except sqlite3.DatabaseError:
-            sequence = 0
-        wanted = [c for c in COLUMNS if c in columns]
-        rows, unreadable = [], 0
-        for rowid in range(1, max([sequence, *ids], default=0) + 1):
-            try:
-                row = db.execute(f"SELECT {', '.join(wanted)} FROM takes WHERE rowid = ?", (rowid,)).fetchone()
-            except sqlite3.DatabaseError:
-                unreadable += 1
-                continue
-            values = _whole(rowid, dict(zip(wanted, row))) if row else None
-            if values:
-                rows.append(values)
-            elif row or rowid in ids:  # garbage, or listed by a scan and then not found
-                unreadable += 1
-        return rows, unreadable, max([sequence, *ids], default=0), healthy and not unreadable
-    finally:
-        db.close()
-
-
-def _whole(rowid: int, raw: dict[str, Any]) -> tuple | None:
-    """A salvaged row as INSERT values, or None when any of it is not what the library writes."""
-    try:
-        row = {k: v.decode("utf-8") if isinstance(v, bytes) else v for k, v in raw.items()}
-        row["analysed_at"] = row.get("analysed_at") or row.get("created_at")  # a library before migration 2
-        if not all(isinstance(row.get(name), str) for name in TEXT_COLUMNS + ("analysed_at",)):
-            return None
-        if not (SHA256.match(row["audio_sha256"]) and AUDIO_SUFFIX.match(row["audio_suffix"])
-                and TIMESTAMP.match(row["created_at"]) and TIMESTAMP.match(row["analysed_at"])):  # fmt: skip
-            return None
-        if row.get("language") is not None and not isinstance(row["language"], str):
-            return None
-        duration = row.get("duration_s")
-        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 <= duration < 1e6:
-            return None
-        _analysis(row)
-    except (UnicodeDecodeError, ValueError, TypeError):
-        return None
-    return (rowid, *(row.get(name) for name in COLUMNS))
-
-
-def _build(path: Path, rows: list[tuple], sequence: int) -> None:
-    """A new library database holding `rows` under their old ids; new takes get ids above `sequence`
-    (ids of takes that were lost are not given out again)."""
-    db = _connect(path)
-    try:
-        library = Library(path.parent, db)
-        library._migrate()
-        with library._writing():
-            db.executemany(f"INSERT INTO takes (id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})", rows)
-            db.execute("INSERT OR IGNORE INTO sqlite_sequence (name, seq) VALUES ('takes', 0)")
-            db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'takes'", (sequence,))
-    finally:
-        db.close()
-
-
 def _analysis(row: Any) -> dict[str, Any]:
     """A row's transcript, metrics and feedback, revived; ValueError or TypeError for any that is not what
     the library writes (not JSON, or JSON that is not that result): one test for reading and `repair`."""
-    return {"transcript": schema.from_column(Transcript, row["transcript"]),
-            "metrics": schema.from_column(Metrics, row["metrics"]),
-            "feedback": schema.from_column(Feedback, row["feedback"])}  # fmt: skip
+    return {
+        "transcript": schema.from_column(Transcript, row["transcript"]),
+        "metrics": schema.from_column(Metrics, row["metrics"]),
+        "feedback": schema.from_column(Feedback, row["feedback"]),
+    }
 
 
 def _loose(path: Path, recordings: dict[int, list[Path]]) -> LooseAudio:
@@ -546,8 +537,15 @@ def _loose(path: Path, recordings: dict[int, list[Path]]) -> LooseAudio:
     recording = next((r for r in recordings.get(stat.st_size, ()) if _sha256(r) == digest), None)
     practice = PRACTICE_NAME.match(recording.name) if recording else None
     recorded_at = _stamp(time.mktime(time.strptime(practice["stamp"], "%Y%m%d-%H%M%S"))) if practice else None
-    return LooseAudio(path=path, size=stat.st_size, copied_at=_stamp(stat.st_mtime), whole=whole, recording=recording,
-                      question_id=practice["question"] if practice else None, recorded_at=recorded_at)  # fmt: skip
+    return LooseAudio(
+        path=path,
+        size=stat.st_size,
+        copied_at=_stamp(stat.st_mtime),
+        whole=whole,
+        recording=recording,
+        question_id=practice["question"] if practice else None,
+        recorded_at=recorded_at,
+    )
 
 
 def _recordings_by_size(folder: Path) -> dict[int, list[Path]]:

@@ -177,7 +177,10 @@ def warm_up() -> None:
 
 
 def measure(
-    audio: Audio, transcript: Transcript, options: MeasureOptions = MeasureOptions(), *,
+    audio: Audio,
+    transcript: Transcript,
+    options: MeasureOptions = MeasureOptions(),
+    *,
     voice_map: VoiceMap | None = None,
 ) -> Metrics:
     """The delivery metrics of one answer; `voice_map` is `vad.voice_map` of the audio when the caller
@@ -199,8 +202,10 @@ def measure(
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None
     heard = {
-        i for i, w in enumerate(words) if not w.doubtful and lexicon.is_word(w.text) and _voiced_around(w, span, options)
-    }  # fmt: skip
+        i
+        for i, w in enumerate(words)
+        if not w.doubtful and lexicon.is_word(w.text) and _voiced_around(w, span, options)
+    }
     spoken = [words[i] for i in sorted(heard - in_filler)]
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
     content = [words[i] for i in sorted(counted)]
@@ -256,7 +261,13 @@ def _rate(count: float, per: float | None, scale: float) -> float | None:
 
 def _marked(words: tuple[Word, ...], matches: list[lexicon.Match]) -> list[Marked]:
     return [
-        Marked(text=lexicon.as_written(m.text), start=words[m.first].start, end=words[m.last].end, first_word=m.first, last_word=m.last)
+        Marked(
+            text=lexicon.as_written(m.text),
+            start=words[m.first].start,
+            end=words[m.last].end,
+            first_word=m.first,
+            last_word=m.last,
+        )
         for m in matches
     ]
 
@@ -284,7 +295,10 @@ def _voiced_around(word: Word, span: tuple[float, float] | None, options: Measur
 
 
 def _pauses(
-    regions: list[tuple[float, float]], words: tuple[Word, ...], hesitations: set[int], span_s: float | None,
+    regions: list[tuple[float, float]],
+    words: tuple[Word, ...],
+    hesitations: set[int],
+    span_s: float | None,
     options: MeasureOptions,
 ) -> Pauses:
     items = tuple(
@@ -315,7 +329,10 @@ def _pause(start: float, end: float, words: tuple[Word, ...], hesitations: set[i
     said = next((i for i in range(before, -1, -1) if i not in hesitations), None)
     ends_sentence = said is None or bool(lexicon.SENTENCE_END.search(words[said].text))
     kind = "between_sentences" if ends_sentence else "mid_sentence"
-    start, end = round(start, 3), round(end, 3)  # region edges lie on a 10 ms grid; 1.2 s must not be 1.2000000000000002
+    start, end = (
+        round(start, 3),
+        round(end, 3),
+    )  # region edges lie on a 10 ms grid; 1.2 s must not be 1.2000000000000002
     return Pause(start=start, end=end, duration_s=round(end - start, 3), kind=kind, after_word=before)
 
 
@@ -352,7 +369,9 @@ def _pitch_windows(
         tones = semitones(f0[np.isfinite(f0)], median)
         tones = tones[np.abs(tones) <= constants.PITCH_OUTLIER_SEMITONES]
         enough = len(tones) * options.pitch.hop_s >= options.min_voiced_s
-        windows.append(PitchWindow(start, end, float(np.std(tones))) if enough else PitchWindow(start, end, None, QUIET_WINDOW))
+        windows.append(
+            PitchWindow(start, end, float(np.std(tones))) if enough else PitchWindow(start, end, None, QUIET_WINDOW)
+        )
         start = end
     return tuple(windows)
 
@@ -396,8 +415,14 @@ def _sentences(
 
 
 def _sentence(
-    words: tuple[Word, ...], first: int, last: int, counted: set[int], track: PitchTrack, levels: np.ndarray,
-    ended_by_pause: bool = False, continued: bool = False,
+    words: tuple[Word, ...],
+    first: int,
+    last: int,
+    counted: set[int],
+    track: PitchTrack,
+    levels: np.ndarray,
+    ended_by_pause: bool = False,
+    continued: bool = False,
 ) -> Sentence:
     """One sentence; `continued` when the one before it ended at a pause, not a full stop, so that a word
     said again across the pause ("I [0.8 s] I think") is still a restart."""
@@ -415,11 +440,17 @@ def _sentence(
     restarts = sum(a == b and a != "" for a, b in zip(norms, norms[1:]))
     restarts += sum(w.text.rstrip(",.").endswith("-") for w in words[first : last + 1])
     return Sentence(
-        start=start, end=end, first_word=first, last_word=last,
+        start=start,
+        end=end,
+        first_word=first,
+        last_word=last,
         word_count=sum(1 for i in range(first, last + 1) if i in counted),
-        question=words[last].text.rstrip("\"')").endswith("?"), end_rise_semitones=rise, end_drop_db=drop,
-        restarts=restarts, ended_by_pause=ended_by_pause,
-    )  # fmt: skip
+        question=words[last].text.rstrip("\"')").endswith("?"),
+        end_rise_semitones=rise,
+        end_drop_db=drop,
+        restarts=restarts,
+        ended_by_pause=ended_by_pause,
+    )
 
 
 def _voice_without_words(
@@ -437,9 +468,11 @@ def _voice_without_words(
         for word in words:
             pieces = [part for a, b in pieces for part in _minus((a, b), (word.start, word.end))]
         found += [
-            Span(a, b) for a, b in pieces
-            if b - a >= options.probable_filler_min_s and _voiced_seconds(track, a, b) >= options.probable_filler_voiced_s
-        ]  # fmt: skip
+            Span(a, b)
+            for a, b in pieces
+            if b - a >= options.probable_filler_min_s
+            and _voiced_seconds(track, a, b) >= options.probable_filler_voiced_s
+        ]
     return tuple(found)
 
 
@@ -477,4 +510,3 @@ def _repeated_phrases(content: list[Word], said_at: list[int], language: str) ->
     repeated = [(text, n) for text, n in counts.most_common() if n >= 2]
     longest_first = [r for r in repeated if not any(r[0] != o[0] and r[0] in o[0] and o[1] >= r[1] for o in repeated)]
     return tuple(Repeat(text, n) for text, n in longest_first[:5])
-

@@ -93,10 +93,21 @@ BUNDLED: dict[str, BundledModel] = {
 # Approximate checkpoint sizes of whisper's downloadable models, in MB (the .pt files behind
 # whisper._MODELS, as published by OpenAI).
 DOWNLOAD_SIZES_MB = {
-    "tiny": 75, "tiny.en": 75, "base": 145, "base.en": 145, "small": 483, "small.en": 483,
-    "medium": 1528, "medium.en": 1528, "large-v1": 3087, "large-v2": 3087, "large-v3": 3087,
-    "large": 3087, "large-v3-turbo": 1620, "turbo": 1620,
-}  # fmt: skip
+    "tiny": 75,
+    "tiny.en": 75,
+    "base": 145,
+    "base.en": 145,
+    "small": 483,
+    "small.en": 483,
+    "medium": 1528,
+    "medium.en": 1528,
+    "large-v1": 3087,
+    "large-v2": 3087,
+    "large-v3": 3087,
+    "large": 3087,
+    "large-v3-turbo": 1620,
+    "turbo": 1620,
+}
 
 
 def default_model(language: str) -> str:
@@ -232,7 +243,7 @@ def ct2_model_dir(name: str, models_dir: Path) -> Path:
     return folder
 
 
-def _alignment_heads_mask(heads: list[list[int]], n_layer: int, n_head: int) -> "torch.Tensor":
+def _alignment_heads_mask(heads: list[list[int]], n_layer: int, n_head: int) -> torch.Tensor:
     import torch
 
     mask = torch.zeros(n_layer, n_head, dtype=torch.bool)
@@ -241,7 +252,7 @@ def _alignment_heads_mask(heads: list[list[int]], n_layer: int, n_head: int) -> 
     return mask.to_sparse()
 
 
-def _load_checkpoint_file(path: Path) -> "whisper.Whisper":
+def _load_checkpoint_file(path: Path) -> whisper.Whisper:
     import torch
     from whisper.model import ModelDimensions, Whisper
 
@@ -258,7 +269,7 @@ def _load_checkpoint_file(path: Path) -> "whisper.Whisper":
     return model
 
 
-def _load_bundled(name: str, models_dir: Path) -> "whisper.Whisper":
+def _load_bundled(name: str, models_dir: Path) -> whisper.Whisper:
     path = ensure_bundled(name, models_dir)
     try:
         return _load_checkpoint_file(path)
@@ -267,7 +278,7 @@ def _load_bundled(name: str, models_dir: Path) -> "whisper.Whisper":
         return _load_checkpoint_file(path)
 
 
-def _download(name: str, models_dir: Path) -> "whisper.Whisper":
+def _download(name: str, models_dir: Path) -> whisper.Whisper:
     import whisper
 
     try:
@@ -293,7 +304,7 @@ def available_names() -> list[str]:
 
 
 @lru_cache(maxsize=2)
-def load_model(name: str, models_dir: Path) -> "whisper.Whisper":
+def load_model(name: str, models_dir: Path) -> whisper.Whisper:
     """The openai-whisper model for a name (bundled, downloaded, or a checkpoint path), on the CPU."""
     if name in BUNDLED:
         return _load_bundled(name, models_dir)
@@ -304,8 +315,7 @@ def load_model(name: str, models_dir: Path) -> "whisper.Whisper":
             raise ModelError(f"{name} is not a Whisper checkpoint mockmic can load ({e}).") from e
     if name not in available_names():
         raise ModelError(
-            f"Unknown model {name!r}; choose one of {', '.join(available_names())} "
-            f"(see `mockmic models`)."
+            f"Unknown model {name!r}; choose one of {', '.join(available_names())} (see `mockmic models`)."
         )
     return _download(name, models_dir)
 

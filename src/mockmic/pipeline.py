@@ -12,7 +12,7 @@ from .audio import Audio, load_audio
 from .engine import DEFAULT_ENGINE, ENGINES, load_engine
 from .errors import LanguageError, ModelError
 from .feedback import Feedback, assess, baseline_from
-from .library import Library
+from .library import Library, LooseAudio
 from .measure import Metrics, measure, warm_up
 from .models import choose_model, default_model, is_multilingual
 from .questions import Question, question_of_take
@@ -30,7 +30,12 @@ COACHED = ("en", "es")  # the languages mockmic has lexicons, norms and text for
 
 
 def load_and_transcribe(
-    path: Path, *, language: str = "auto", model: str | None = None, engine: str = DEFAULT_ENGINE, models_dir: Path,
+    path: Path,
+    *,
+    language: str = "auto",
+    model: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    models_dir: Path,
     progress: Progress | None = None,
 ) -> tuple[Audio, Transcript]:
     """Validate the audio first (fast, before loading a model), find its language, then transcribe it
@@ -40,7 +45,12 @@ def load_and_transcribe(
 
 
 def _heard(
-    path: Path, language: str, model: str | None, engine: str, models_dir: Path, progress: Progress | None,
+    path: Path,
+    language: str,
+    model: str | None,
+    engine: str,
+    models_dir: Path,
+    progress: Progress | None,
     warming: list[threading.Thread] | None,
 ) -> tuple[Audio, VoiceMap, Transcript]:
     """The audio, its voice map (made once, for language detection, transcribing and measuring), and
@@ -60,14 +70,23 @@ def _heard(
     if warming is not None and engine == "faster-whisper":
         warming.append(_warming_up())
     transcript = transcribe(
-        audio, decoder, TranscribeOptions(language=language), heard_language=heard,
-        progress=progress, voice_map=voice_map,
-    )  # fmt: skip
+        audio,
+        decoder,
+        TranscribeOptions(language=language),
+        heard_language=heard,
+        progress=progress,
+        voice_map=voice_map,
+    )
     return audio, voice_map, transcript
 
 
 def find_language(
-    audio: Audio, requested: str, *, engine: str, model: str | None, models_dir: Path,
+    audio: Audio,
+    requested: str,
+    *,
+    engine: str,
+    model: str | None,
+    models_dir: Path,
     voice_map: VoiceMap | None = None,
 ) -> tuple[str, str | None]:
     """(the language to transcribe in, the language detection heard). "auto" becomes what is heard;
@@ -107,8 +126,15 @@ class Analysis:
 
 
 def analyze(
-    path: Path, question: Question, *, language: str = "auto", model: str | None = None,
-    engine: str = DEFAULT_ENGINE, models_dir: Path, earlier: Sequence[Metrics] = (), progress: Progress | None = None,
+    path: Path,
+    question: Question,
+    *,
+    language: str = "auto",
+    model: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    models_dir: Path,
+    earlier: Sequence[Metrics] = (),
+    progress: Progress | None = None,
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them; `progress` hears of each step."""
@@ -143,9 +169,34 @@ def save(library: Library, path: Path, analysis: Analysis) -> int | None:
     if not analysis.metrics.word_count:
         return None
     return library.save(
-        path, question_id=analysis.feedback.question_id, duration_s=analysis.audio.duration_s,
-        transcript=analysis.transcript, metrics=analysis.metrics, feedback=analysis.feedback,
-    )  # fmt: skip
+        path,
+        question_id=analysis.feedback.question_id,
+        duration_s=analysis.audio.duration_s,
+        transcript=analysis.transcript,
+        metrics=analysis.metrics,
+        feedback=analysis.feedback,
+    )
+
+
+def adopt(
+    library: Library, audio: LooseAudio, question: Question, *, language: str, model: str | None, models_dir: Path
+) -> int | None:
+    """Analyse audio the library holds without a take and store it as a take again, dated when its
+    practice recording was made (else when it was copied in); None when no words were recognised."""
+    analysis = analyze(
+        audio.path, question, language=language, model=model, models_dir=models_dir, earlier=earlier_takes(library)
+    )
+    if not analysis.metrics.word_count:
+        return None
+    return library.adopt(
+        audio,
+        question_id=analysis.feedback.question_id,
+        created_at=audio.recorded_at or audio.copied_at,
+        duration_s=analysis.audio.duration_s,
+        transcript=analysis.transcript,
+        metrics=analysis.metrics,
+        feedback=analysis.feedback,
+    )
 
 
 def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_file: Path | None = None) -> None:
@@ -154,9 +205,13 @@ def reanalyze(library: Library, take_id: int, *, models_dir: Path, questions_fil
     question = question_of_take(take.question_id, questions_file)
     language = take.language if take.language in COACHED else "auto"  # in the language it was stored with
     analysis = analyze(
-        take.audio_path, question, language=language, model=take.model or None,
-        engine=take.engine if take.engine in ENGINES else DEFAULT_ENGINE, models_dir=models_dir,
-    )  # fmt: skip
+        take.audio_path,
+        question,
+        language=language,
+        model=take.model or None,
+        engine=take.engine if take.engine in ENGINES else DEFAULT_ENGINE,
+        models_dir=models_dir,
+    )
     library.replace_analysis(
         take_id, transcript=analysis.transcript, metrics=analysis.metrics, feedback=analysis.feedback
     )

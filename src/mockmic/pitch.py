@@ -39,7 +39,9 @@ class PitchOptions:
     # pYIN's Beta prior over YIN thresholds; mean 0.18 against librosa's (2, 18), mean 0.1. Chosen on
     # the laryngograph references of bench/accuracy.py (voicing F1 0.86 -> 0.905; no held-out set).
     threshold_beta: tuple[float, float] = (4.0, 18.0)
-    coarse_hop_s: float = 0.01  # the first pass reads every frame too: at 30 ms its median moved enough to cost 0.01 of voicing F1
+    coarse_hop_s: float = (
+        0.01  # the first pass reads every frame too: at 30 ms its median moved enough to cost 0.01 of voicing F1
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +70,9 @@ def track_pitch(
     hop = int(round(options.hop_s * options.sample_rate))
     n_frames = 1 + len(y) // hop
     times = np.arange(n_frames) * hop / options.sample_rate
-    regions = padded(speech_regions, options.region_pad_s, len(y) / options.sample_rate, join_within=2 * options.region_pad_s)
+    regions = padded(
+        speech_regions, options.region_pad_s, len(y) / options.sample_rate, join_within=2 * options.region_pad_s
+    )
     speech = np.zeros(n_frames, dtype=bool)
     for start, end in regions:
         speech[int(start / options.hop_s) : int(np.ceil(end / options.hop_s)) + 1] = True
@@ -76,9 +80,15 @@ def track_pitch(
     sample = _first_seconds(regions, options.median_sample_s)
     coarse_hop = int(round(options.coarse_hop_s * options.sample_rate))
     coarse = _track(
-        y, sample, 1 + len(y) // coarse_hop, options.search_fmin_hz, options.search_fmax_hz,
-        options.coarse_resolution, coarse_hop, options,
-    )  # fmt: skip
+        y,
+        sample,
+        1 + len(y) // coarse_hop,
+        options.search_fmin_hz,
+        options.search_fmax_hz,
+        options.coarse_resolution,
+        coarse_hop,
+        options,
+    )
     if not np.isfinite(coarse).any():
         return PitchTrack(times=times, f0_hz=np.full(n_frames, np.nan), speech=speech)
     median = float(np.nanmedian(coarse))
@@ -120,10 +130,16 @@ def _track(
         if len(segment) < frame:
             continue
         values = pyin(
-            segment, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame, hop_length=hop,
-            resolution=resolution, switch_prob=options.voicing_switch_probability,
+            segment,
+            fmin=fmin,
+            fmax=fmax,
+            sr=sr,
+            frame_length=frame,
+            hop_length=hop,
+            resolution=resolution,
+            switch_prob=options.voicing_switch_probability,
             beta_parameters=options.threshold_beta,
-        )  # fmt: skip
+        )
         count = min(len(values), n_frames - first)
         f0[first : first + count] = values[:count]
     return f0

@@ -38,7 +38,9 @@ def play(path: Path, *, at: float = 0.0, seconds: float | None = None, device: i
     except KeyboardInterrupt:  # Ctrl-C stops playing, as Enter or Ctrl-C stops a recording
         pass
     except (sd.PortAudioError, ValueError) as e:
-        raise DeviceError(f"No output device could play the take ({e}); check `mockmic devices` and your sound settings.") from e
+        raise DeviceError(
+            f"No output device could play the take ({e}); check `mockmic devices` and your sound settings."
+        ) from e
     finally:
         sd.stop()
     return len(clip) / audio.sample_rate

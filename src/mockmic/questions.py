@@ -46,12 +46,12 @@ _ID = re.compile(r"[A-Za-z0-9_-]+")
 # strings, and two-character escapes), their 8-bit C1 forms, and every other C0/C1 control but newline
 # and tab (ECMA-48).
 _CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?"                      # CSI
-    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)"               # OSC, DCS, SOS, PM, APC up to their terminator
-    r"|\x1b[ -/]*[0-~]?"                              # other escapes (ESC c, ESC ( B ...)
-    r"|\x9b[0-?]*[ -/]*[@-~]?"                        # 8-bit CSI
-    r"|[\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x9c|$)"          # 8-bit OSC, DCS, SOS, PM, APC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]",                   # the rest of C0 (newline and tab kept), DEL, C1
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)"  # OSC, DCS, SOS, PM, APC up to their terminator
+    r"|\x1b[ -/]*[0-~]?"  # other escapes (ESC c, ESC ( B ...)
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+    r"|[\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x9c|$)"  # 8-bit OSC, DCS, SOS, PM, APC
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]",  # the rest of C0 (newline and tab kept), DEL, C1
     re.DOTALL,
 )
 
@@ -83,43 +83,70 @@ BANK = (
     # questions for the interviewer in 30-60 s. The others: the usual 1-2 min behavioural answer (STAR).
     Question("intro", "Tell me about yourself.", "Háblame de ti.", (60, 90), 120, DIMENSIONS),
     Question(
-        "project", "Walk me through your last project: what you did, the challenges, the interesting details.",
+        "project",
+        "Walk me through your last project: what you did, the challenges, the interesting details.",
         "Cuéntame tu último proyecto: qué hiciste, los retos y los detalles interesantes.",
-        (120, 180), 240, ("conciseness", "clarity", "enthusiasm"),
+        (120, 180),
+        240,
+        ("conciseness", "clarity", "enthusiasm"),
     ),
     Question(
-        "why", "Why do you want this role, and why our company?", "¿Por qué quieres este puesto y por qué nuestra empresa?",
-        (45, 90), 120, ("enthusiasm", "conciseness"),
+        "why",
+        "Why do you want this role, and why our company?",
+        "¿Por qué quieres este puesto y por qué nuestra empresa?",
+        (45, 90),
+        120,
+        ("enthusiasm", "conciseness"),
     ),
     Question(
-        "unknown", "How would you shard a database you have never used before?",
+        "unknown",
+        "How would you shard a database you have never used before?",
         "¿Cómo particionarías una base de datos que nunca has usado?",
-        (30, 90), 120, ("assertiveness", "clarity"),
-    ),
-    Question(
-        "closing", "Do you have any questions for us?", "¿Tienes alguna pregunta para nosotros?",
-        (30, 60), 90, ("enthusiasm", "assertiveness"),
-    ),
-    Question(
-        "conflict", "Tell me about a disagreement with a teammate and how you resolved it.",
-        "Cuéntame un desacuerdo con un compañero y cómo lo resolviste.", (60, 120), 150,
+        (30, 90),
+        120,
         ("assertiveness", "clarity"),
     ),
     Question(
-        "failure", "Tell me about a time something you built failed in production.",
-        "Cuéntame una vez en que algo que construiste falló en producción.", (60, 120), 150,
+        "closing",
+        "Do you have any questions for us?",
+        "¿Tienes alguna pregunta para nosotros?",
+        (30, 60),
+        90,
+        ("enthusiasm", "assertiveness"),
+    ),
+    Question(
+        "conflict",
+        "Tell me about a disagreement with a teammate and how you resolved it.",
+        "Cuéntame un desacuerdo con un compañero y cómo lo resolviste.",
+        (60, 120),
+        150,
+        ("assertiveness", "clarity"),
+    ),
+    Question(
+        "failure",
+        "Tell me about a time something you built failed in production.",
+        "Cuéntame una vez en que algo que construiste falló en producción.",
+        (60, 120),
+        150,
         ("assertiveness", "conciseness"),
     ),
     Question(
-        "deadline", "Tell me about a time you had to deliver under a tight deadline.",
-        "Cuéntame una vez en que tuviste que entregar con un plazo muy ajustado.", (60, 120), 150,
+        "deadline",
+        "Tell me about a time you had to deliver under a tight deadline.",
+        "Cuéntame una vez en que tuviste que entregar con un plazo muy ajustado.",
+        (60, 120),
+        150,
         ("conciseness", "clarity"),
     ),
     Question(
-        "proud", "What is the piece of work you are proudest of?", "¿De qué trabajo estás más orgulloso?",
-        (60, 120), 150, ("enthusiasm", "clarity"),
+        "proud",
+        "What is the piece of work you are proudest of?",
+        "¿De qué trabajo estás más orgulloso?",
+        (60, 120),
+        150,
+        ("enthusiasm", "clarity"),
     ),
-)  # fmt: skip
+)
 DEFAULT_ID = "intro"
 
 
@@ -183,30 +210,47 @@ def _question(path: Path, n: int, entry: object) -> Question:
         raise QuestionsError(f"{where} lacks {', '.join(missing)}; every question needs id, text and target_s.")
     unknown_keys = [key for key in entry if key not in KEYS]
     if unknown_keys:
-        raise QuestionsError(f"{where} has {', '.join(map(repr, unknown_keys))}, which mockmic does not read; use only {', '.join(KEYS)}.")
+        raise QuestionsError(
+            f"{where} has {', '.join(map(repr, unknown_keys))}, which mockmic does not read; use only "
+            f"{', '.join(KEYS)}."
+        )
     qid = entry["id"]
     if not (isinstance(qid, str) and _ID.fullmatch(qid)):
-        raise QuestionsError(f"{where} has id = {qid!r}; use a name of letters, digits, - and _ only, e.g. \"payments-queue\".")
+        raise QuestionsError(
+            f'{where} has id = {qid!r}; use a name of letters, digits, - and _ only, e.g. "payments-queue".'
+        )
     where = f"In {path}, question {qid!r}"
     texts = {key: entry[key] for key in ("text", "text_es") if key in entry}
     for key, text in texts.items():
         if not (isinstance(text, str) and printable(text).strip()):
             raise QuestionsError(f"{where} has {key} = {text!r}; write the question as text in quotes.")
     target = entry["target_s"]
-    if not (isinstance(target, list) and len(target) == 2 and all(_seconds(t) for t in target) and target[0] <= target[1]):
-        raise QuestionsError(f"{where} has target_s = {target!r}; give two positive seconds, shortest first, e.g. [60, 90].")
+    if not (
+        isinstance(target, list) and len(target) == 2 and all(_seconds(t) for t in target) and target[0] <= target[1]
+    ):
+        raise QuestionsError(
+            f"{where} has target_s = {target!r}; give two positive seconds, shortest first, e.g. [60, 90]."
+        )
     cap = entry.get("hard_cap_s")
     if cap is not None and not (_seconds(cap) and cap >= target[1]):
-        raise QuestionsError(f"{where} has hard_cap_s = {cap!r}; give positive seconds no shorter than the longest target ({target[1]:g}).")
+        raise QuestionsError(
+            f"{where} has hard_cap_s = {cap!r}; give positive seconds no shorter than the longest target "
+            f"({target[1]:g})."
+        )
     assesses = entry.get("assesses", list(DIMENSIONS))
     if not (isinstance(assesses, list) and assesses and all(a in DIMENSIONS for a in assesses)):
-        raise QuestionsError(f"{where} has assesses = {assesses!r}; choose from {', '.join(DIMENSIONS)}, e.g. [\"clarity\"].")
+        raise QuestionsError(
+            f'{where} has assesses = {assesses!r}; choose from {", ".join(DIMENSIONS)}, e.g. ["clarity"].'
+        )
     text = printable(texts["text"])
     return Question(
-        id=qid, text=text, text_es=printable(texts.get("text_es", text)),
-        target_s=(float(target[0]), float(target[1])), hard_cap_s=None if cap is None else float(cap),
+        id=qid,
+        text=text,
+        text_es=printable(texts.get("text_es", text)),
+        target_s=(float(target[0]), float(target[1])),
+        hard_cap_s=None if cap is None else float(cap),
         assesses=tuple(assesses),
-    )  # fmt: skip
+    )
 
 
 def _seconds(value: object) -> bool:

@@ -15,16 +15,18 @@ import math
 import os
 import queue
 import struct
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import numpy as np
 
 from .constants import CLIP_LEVEL
 from .errors import AudioError, DeviceError
+from .text import clock
 
 if TYPE_CHECKING:
     import sounddevice
@@ -119,7 +121,7 @@ def record(
     blocks: queue.Queue[np.ndarray] = queue.Queue()
     overflows = [0]
 
-    def callback(indata: np.ndarray, frames: int, time_info: Any, status: "sounddevice.CallbackFlags") -> None:
+    def callback(indata: np.ndarray, frames: int, time_info: Any, status: sounddevice.CallbackFlags) -> None:
         if status.input_overflow:
             overflows[0] += 1
         blocks.put(indata.copy())
@@ -149,12 +151,19 @@ def record(
 def _start(sd: Any, device: int, rate: int, options: RecordOptions, callback: Callable[..., None]) -> Any:
     try:
         stream = sd.InputStream(
-            device=device, samplerate=rate, channels=options.channels, dtype="float32",
-            blocksize=int(rate * options.block_s), callback=callback,
-        )  # fmt: skip
+            device=device,
+            samplerate=rate,
+            channels=options.channels,
+            dtype="float32",
+            blocksize=int(rate * options.block_s),
+            callback=callback,
+        )
         stream.start()
     except sd.PortAudioError as e:
-        raise DeviceError(f"The microphone could not be opened ({_reason(e)}); close other programs using it, or pick another with --device.") from e
+        raise DeviceError(
+            f"The microphone could not be opened ({_reason(e)}); close other programs using it, or pick "
+            "another with --device."
+        ) from e
     return stream
 
 
@@ -168,8 +177,8 @@ def _close(sd: Any, stream: Any) -> None:
 
 
 def _drain(
-    blocks: "queue.Queue[np.ndarray]",
-    wav: "WavAppender",
+    blocks: queue.Queue[np.ndarray],
+    wav: WavAppender,
     rate: int,
     options: RecordOptions,
     on_level: Callable[[Level], None],
@@ -204,7 +213,9 @@ def _drain(
             wav.append(_to_int16(block))
             level = _level(block, wav.frames / rate)
             clipped += level.clipped
-            quiet_since = (quiet_since if quiet_since is not None else level.elapsed_s) if level.rms_dbfs < SILENT_DBFS else None
+            quiet_since = (
+                (quiet_since if quiet_since is not None else level.elapsed_s) if level.rms_dbfs < SILENT_DBFS else None
+            )
             on_level(replace(level, silent_for_s=0.0 if quiet_since is None else level.elapsed_s - quiet_since))
             tick = time.monotonic()
     except KeyboardInterrupt:
@@ -212,7 +223,7 @@ def _drain(
     return "seconds", clipped
 
 
-def _stalled(wav: "WavAppender", rate: int) -> str:
+def _stalled(wav: WavAppender, rate: int) -> str:
     return (
         f"The microphone stopped delivering audio (unplugged or taken by another program); "
         f"the {wav.frames / rate:.1f} s recorded so far are saved in {wav.path}."
@@ -258,7 +269,9 @@ def _samplerate(sd: Any, device: int, options: RecordOptions) -> tuple[int, tupl
     try:
         sd.check_input_settings(device=device, samplerate=options.samplerate, channels=options.channels)
     except (sd.PortAudioError, ValueError):
-        return default, (f"The device does not record at {options.samplerate} Hz; recording at its default {default} Hz.",)
+        return default, (
+            f"The device does not record at {options.samplerate} Hz; recording at its default {default} Hz.",
+        )
     return options.samplerate, ()
 
 
@@ -287,7 +300,7 @@ class WavAppender:
         self._file: BinaryIO | None = None
         self._created = False  # this appender opened (and so wrote) the file
 
-    def __enter__(self) -> "WavAppender":
+    def __enter__(self) -> WavAppender:
         try:
             self._file = open(self.path, "wb", buffering=0)  # unbuffered: every append reaches the OS
         except OSError as e:
@@ -313,7 +326,10 @@ class WavAppender:
         except OSError as e:
             self._truncate_to_header_count()
             if not self.frames:
-                raise AudioError(f"Writing the recording to {self.path} failed ({e.strerror}); free some space or choose another path.") from e
+                raise AudioError(
+                    f"Writing the recording to {self.path} failed ({e.strerror}); free some space or choose "
+                    "another path."
+                ) from e
             raise AudioError(
                 f"Writing the recording failed ({e.strerror}; is the disk full?), and the "
                 f"{self.frames / self.samplerate:.1f} s recorded before that are saved in {self.path}."
@@ -334,9 +350,20 @@ class WavAppender:
         assert self._file is not None
         data_bytes = self.frames * self.channels * 2
         header = self.HEADER.pack(
-            b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, self.channels, self.samplerate,
-            self.samplerate * self.channels * 2, self.channels * 2, 16, b"data", data_bytes,
-        )  # fmt: skip
+            b"RIFF",
+            36 + data_bytes,
+            b"WAVE",
+            b"fmt ",
+            16,
+            1,
+            self.channels,
+            self.samplerate,
+            self.samplerate * self.channels * 2,
+            self.channels * 2,
+            16,
+            b"data",
+            data_bytes,
+        )
         self._file.seek(0)
         self._file.write(header)
         self._file.seek(0, os.SEEK_END)
@@ -347,3 +374,54 @@ class WavAppender:
             os.truncate(self.path, self.HEADER.size + self.frames * self.channels * 2)
         except OSError:
             pass
+
+
+def meter_line(level: Level, target: tuple[float, float] | None, *, clipped: bool) -> str:
+    """The live line while a take runs: elapsed time (against the question's target), a 20-cell input
+    meter over -60..0 dBFS, and warnings for clipping (`clipped`: within the last second) and silence."""
+    elapsed = clock(level.elapsed_s)
+    if target:
+        elapsed += f" / {clock(target[0])}–{clock(target[1])}"
+    filled = int(max(0.0, min(1.0, (level.rms_dbfs + 60) / 60)) * 20)
+    bar = "█" * filled + "·" * (20 - filled)
+    warnings = []
+    if clipped:
+        warnings.append("CLIPPING: move back or lower the input gain")
+    if level.silent_for_s >= 3.0:
+        warnings.append(f"no sound for {level.silent_for_s:.0f} s: is the microphone muted?")
+    return f"● {elapsed}  {bar} {level.rms_dbfs:5.0f} dBFS  " + "  ".join(warnings)
+
+
+def saved_line(recording: Recording) -> str:
+    """What was written: length, path, format, and the overflows and clipping that marred it."""
+    channels = "channel" if recording.channels == 1 else "channels"
+    line = (
+        f"Saved {recording.seconds:.1f} s to {recording.path} ({recording.samplerate} Hz, {recording.channels} "
+        f"{channels}); input overflows: {recording.overflows}"
+    )
+    if recording.overflows:
+        line += " (blocks were dropped: close other programs or use a larger --device buffer)"
+    if recording.clipped_blocks:
+        line += f"; clipped in {recording.clipped_blocks} blocks"
+    return line + "."
+
+
+@contextlib.contextmanager
+def native_stderr_hidden() -> Iterator[TextIO]:
+    """Silence what PortAudio, ALSA and libpulse print on stderr while a take runs; yield the real stderr.
+
+    They write diagnostics such as "Expression 'alsa_snd_pcm_poll_descriptors_revents(...)' failed"
+    straight to file descriptor 2, which would bury mockmic's own one-sentence messages.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    real = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8")
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield real
+    finally:
+        real.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        real.close()

@@ -132,16 +132,24 @@ def _feedback_dict(feedback: Feedback) -> dict[str, Any]:
 def _feedback(data: dict[str, Any]) -> Feedback:
     """A tip stored before tips kept their points (before issue 16) reads with 0 points: nothing shown
     depends on them, and the order they were stored in is their ranking."""
-    return revive(Feedback, {
-        **data, "question_id": data["question"], "comparisons": data.get("compared_with", {}),
-        "evidence": [{**e, "score": score} for score, items in data["evidence"].items() for e in items],
-        "tips": [{"points": 0.0, **tip} for tip in data["tips"]], "language": data.get("language", "en"),
-    })  # fmt: skip
+    return revive(
+        Feedback,
+        {
+            **data,
+            "question_id": data["question"],
+            "comparisons": data.get("compared_with", {}),
+            "evidence": [{**e, "score": score} for score, items in data["evidence"].items() for e in items],
+            "tips": [{"points": 0.0, **tip} for tip in data["tips"]],
+            "language": data.get("language", "en"),
+        },
+    )
 
 
 WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {
-    Transcript: _transcript_dict, Metrics: _metrics_dict, Feedback: _feedback_dict,
-}  # fmt: skip
+    Transcript: _transcript_dict,
+    Metrics: _metrics_dict,
+    Feedback: _feedback_dict,
+}
 READERS: dict[type, Callable[[dict[str, Any]], Any]] = {Metrics: _metrics, Feedback: _feedback}
 
 
@@ -219,26 +227,48 @@ def analysis_document(
 def take_summary(take: StoredTake) -> dict[str, Any]:
     """One take as `mockmic history --json` lists it."""
     return {
-        "id": take.id, "created_at": take.created_at, "question": take.question_id,
-        "duration_s": round(take.duration_s, 1), "language": take.language, "scores": take.feedback.scores,
+        "id": take.id,
+        "created_at": take.created_at,
+        "question": take.question_id,
+        "duration_s": round(take.duration_s, 1),
+        "language": take.language,
+        "scores": take.feedback.scores,
         "words_per_minute": take.metrics.words_per_minute,
         "fillers_per_100_words": take.metrics.fillers.per_100_words,
-    }  # fmt: skip
+    }
 
 
 def take_document(take: StoredTake) -> dict[str, Any]:
     """One take whole, as `mockmic show --json` prints it and export writes it."""
-    return {**take_summary(take), "analysed_at": take.analysed_at, "audio": str(take.audio_path),
-            "model": take.model, "engine": take.engine, "app_version": take.app_version,
-            "transcript": as_dict(take.transcript), "metrics": as_dict(take.metrics),
-            "feedback": as_dict(take.feedback)}  # fmt: skip
+    return {
+        **take_summary(take),
+        "analysed_at": take.analysed_at,
+        "audio": str(take.audio_path),
+        "model": take.model,
+        "engine": take.engine,
+        "app_version": take.app_version,
+        "transcript": as_dict(take.transcript),
+        "metrics": as_dict(take.metrics),
+        "feedback": as_dict(take.feedback),
+    }
 
 
 def check_document(check: Check) -> dict[str, Any]:
     """The `mockmic library check --json` document."""
     return {
-        "schema": CHECK_SCHEMA, "takes": check.takes, "missing_audio": list(check.missing_audio),
-        "loose_audio": [{"path": str(a.path), "size": a.size, "copied_at": a.copied_at, "whole": a.whole,
-                         "recording": str(a.recording) if a.recording else None, "question": a.question_id,
-                         "recorded_at": a.recorded_at} for a in check.loose],
-    }  # fmt: skip
+        "schema": CHECK_SCHEMA,
+        "takes": check.takes,
+        "missing_audio": list(check.missing_audio),
+        "loose_audio": [
+            {
+                "path": str(a.path),
+                "size": a.size,
+                "copied_at": a.copied_at,
+                "whole": a.whole,
+                "recording": str(a.recording) if a.recording else None,
+                "question": a.question_id,
+                "recorded_at": a.recorded_at,
+            }
+            for a in check.loose
+        ],
+    }

@@ -39,9 +39,7 @@ def _session():
     options = onnxruntime.SessionOptions()
     options.inter_op_num_threads = 1
     options.intra_op_num_threads = 1
-    return onnxruntime.InferenceSession(
-        str(model_path()), providers=["CPUExecutionProvider"], sess_options=options
-    )
+    return onnxruntime.InferenceSession(str(model_path()), providers=["CPUExecutionProvider"], sess_options=options)
 
 
 def speech_probs(samples: np.ndarray) -> list[float]:
@@ -68,9 +66,15 @@ def speech_probs(samples: np.ndarray) -> list[float]:
 
 
 def speech_timestamps(
-    probs: list[float], audio_length: int, *, threshold: float, neg_threshold: float,
-    min_speech_duration_ms: int, min_silence_duration_ms: int, speech_pad_ms: int,
-) -> list[tuple[int, int]]:  # fmt: skip
+    probs: list[float],
+    audio_length: int,
+    *,
+    threshold: float,
+    neg_threshold: float,
+    min_speech_duration_ms: int,
+    min_silence_duration_ms: int,
+    speech_pad_ms: int,
+) -> list[tuple[int, int]]:
     """(start, end) sample indices of speech, by utils_vad.get_speech_timestamps_from_probs.
 
     Ported for 16 kHz, return_seconds=False and max_speech_duration_s=inf: no region can then reach

@@ -18,10 +18,9 @@ shortened, and the silence between stretches is left out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from typing import Callable
 
 import numpy as np
 
@@ -69,9 +68,15 @@ class TranscribeOptions:
     beam_size: int = constants.BEAM_SIZE  # 1 decodes greedily
 
 
-def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = TranscribeOptions(), *,
-               heard_language: str | None = None, progress: Progress | None = None,
-               voice_map: VoiceMap | None = None) -> Transcript:
+def transcribe(
+    audio: Audio,
+    engine: Engine,
+    options: TranscribeOptions = TranscribeOptions(),
+    *,
+    heard_language: str | None = None,
+    progress: Progress | None = None,
+    voice_map: VoiceMap | None = None,
+) -> Transcript:
     """Words with timestamps for the audio, or an empty transcript when nothing was said; `progress`
     is told how many seconds of speech are decoded, of how many; `voice_map` is `vad.voice_map` of the
     audio when the caller has it already. All that was said is decoded; Silero's voice alone is where
@@ -79,7 +84,9 @@ def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = Transc
     language = options.language if engine.multilingual else "en"
     voice_map = vad.voice_map(audio.samples) if voice_map is None else voice_map
     voice, speech = voice_map.voice, voice_map.speech
-    empty = Transcript(words=(), language=language, model=engine.model, engine=engine.name, heard_language=heard_language)
+    empty = Transcript(
+        words=(), language=language, model=engine.model, engine=engine.name, heard_language=heard_language
+    )
     if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
         return empty
     prompt = options.prompt or (VERBATIM_PROMPTS.get(language) if options.verbatim else None)
@@ -95,15 +102,15 @@ def transcribe(audio: Audio, engine: Engine, options: TranscribeOptions = Transc
         found = [doubted(w) for w in with_skipped_voice(engine, clip, found, piece.speech(voice), decode)]
         if prompt:  # voice alone is probed only where Silero hears a voice: elsewhere it was a click
             prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
-            found = with_hesitations(found, _words(engine.decode(clip, prompted_options)), piece.speech(speech), language)
+            found = with_hesitations(
+                found, _words(engine.decode(clip, prompted_options)), piece.speech(speech), language
+            )
             found = with_lone_hesitations(engine, clip, found, piece.speech(voice), prompted_options)
         words += [replace(w, start=piece.original(w.start), end=piece.original(w.end)) for w in found]
     return replace(empty, words=tuple(words))
 
 
-def language_probabilities(
-    audio: Audio, engine: Engine, voice_map: VoiceMap | None = None
-) -> dict[str, float]:
+def language_probabilities(audio: Audio, engine: Engine, voice_map: VoiceMap | None = None) -> dict[str, float]:
     """How likely each language is, from the first 30 s after anything is said (multilingual engine);
     `voice_map` is `vad.voice_map` of the audio when the caller has it already."""
     said = (vad.voice_map(audio.samples) if voice_map is None else voice_map).speech
@@ -142,14 +149,22 @@ class Stretch:
         """The speech regions inside the stretch, in clip time."""
         inside, offset = [], 0.0
         for start, end in self.pieces:
-            inside += [(round(offset + max(a, start) - start, 3), round(offset + min(b, end) - start, 3))
-                       for a, b in speech if a < end and b > start]
+            inside += [
+                (round(offset + max(a, start) - start, 3), round(offset + min(b, end) - start, 3))
+                for a, b in speech
+                if a < end and b > start
+            ]
             offset += end - start
         return inside
 
 
-def stretches(samples: np.ndarray, speech: Sequence[tuple[float, float]],
-              sample_rate: int = constants.SAMPLE_RATE, *, levels: np.ndarray | None = None) -> list[Stretch]:
+def stretches(
+    samples: np.ndarray,
+    speech: Sequence[tuple[float, float]],
+    sample_rate: int = constants.SAMPLE_RATE,
+    *,
+    levels: np.ndarray | None = None,
+) -> list[Stretch]:
     """The stretches to decode: the speech in pieces of at most STRETCH_MAX_S once long pauses are
     shortened, each cut in the last pause that fits (or, in speech with no pause, at its quietest
     10 ms), with up to STRETCH_PAD_S of the pause kept on each side. `levels` is `vad.frame_levels` of
@@ -183,7 +198,9 @@ def stretches(samples: np.ndarray, speech: Sequence[tuple[float, float]],
     return result
 
 
-def _squeezed(start: float, end: float, regions: list[tuple[float, float]], keep: float) -> tuple[tuple[float, float], ...]:
+def _squeezed(
+    start: float, end: float, regions: list[tuple[float, float]], keep: float
+) -> tuple[tuple[float, float], ...]:
     """(start, end) as pieces that leave out the middle of every pause longer than `keep`."""
     pieces, piece_start = [], start
     for (_, last_end), (first, _) in zip(regions, regions[1:]):
@@ -207,7 +224,9 @@ def repeated_runs(words: list[Word]) -> list[tuple[int, int]]:
         best = None
         for n in range(1, constants.LOOP_MAX_PHRASE + 1):
             copies = 1
-            while norms[i : i + n] == norms[i + copies * n : i + (copies + 1) * n] and i + (copies + 1) * n <= len(norms):
+            while norms[i : i + n] == norms[i + copies * n : i + (copies + 1) * n] and i + (copies + 1) * n <= len(
+                norms
+            ):
                 copies += 1
             if copies >= constants.LOOP_REPEATS[min(n, 2) - 1] and norms[i]:
                 best = (i + n, i + copies * n)
@@ -220,7 +239,9 @@ def repeated_runs(words: list[Word]) -> list[tuple[int, int]]:
     return runs
 
 
-def _unlooped(engine: Engine, clip: np.ndarray, options: DecodeOptions, speech: list[tuple[float, float]]) -> list[Word]:
+def _unlooped(
+    engine: Engine, clip: np.ndarray, options: DecodeOptions, speech: list[tuple[float, float]]
+) -> list[Word]:
     """The words of a clip decoded without a prompt. A decoding that loops is tried again in two halves,
     cut in the clip's longest pause (a loop feeds on its own context); repeats that survive are dropped:
     they are not what was said."""
@@ -232,7 +253,7 @@ def _unlooped(engine: Engine, clip: np.ndarray, options: DecodeOptions, speech: 
         again = _words(engine.decode(clip[:cut], options)) + [
             replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3))
             for w in _words(engine.decode(clip[cut:], options))
-        ]  # fmt: skip
+        ]
         if _repeated_count(again) < _repeated_count(words):
             words = again
     drop = {i for first, last in repeated_runs(words) for i in range(first, last)}
@@ -246,8 +267,9 @@ def _repeated_count(words: list[Word]) -> int:
 # --- hesitations from the prompted decoding --------------------------------------------------------
 
 
-def with_hesitations(plain: list[Word], prompted: list[Word], speech: list[tuple[float, float]],
-                     language: str) -> list[Word]:
+def with_hesitations(
+    plain: list[Word], prompted: list[Word], speech: list[tuple[float, float]], language: str
+) -> list[Word]:
     """The plain decoding's words (punctuated as the prompted decoding writes them), with each
     hesitation of the prompted decoding that is anchored: the nearest words on either side that both
     decodings heard in the same place (a word heard differently there counts: "corpus"/"purpose") are
@@ -296,8 +318,11 @@ def with_hesitations(plain: list[Word], prompted: list[Word], speech: list[tuple
     # conversational commas ("like, a backend engineer") where the plain decoding ended sentences
     # mid-clause ("like. A backend engineer"), which made mid-sentence pauses read as sentence breaks
     rank = {i: position for position, i in enumerate(p_content)}
-    written = {p: prompted[q_content[q]].text for q, p in same.items()
-               if lexicon.normalise(prompted[q_content[q]].text) == lexicon.normalise(plain[p_content[p]].text)}
+    written = {
+        p: prompted[q_content[q]].text
+        for q, p in same.items()
+        if lexicon.normalise(prompted[q_content[q]].text) == lexicon.normalise(plain[p_content[p]].text)
+    }
     merged = list(added.get(-1, []))
     for i, word in enumerate(plain):
         if i in rank:
@@ -307,8 +332,9 @@ def with_hesitations(plain: list[Word], prompted: list[Word], speech: list[tuple
     return merged
 
 
-def with_skipped_voice(engine: Engine, clip: np.ndarray, words: list[Word], voice: list[tuple[float, float]],
-                       options: DecodeOptions) -> list[Word]:
+def with_skipped_voice(
+    engine: Engine, clip: np.ndarray, words: list[Word], voice: list[tuple[float, float]], options: DecodeOptions
+) -> list[Word]:
     """The words, with every stretch of voice at least SKIPPED_VOICE_MIN_S long that holds fewer than
     SKIPPED_WORDS_PER_S words decoded again on its own: Whisper sometimes stops before the end of a
     window and stretches its last word over a sentence it skipped ("faced" over "How much are the seats
@@ -317,12 +343,16 @@ def with_skipped_voice(engine: Engine, clip: np.ndarray, words: list[Word], voic
     found = list(words)
     for start, end in voice:
         touching = [w for w in found if w.start < end and start < w.end]
-        if end - start < constants.SKIPPED_VOICE_MIN_S or len(touching) >= constants.SKIPPED_WORDS_PER_S * (end - start):
+        if end - start < constants.SKIPPED_VOICE_MIN_S or len(touching) >= constants.SKIPPED_WORDS_PER_S * (
+            end - start
+        ):
             continue
         first = max(0.0, start - constants.STRETCH_PAD_S)
         piece = clip[int(first * constants.SAMPLE_RATE) : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)]
-        again = [replace(w, start=round(w.start + first, 3), end=round(w.end + first, 3))
-                 for w in _unlooped(engine, piece, options, [(start - first, end - first)])]
+        again = [
+            replace(w, start=round(w.start + first, 3), end=round(w.end + first, 3))
+            for w in _unlooped(engine, piece, options, [(start - first, end - first)])
+        ]
         inside = [w for w in touching if start <= (w.start + w.end) / 2 <= end]
         if len(again) <= len(inside):
             continue
@@ -340,8 +370,9 @@ def _outside(word: Word, start: float, end: float) -> Word:
     return word
 
 
-def with_lone_hesitations(engine: Engine, clip: np.ndarray, words: list[Word], speech: list[tuple[float, float]],
-                          options: DecodeOptions) -> list[Word]:
+def with_lone_hesitations(
+    engine: Engine, clip: np.ndarray, words: list[Word], speech: list[tuple[float, float]], options: DecodeOptions
+) -> list[Word]:
     """The words, with a hesitation wherever voice stands alone between two words (no word near it, as
     short as a filler) and the prompted decoding of that voice on its own hears only "uh" or "um".
     Both decodings of the whole stretch can miss a filler said in a pause; a listener never does."""
@@ -350,10 +381,15 @@ def with_lone_hesitations(engine: Engine, clip: np.ndarray, words: list[Word], s
     for start, end in speech:
         if not constants.LONE_HESITATION_MIN_S <= end - start <= constants.HESITATION_MAX_S:
             continue
-        if any(w.start - constants.HESITATION_SEARCH_S < end and start < w.end + constants.HESITATION_SEARCH_S for w in found):
+        if any(
+            w.start - constants.HESITATION_SEARCH_S < end and start < w.end + constants.HESITATION_SEARCH_S
+            for w in found
+        ):
             continue  # a word is there already
         first = max(0, int((start - constants.STRETCH_PAD_S) * constants.SAMPLE_RATE))
-        heard = _words(engine.decode(clip[first : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)], options))
+        heard = _words(
+            engine.decode(clip[first : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)], options)
+        )
         if len(heard) == 1 and lexicon.is_hesitation(lexicon.normalise(heard[0].text), lang):
             found.append(replace(heard[0], start=round(start, 3), end=round(end, 3)))
     return sorted(found, key=lambda w: w.start)
@@ -369,8 +405,13 @@ def _aligned(plain: list[str], prompted: list[str]) -> dict[int, int]:
     return pairs
 
 
-def _voice_between(start: float, end: float, speech: list[tuple[float, float]], *, near: Word,
-                   ) -> tuple[float, float] | None:
+def _voice_between(
+    start: float,
+    end: float,
+    speech: list[tuple[float, float]],
+    *,
+    near: Word,
+) -> tuple[float, float] | None:
     """The voice inside a gap between two words nearest to a hesitation's own stamps, if it lies
     wholly in the gap and is as long as a hesitation can be: a filler said in a pause stands there on
     its own (an "uh" lasts 0.3-0.6 s); voice running into a word is that word."""
@@ -390,8 +431,11 @@ def doubted(word: Word) -> Word:
     (thresholds in constants). A hesitation kept from the prompted decoding is not judged so: the
     prompt makes Whisper unsure of them, and they are kept only where both decodings and the audio agree."""
     instant = word.end - word.start < constants.INSTANT_WORD_S
-    return replace(word, doubtful=word.probability < constants.DOUBTFUL_PROBABILITY
-                   or (instant and word.probability < constants.INSTANT_WORD_PROBABILITY))
+    return replace(
+        word,
+        doubtful=word.probability < constants.DOUBTFUL_PROBABILITY
+        or (instant and word.probability < constants.INSTANT_WORD_PROBABILITY),
+    )
 
 
 def _words(segments: list[Segment]) -> list[Word]:
@@ -402,12 +446,13 @@ def _words(segments: list[Segment]) -> list[Word]:
 def _is_speech(segment: Segment) -> bool:
     """False for a segment that is both probably not speech and badly decoded (see constants)."""
     return not (
-        segment.no_speech_prob > constants.SILENT_SEGMENT_NO_SPEECH and segment.avg_logprob < constants.LOGPROB_THRESHOLD
+        segment.no_speech_prob > constants.SILENT_SEGMENT_NO_SPEECH
+        and segment.avg_logprob < constants.LOGPROB_THRESHOLD
     )
 
 
 def language_name(code: str) -> str:
-    """"English" for "en": the coached languages by heart, the rest from Whisper's own table."""
+    """ "English" for "en": the coached languages by heart, the rest from Whisper's own table."""
     if code in KNOWN_NAMES:
         return KNOWN_NAMES[code]
     import whisper.tokenizer  # imports PyTorch: only for the rare other language

@@ -62,9 +62,7 @@ class VoiceMap:
     options: VoiceOptions = VoiceOptions()  # how Silero's probabilities became `voice`
 
 
-def voice_map(
-    samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VoiceOptions = VoiceOptions()
-) -> VoiceMap:
+def voice_map(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VoiceOptions = VoiceOptions()) -> VoiceMap:
     """Both detectors over the samples, and the frame levels they and the transcription's cuts share.
 
     `speech` joins both: the energy gate alone lost most of a real monologue under handling rumble (its
@@ -75,9 +73,7 @@ def voice_map(
     voice = voice_regions(samples, sample_rate, options, levels=levels)
     loud = [(float(start), float(end)) for start, end in speech_regions(samples, sample_rate)]
     speech = [(float(start), float(end)) for start, end in bridge(sorted(voice + loud), 0.0)]
-    return VoiceMap(
-        voice=tuple(voice), loud=tuple(loud), speech=tuple(speech), levels=levels, options=options
-    )
+    return VoiceMap(voice=tuple(voice), loud=tuple(loud), speech=tuple(speech), levels=levels, options=options)
 
 
 def frame_levels(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -102,10 +98,14 @@ def voice_regions(
     if sample_rate != silero.SAMPLE_RATE:
         raise ValueError(f"Silero VAD is run on {silero.SAMPLE_RATE} Hz audio, not {sample_rate} Hz")
     stamps = silero.speech_timestamps(
-        silero.speech_probs(samples), len(samples), threshold=options.threshold,
-        neg_threshold=options.release, min_speech_duration_ms=options.min_speech_ms,
-        min_silence_duration_ms=options.min_silence_ms, speech_pad_ms=options.pad_ms,
-    )  # fmt: skip
+        silero.speech_probs(samples),
+        len(samples),
+        threshold=options.threshold,
+        neg_threshold=options.release,
+        min_speech_duration_ms=options.min_speech_ms,
+        min_silence_duration_ms=options.min_silence_ms,
+        speech_pad_ms=options.pad_ms,
+    )
     regions = [(start / sample_rate, end / sample_rate) for start, end in stamps]
     levels = frame_levels(samples, sample_rate) if levels is None else levels
     return _sharper_edges(samples, regions, sample_rate, options, levels)
@@ -130,15 +130,17 @@ def _sharper_edges(
     bounds = [0.0] + [t for region in regions for t in region] + [len(samples) / sample_rate]
     frame = [int(round(t / 0.01)) for t in bounds]  # pause k lies between frame[2k] and frame[2k + 1]
     refined = []
-    for k, (start, end) in enumerate(regions):
+    for k in range(len(regions)):
         near = NEAR_EDGE_FRAMES  # levels are compared near the edge, not over a long silence or answer
         pause_before = levels[max(frame[2 * k], frame[2 * k + 1] - near) : frame[2 * k + 1]]
         pause_after = levels[frame[2 * k + 2] : min(frame[2 * k + 3], frame[2 * k + 2] + near)]
-        voice = levels[frame[2 * k + 1] : frame[2 * k + 2]][:near * 2]
-        refined.append((
-            _onset(levels, frame[2 * k + 1], voice, pause_before, int(options.onset_search_s / 0.01)),
-            _offset(levels, frame[2 * k + 2], voice, pause_after, int(options.offset_search_s / 0.01)),
-        ))  # fmt: skip
+        voice = levels[frame[2 * k + 1] : frame[2 * k + 2]][: near * 2]
+        refined.append(
+            (
+                _onset(levels, frame[2 * k + 1], voice, pause_before, int(options.onset_search_s / 0.01)),
+                _offset(levels, frame[2 * k + 2], voice, pause_after, int(options.offset_search_s / 0.01)),
+            )
+        )
     return [(float(a), float(max(a, b))) for a, b in refined]
 
 

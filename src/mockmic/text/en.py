@@ -54,32 +54,32 @@ TEXT = {
     "note.no_articulation": "no articulation rate",
     # tips, by tip id; tip.<id>.<variant> is another wording of the same tip
     "tip.mid_pause": "At {at} you paused {seconds} s mid-sentence after “{before}”. Finish the thought first, then "
-                     "pause at the full stop.",
+    "pause at the full stop.",
     "tip.too_long": "You spoke for {length}, past the {low}–{high} target; by {at} you should be wrapping up. Keep "
-                    "your two strongest points and cut the rest.",
+    "your two strongest points and cut the rest.",
     # too_short for an answer without a single number in it, too_short.example for one with numbers
     "tip.too_short": "You spoke for {length}, under the {low}–{high} target. Add one concrete example with a number "
-                     "in it.",
+    "in it.",
     "tip.too_short.example": "You spoke for {length}, under the {low}–{high} target. Add one more concrete example: "
-                             "what you did and what came of it.",
+    "what you did and what came of it.",
     "tip.fillers": "You said {count} fillers ({rate} per 100 words), the first “{text}” at {at}. When you need a "
-                   "moment, pause silently instead.",
+    "moment, pause silently instead.",
     "tip.fillers.one": "You said {count} filler ({rate} per 100 words), “{text}” at {at}. When you need a moment, "
-                       "pause silently instead.",
+    "pause silently instead.",
     "tip.hedges": "At {at} “{text}” softened your point. Say it plainly; if you are unsure, say so and ask a "
-                  "clarifying question.",
+    "clarifying question.",
     "tip.flat": "From {at} to {end} your pitch stayed flat ({sd} semitones). Lift your voice on the result you are "
-                "proudest of.",
+    "proudest of.",
     "tip.monotone": "Your pitch varied only {sd} semitones over the answer; lively speakers vary {target:g} or more. "
-                    "Stress the key word of each sentence.",
+    "Stress the key word of each sentence.",
     "tip.monotone.usual": "Your pitch varied {sd} semitones over the answer, less than your usual {usual}. Stress the "
-                          "key word of each sentence.",
+    "key word of each sentence.",
     "tip.uptalk": "At {at} your statement ending “{words}” rose like a question. Land statements with a falling tone.",
     "tip.trail_off": "At {at} your voice faded on “{words}”. Keep your volume up to the last word.",
     "tip.fast": "Your pace was {wpm} words per minute, above the {low}–{high} sweet spot. Slow down and pause between "
-                "your points.",
+    "your points.",
     "tip.slow": "Your pace was {wpm} words per minute, below the {low}–{high} sweet spot. Rehearse the outline until "
-                "it flows.",
+    "it flows.",
     "tip.long_sentence": "At {at} one sentence ran {count} words. Split it: one idea per sentence.",
     "tip.repetition": "You said “{text}” {count} times. Vary it, or cut the repeats.",
     # a tip in a word or two, as `compare` lists the tips that came and went
@@ -142,7 +142,7 @@ TEXT = {
     "metric.repeated.target": "vary your words",
     # the report of one answer
     "report.clipping": "{share:.1%} of the samples are clipped at full scale: move back from the microphone or lower "
-                       "its input gain.",
+    "its input gain.",
     "report.no_speech": "No speech was recognised in this audio, so there is nothing to measure.",
     "report.filler": "filler",
     "report.hedge": "hedge",
@@ -196,9 +196,9 @@ TEXT = {
     "compare.tips_resolved": "Tips you no longer get: {tips}",
     "compare.tips_new": "New tips: {tips}",
     "compare.warning.questions": "These takes answer different questions ({questions}): part of each change may be "
-                                 "the question's, and speaking time is judged against the target of {target}.",
+    "the question's, and speaking time is judged against the target of {target}.",
     "compare.warning.languages": "These takes are in different languages ({languages}): fillers, hedges and pace are "
-                                 "counted with each language's own words, so their changes are not like for like.",
+    "counted with each language's own words, so their changes are not like for like.",
     "progress.title": "Scores over {count} takes, oldest first",
     "progress.title.one": "Scores over {count} take, oldest first",
     "progress.score": "score",
@@ -214,12 +214,12 @@ TEXT = {
     "step.transcribing": "Transcribing",
     "step.measuring": "Measuring the delivery",
     "report.language_notice": "This answer sounds like {heard}, not {forced}; it was analysed as {forced} as asked "
-                              "(leave out --language to have it detected).",
+    "(leave out --language to have it detected).",
     "report.recording": "recording",
     "report.language_unknown": "language unknown",
     "transcript.no_speech": "No speech was recognised in this audio.",
     "transcript.timings": "Word timings (s); low-confidence words in yellow, doubtful ones (not counted) struck "
-                          "through",
+    "through",
     "reanalysed.line": "Reanalysed take {take}: {changes}.",
     "reanalysed.nothing": "nothing changed",
     "reanalysed.words_per_minute": "words/min",
@@ -245,4 +245,4 @@ TEXT = {
     "devices.name": "name",
     "devices.channels": "channels",
     "devices.rate": "default rate",
-}  # fmt: skip
+}

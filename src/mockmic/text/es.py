@@ -54,32 +54,32 @@ TEXT = {
     "note.no_articulation": "sin velocidad de articulación",
     # tips, by tip id; tip.<id>.<variant> is another wording of the same tip
     "tip.mid_pause": "En {at} hiciste una pausa de {seconds} s a mitad de frase, después de «{before}». Termina la "
-                     "idea y haz la pausa al final de la frase.",
+    "idea y haz la pausa al final de la frase.",
     "tip.too_long": "Hablaste {length}, más que el objetivo de {low}–{high}; en {at} ya deberías estar cerrando. "
-                    "Quédate con tus dos mejores puntos.",
+    "Quédate con tus dos mejores puntos.",
     "tip.too_short": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade un ejemplo concreto con una "
-                     "cifra.",
+    "cifra.",
     "tip.too_short.example": "Hablaste {length}, menos que el objetivo de {low}–{high}. Añade otro ejemplo concreto: "
-                             "qué hiciste y qué resultado tuvo.",
+    "qué hiciste y qué resultado tuvo.",
     "tip.fillers": "Dijiste {count} muletillas ({rate} por cada 100 palabras), la primera «{text}» en {at}. Cuando "
-                   "necesites pensar, haz una pausa en silencio.",
+    "necesites pensar, haz una pausa en silencio.",
     "tip.fillers.one": "Dijiste {count} muletilla ({rate} por cada 100 palabras), «{text}» en {at}. Cuando necesites "
-                       "pensar, haz una pausa en silencio.",
+    "pensar, haz una pausa en silencio.",
     "tip.hedges": "En {at} «{text}» suavizó tu idea. Dila sin rodeos; si no estás seguro, dilo y haz una pregunta "
-                  "para aclarar.",
+    "para aclarar.",
     "tip.flat": "De {at} a {end} tu entonación se quedó plana ({sd} semitonos). Sube la voz en el resultado del que "
-                "estás más orgulloso.",
+    "estás más orgulloso.",
     "tip.monotone": "Tu entonación varió solo {sd} semitonos; quien suena con energía varía {target:g} o más. "
-                    "Enfatiza la palabra clave de cada frase.",
+    "Enfatiza la palabra clave de cada frase.",
     "tip.monotone.usual": "Tu entonación varió {sd} semitonos, menos de lo habitual en ti ({usual}). Enfatiza la "
-                          "palabra clave de cada frase.",
+    "palabra clave de cada frase.",
     "tip.uptalk": "En {at} tu afirmación que termina en «{words}» subió como una pregunta. Termina las afirmaciones "
-                  "bajando el tono.",
+    "bajando el tono.",
     "tip.trail_off": "En {at} tu voz se apagó en «{words}». Mantén el volumen hasta la última palabra.",
     "tip.fast": "Hablaste a {wpm} palabras por minuto, por encima de lo ideal ({low}–{high}). Ve más despacio y haz "
-                "pausas entre tus ideas.",
+    "pausas entre tus ideas.",
     "tip.slow": "Hablaste a {wpm} palabras por minuto, por debajo de lo ideal ({low}–{high}). Ensaya el esquema hasta "
-                "que fluya.",
+    "que fluya.",
     "tip.long_sentence": "En {at} una frase tuvo {count} palabras. Divídela: una idea por frase.",
     "tip.repetition": "Dijiste «{text}» {count} veces. Varía o elimina las repeticiones.",
     # a tip in a word or two, as `compare` lists the tips that came and went
@@ -142,7 +142,7 @@ TEXT = {
     "metric.repeated.target": "varía tus palabras",
     # the report of one answer
     "report.clipping": "El {share:.1%} de las muestras está recortado a escala completa: aléjate del micrófono o baja "
-                       "su ganancia.",
+    "su ganancia.",
     "report.no_speech": "No se reconoció habla en este audio, así que no hay nada que medir.",
     "report.filler": "muletilla",
     "report.hedge": "rodeo",
@@ -169,7 +169,7 @@ TEXT = {
     # history, show, compare and progress: in Spanish when every take listed is Spanish
     "history.title": "Tomas, la más reciente primero",
     "history.caption": "puntuación: C concisión, E entusiasmo, A asertividad, Cl claridad; m/100 muletillas por cada "
-                       "100 palabras",
+    "100 palabras",
     "history.id": "id",
     "history.when": "fecha (UTC)",
     "history.question": "pregunta",
@@ -197,7 +197,7 @@ TEXT = {
     "compare.tips_resolved": "Consejos que ya no recibes: {tips}",
     "compare.tips_new": "Consejos nuevos: {tips}",
     "compare.warning.questions": "Estas tomas responden a preguntas distintas ({questions}): parte de cada cambio "
-                                 "puede deberse a la pregunta, y la duración se juzga con el objetivo de {target}.",
+    "puede deberse a la pregunta, y la duración se juzga con el objetivo de {target}.",
     "progress.title": "Puntuación de {count} tomas, la más antigua primero",
     "progress.title.one": "Puntuación de {count} toma, la más antigua primero",
     "progress.score": "puntuación",
@@ -208,7 +208,7 @@ TEXT = {
     # Shown in English whatever the language (takes in two languages, no takes yet, before the language is
     # known, or views not translated yet): the English text until a view asks for Spanish.
     "compare.warning.languages": "These takes are in different languages ({languages}): fillers, hedges and pace are "
-                                 "counted with each language's own words, so their changes are not like for like.",
+    "counted with each language's own words, so their changes are not like for like.",
     "history.empty": "No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.",
     "progress.empty": "No takes yet: practise a few times to see your progress.",
     "step.reading": "Reading the audio",
@@ -216,12 +216,12 @@ TEXT = {
     "step.transcribing": "Transcribing",
     "step.measuring": "Measuring the delivery",
     "report.language_notice": "This answer sounds like {heard}, not {forced}; it was analysed as {forced} as asked "
-                              "(leave out --language to have it detected).",
+    "(leave out --language to have it detected).",
     "report.recording": "recording",
     "report.language_unknown": "language unknown",
     "transcript.no_speech": "No speech was recognised in this audio.",
     "transcript.timings": "Word timings (s); low-confidence words in yellow, doubtful ones (not counted) struck "
-                          "through",
+    "through",
     "reanalysed.line": "Reanalysed take {take}: {changes}.",
     "reanalysed.nothing": "nothing changed",
     "reanalysed.words_per_minute": "words/min",
@@ -247,4 +247,4 @@ TEXT = {
     "devices.name": "name",
     "devices.channels": "channels",
     "devices.rate": "default rate",
-}  # fmt: skip
+}

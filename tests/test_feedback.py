@@ -9,10 +9,11 @@ import pytest
 
 from mockmic import measure as m
 from mockmic.audio import load_audio
-from mockmic.feedback import assess, baseline_from, judge
+from mockmic.feedback import assess, baseline_from
 from mockmic.measure import measure
 from mockmic.norms import MIN_TIP_POINTS, NORMS
 from mockmic.questions import get_question
+from mockmic.rules import judge
 from mockmic.transcribe import Word
 from tests import fixtures as f
 from tests.helpers import CORPUS, SAMPLES, run_transcription

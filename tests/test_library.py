@@ -21,9 +21,11 @@ import soundfile as sf
 
 from mockmic.compare import compare, sparkline
 from mockmic.errors import LibraryError
-from mockmic.feedback import Baseline, assess
-from mockmic.library import AUDIO_DIR, DB_NAME, MIGRATIONS, Library, m001_takes
+from mockmic.feedback import assess
+from mockmic.library import AUDIO_DIR, DB_NAME, Library
+from mockmic.migrations import MIGRATIONS, m001_takes
 from mockmic.questions import get_question
+from mockmic.rules import Baseline
 from tests.fixtures import short_answer
 from tests.helpers import ROOT, SAMPLES, mockmic
 from tests.test_schema import OLD_FEEDBACK, OLD_METRICS, OLD_TRANSCRIPT

@@ -117,8 +117,9 @@ def test_spanish_answer_gets_the_whole_report_in_spanish() -> None:
 def test_spanish_evidence_against_the_speakers_own_takes() -> None:
     from dataclasses import replace
 
-    from mockmic.feedback import Baseline, assess
+    from mockmic.feedback import assess
     from mockmic.questions import get_question
+    from mockmic.rules import Baseline
 
     words, english = f.short_answer()
     feedback = assess(
@@ -166,8 +167,9 @@ def stored_take(take_id: int, language: str, *, wpm: float, fillers_per_100: flo
     from dataclasses import replace
     from pathlib import Path
 
-    from mockmic.feedback import Feedback, Tip
+    from mockmic.feedback import Feedback
     from mockmic.library import StoredTake
+    from mockmic.rules import Tip
 
     _, made = f.short_answer()
     metrics = replace(

@@ -14,9 +14,10 @@ import pytest
 
 from mockmic import measure as m
 from mockmic import schema, views
-from mockmic.feedback import Evidence, Feedback, Tip, assess
+from mockmic.feedback import Feedback, assess
 from mockmic.library import AUDIO_DIR, DB_NAME, Library
 from mockmic.questions import get_question
+from mockmic.rules import Evidence, Tip
 from mockmic.transcribe import Transcript
 from tests import fixtures as f
 from tests.fixtures import short_answer

@@ -119,5 +119,5 @@ LONG_PAUSE_S = 1.0
 PROBABLE_FILLER_MIN_S = 0.3
 
 # Pauses within a clause over ~1.2 s read as hesitant (Campione & Véronis 2002); the other norms the
-# scores and the report use are in feedback.NORMS, each with its source.
+# scores and the report use are in norms.NORMS, each with its source.
 HESITANT_PAUSE_S = 1.2

@@ -18,7 +18,7 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from . import __version__, config, schema
 from .errors import LibraryError
 from .feedback import Feedback
 from .measure import Metrics
+from .migrations import MIGRATIONS
 from .transcribe import Transcript
 
 DB_NAME = "library.db"
@@ -39,54 +40,6 @@ AUDIO_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 AUDIO_NAME = re.compile(r"^(?P<digest>[0-9a-f]{64})(?P<suffix>\.[a-z0-9]{1,5})$")  # as _copy_in names a copy
 PART_NAME = re.compile(r"^\.(?P<name>[0-9a-f]{64}\.[a-z0-9]{1,5})\.\d+\.part$")  # a copy _copy_in had not finished
 PRACTICE_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<question>.+)\.wav$")  # practice_path: local time, question
-TEXT_COLUMNS = (
-    "question_id",
-    "created_at",
-    "audio_sha256",
-    "audio_suffix",
-    "model",
-    "engine",
-    "app_version",
-    "transcript",
-    "metrics",
-    "feedback",
-)
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
-
-
-def migration(step: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
-    """Register one small schema step; steps apply in the order they are defined, each once."""
-    MIGRATIONS.append(step)
-    return step
-
-
-@migration
-def m001_takes(db: sqlite3.Connection) -> None:
-    db.execute(
-        """CREATE TABLE takes (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            question_id TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            audio_sha256 TEXT NOT NULL,
-            audio_suffix TEXT NOT NULL,
-            duration_s REAL NOT NULL,
-            language TEXT,
-            model TEXT NOT NULL,
-            engine TEXT NOT NULL,
-            app_version TEXT NOT NULL,
-            transcript TEXT NOT NULL,
-            metrics TEXT NOT NULL,
-            feedback TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX takes_question ON takes (question_id, created_at)")
-
-
-@migration
-def m002_analysis_version(db: sqlite3.Connection) -> None:
-    db.execute("ALTER TABLE takes ADD COLUMN analysed_at TEXT")
-    db.execute("UPDATE takes SET analysed_at = created_at")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ Any other name goes through whisper's own download into the same directory.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -345,10 +344,6 @@ def list_models(models_dir: Path) -> list[ModelInfo]:
             size = float(DOWNLOAD_SIZES_MB.get(name, 0))
         rows.append(ModelInfo(name, state, is_multilingual(name), round(size, 1), str(path) if on_disk else None))
     return rows
-
-
-def as_dict(info: ModelInfo) -> dict[str, Any]:
-    return dataclasses.asdict(info)
 
 
 def choose_model(language: str, requested: str | None) -> str:

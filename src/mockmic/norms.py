@@ -26,13 +26,14 @@ class Norm:
     # A value this share of a bound past it is neither scored nor tipped: the measure's own error could
     # have put it there. Its source is in `source`.
     margin: float = 0.0
-    points: float = 0.0  # points each unit past the bound takes off its score (for counts: each item)
+    points: float = 0.0  # points every `per` units past the bound take off its score (for counts: each item)
+    per: float = 1.0  # units the points are for (2 points a second over: points=2; 1 point per 3 s: per=3)
     cap: float = 0.0  # the most this rule takes off its score
     free: float = 0.0  # units past the bound that cost nothing (fillers: up to 2 per 100 words)
 
     def cost(self, excess: float) -> float:
         """The points `excess` units past the bound take off: `points` each beyond `free`, at most `cap`."""
-        return min(self.cap, max(0.0, excess - self.free) * self.points)
+        return min(self.cap, max(0.0, excess - self.free) * self.points / self.per)
 
 
 # words/min is within about 5% on long answers (bench/accuracy.py: -5.6% to +2.4% on the MFA monologues,
@@ -50,7 +51,8 @@ NORMS = {
         "s",
         "the question's target (questions.py); a second over it costs 2/3 of a point, up to 40" + OUR_COSTS,
         False,
-        points=1 / 1.5,
+        points=1.0,
+        per=1.5,
         cap=40.0,
     ),
     "length_cap": Norm(
@@ -62,7 +64,8 @@ NORMS = {
         "s",
         "under the question's target: a third of a point a second, up to 15" + OUR_COSTS,
         False,
-        points=1 / 3,
+        points=1.0,
+        per=3.0,
         cap=15.0,
     ),
     "fillers_per_100": Norm(

@@ -153,9 +153,18 @@ def _warming_up() -> threading.Thread:
     """Measuring's libraries loading on a second thread while faster-whisper decodes: CTranslate2
     releases the GIL and decodes about as fast on one core as on two (bench/speed.py). Not beside
     openai-whisper, whose PyTorch threads keep both cores busy: there it was slower (bench/README.md)."""
-    thread = threading.Thread(target=warm_up, name="mockmic-warm-up", daemon=True)
+    thread = threading.Thread(target=_warm_up_quietly, name="mockmic-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _warm_up_quietly() -> None:
+    """`measure.warm_up`, whose failure is left for `measure()` to raise again in the main thread, not
+    printed as a thread's traceback on stderr."""
+    try:
+        warm_up()
+    except Exception:  # any: measure() meets it again on the real audio
+        return
 
 
 def earlier_takes(library: Library) -> list[Metrics]:

@@ -17,7 +17,8 @@ from typing import Any
 
 from . import config
 from .errors import LibraryError
-from .library import AUDIO_SUFFIX, DB_NAME, SHA256, TEXT_COLUMNS, Library, _analysis, _backup, _connect
+from .library import AUDIO_SUFFIX, DB_NAME, SHA256, Library, _analysis, _backup, _connect
+from .migrations import COLUMNS
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,7 @@ class Repair:
     loose: int  # audio files without a take afterwards (`mockmic library adopt` analyses them again)
 
 
-COLUMNS = (
-    "question_id",
-    "created_at",
-    "analysed_at",
-    "audio_sha256",
-    "audio_suffix",
-    "duration_s",
-    "language",
-    "model",
-    "engine",
-    "app_version",
-    "transcript",
-    "metrics",
-    "feedback",
-)  # the takes table, id aside
+TEXT_COLUMNS = tuple(c for c in COLUMNS if c not in ("duration_s", "language"))  # a row without one is not a take
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 MOST_IDS = 1_000_000  # a sequence number above this is garbage, not a count of takes
 
@@ -138,7 +125,7 @@ def _whole(rowid: int, raw: dict[str, Any]) -> tuple | None:
     try:
         row = {k: v.decode("utf-8") if isinstance(v, bytes) else v for k, v in raw.items()}
         row["analysed_at"] = row.get("analysed_at") or row.get("created_at")  # a library before migration 2
-        if not all(isinstance(row.get(name), str) for name in TEXT_COLUMNS + ("analysed_at",)):
+        if not all(isinstance(row.get(name), str) for name in TEXT_COLUMNS):
             return None
         if not (
             SHA256.match(row["audio_sha256"])

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .audio import Audio
-from .feedback import Evidence, Feedback, Tip
+from .feedback import Feedback
 from .measure import Metrics
+from .rules import Evidence, Tip
 from .transcribe import Transcript
 
 if TYPE_CHECKING:  # the library stores its takes through this module: imported here for the type only

@@ -8,7 +8,8 @@ Two detectors, each with one job:
 - an energy gate (`speech_regions`) finds what is *loud*: anything above the room's level, whispering
   included, which Silero does not hear as a voice.
 Together they are what was said (`VoiceMap.speech`): what language detection listens to and transcription
-decodes. `voice_map` runs both once per answer, with the frame levels they share, and the pipeline hands
+decodes. `voice_map` runs both once per answer, with the frame levels Silero's edges and the
+transcription's cuts share (the gate keeps its own 25 ms frames), and the pipeline hands
 that map to each step instead of each step running the detectors again.
 """
 
@@ -63,7 +64,7 @@ class VoiceMap:
 
 
 def voice_map(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, options: VoiceOptions = VoiceOptions()) -> VoiceMap:
-    """Both detectors over the samples, and the frame levels they and the transcription's cuts share.
+    """Both detectors over the samples, and the frame levels Silero's edges and the transcription's cuts share.
 
     `speech` joins both: the energy gate alone lost most of a real monologue under handling rumble (its
     floor sat above the voice); Silero alone loses whispering. Gaps where both hear nothing are silence.

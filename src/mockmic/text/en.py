@@ -10,7 +10,7 @@ TEXT = {
     "reason.no_voiced_speech": "too little voiced speech found to measure loudness on (as for pitch)",
     "reason.no_voiced_speech_old": "no voiced speech to measure loudness on",  # in takes stored before b7aa67f
     "reason.quiet_window": "too little voiced speech in this window",
-    # the units of feedback.NORMS
+    # the units of norms.NORMS
     "unit.words_per_min": "words/min",
     "unit.per_100_words": "per 100 words",
     "unit.semitones": "semitones",
@@ -206,7 +206,7 @@ TEXT = {
     "progress.first": "first",
     "progress.last": "last",
     "progress.best": "best",
-    # shown in English whatever the language (no takes yet, or before the language is known)
+    # shown in English whatever the language: ENGLISH_ONLY below
     "history.empty": "No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.",
     "progress.empty": "No takes yet: practise a few times to see your progress.",
     "step.reading": "Reading the audio",
@@ -246,3 +246,47 @@ TEXT = {
     "devices.channels": "channels",
     "devices.rate": "default rate",
 }
+
+# Shown in English whatever the answer's language (takes in two languages, no takes yet, before the
+# language is known, views not translated yet): other catalogs leave them out and `say` falls back here.
+ENGLISH_ONLY = frozenset(
+    {
+        "compare.warning.languages",
+        "history.empty",
+        "progress.empty",
+        "step.reading",
+        "step.language",
+        "step.transcribing",
+        "step.measuring",
+        "report.language_notice",
+        "report.recording",
+        "report.language_unknown",
+        "transcript.no_speech",
+        "transcript.timings",
+        "reanalysed.line",
+        "reanalysed.nothing",
+        "reanalysed.words_per_minute",
+        "reanalysed.fillers_per_100_words",
+        "reanalysed.engine",
+        "reanalysed.unknown_engine",
+        "models.title",
+        "models.model",
+        "models.state",
+        "models.languages",
+        "models.size",
+        "models.english",
+        "questions.title",
+        "questions.id",
+        "questions.question",
+        "questions.target",
+        "questions.assesses",
+        "questions.target_value",
+        "questions.target_capped",
+        "devices.none",
+        "devices.title",
+        "devices.index",
+        "devices.name",
+        "devices.channels",
+        "devices.rate",
+    }
+)

@@ -10,7 +10,7 @@ TEXT = {
     "reason.no_voiced_speech": "muy poca voz encontrada para medir el volumen (como para el tono)",
     "reason.no_voiced_speech_old": "no hay voz en la que medir el volumen",  # in takes stored before b7aa67f
     "reason.quiet_window": "muy poca voz en este tramo",
-    # the units of feedback.NORMS
+    # the units of norms.NORMS
     "unit.words_per_min": "palabras/min",
     "unit.per_100_words": "por cada 100 palabras",
     "unit.semitones": "semitonos",
@@ -205,46 +205,4 @@ TEXT = {
     "progress.first": "primera",
     "progress.last": "última",
     "progress.best": "mejor",
-    # Shown in English whatever the language (takes in two languages, no takes yet, before the language is
-    # known, or views not translated yet): the English text until a view asks for Spanish.
-    "compare.warning.languages": "These takes are in different languages ({languages}): fillers, hedges and pace are "
-    "counted with each language's own words, so their changes are not like for like.",
-    "history.empty": "No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.",
-    "progress.empty": "No takes yet: practise a few times to see your progress.",
-    "step.reading": "Reading the audio",
-    "step.language": "Finding the language",
-    "step.transcribing": "Transcribing",
-    "step.measuring": "Measuring the delivery",
-    "report.language_notice": "This answer sounds like {heard}, not {forced}; it was analysed as {forced} as asked "
-    "(leave out --language to have it detected).",
-    "report.recording": "recording",
-    "report.language_unknown": "language unknown",
-    "transcript.no_speech": "No speech was recognised in this audio.",
-    "transcript.timings": "Word timings (s); low-confidence words in yellow, doubtful ones (not counted) struck "
-    "through",
-    "reanalysed.line": "Reanalysed take {take}: {changes}.",
-    "reanalysed.nothing": "nothing changed",
-    "reanalysed.words_per_minute": "words/min",
-    "reanalysed.fillers_per_100_words": "fillers/100 words",
-    "reanalysed.engine": "transcribed by {engine} {model} (was {old_engine} {old_model})",
-    "reanalysed.unknown_engine": "unknown",
-    "models.title": "Whisper models in {directory}",
-    "models.model": "model",
-    "models.state": "state",
-    "models.languages": "languages",
-    "models.size": "size",
-    "models.english": "English",
-    "questions.title": "Questions (mockmic practice --question ID)",
-    "questions.id": "id",
-    "questions.question": "question",
-    "questions.target": "target",
-    "questions.assesses": "assesses",
-    "questions.target_value": "{low:g}–{high:g} s",
-    "questions.target_capped": "{low:g}–{high:g} s (cap {cap:g})",
-    "devices.none": "No input devices were found.",
-    "devices.title": "Input devices (* default)",
-    "devices.index": "index",
-    "devices.name": "name",
-    "devices.channels": "channels",
-    "devices.rate": "default rate",
 }

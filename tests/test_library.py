@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from mockmic import schema
 from mockmic.compare import compare, sparkline
 from mockmic.errors import LibraryError
 from mockmic.feedback import assess
@@ -206,7 +207,7 @@ def test_compare_marks_each_change_by_its_good_direction(tmp_path: Path) -> None
     assert rows["duration"].verdicts[1] == "better"  # 3.4 s -> 70 s: into the 60-90 s target
     assert rows["clarity"].verdicts[1] == "better"
     assert "slow" in comparison.tips_resolved
-    assert json.loads(json.dumps(comparison.as_dict()))["takes"] == [slow, better]
+    assert json.loads(json.dumps(schema.comparison_document(comparison)))["takes"] == [slow, better]
 
 
 def test_longer_is_not_better_past_the_target(tmp_path: Path) -> None:

@@ -175,7 +175,7 @@ def _compare(args: argparse.Namespace, out: Console) -> None:
     takes = [library.get(i) for i in args.ids]
     comparison = compare.compare(takes, questions.question_of_take(takes[-1].question_id))
     if args.json:
-        _print_json(out, {"schema": schema.COMPARISON_SCHEMA, **comparison.as_dict()})
+        _print_json(out, schema.comparison_document(comparison))
     else:
         for warning in comparison.warnings:
             out.print(Text(warning, style="yellow"), soft_wrap=True)
@@ -188,7 +188,7 @@ def _progress(args: argparse.Namespace, out: Console) -> None:
     takes = list(reversed(_library().takes(args.question)))
     series = compare.progress(takes, per_question=not args.combined)
     if args.json:
-        _print_json(out, {"schema": schema.PROGRESS_SCHEMA, "series": [s.as_dict() for s in series]})
+        _print_json(out, schema.progress_document(series))
         return
     for renderable in views.progress_renderables(series, takes, questions.load_questions()):
         out.print(renderable)

@@ -32,17 +32,6 @@ class Comparison:
     language: str = "en"  # the takes' language when they share one, for showing the comparison
     warnings: tuple[str, ...] = ()  # why the takes may not compare like for like (questions, languages)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "takes": list(self.take_ids),
-            "measures": [
-                {"name": r.name, "values": list(r.values), "deltas": list(r.deltas), "verdicts": list(r.verdicts)}
-                for r in self.rows
-            ],
-            "tips": {"resolved": list(self.tips_resolved), "new": list(self.tips_new)},
-            "warnings": list(self.warnings),
-        }
-
 
 @dataclass(frozen=True)
 class Measure:
@@ -192,22 +181,6 @@ class Progress:
     take_ids: tuple[int, ...]
     scores: tuple[tuple[str, tuple[int | None, ...]], ...]  # (score name, one value per take)
     language: str = "en"
-
-    def as_dict(self) -> dict[str, Any]:
-        def summary(values: tuple[int | None, ...]) -> dict[str, Any]:
-            known = [v for v in values if v is not None]
-            return {
-                "values": list(values),
-                "first": known[0] if known else None,
-                "last": known[-1] if known else None,
-                "best": max(known) if known else None,
-            }
-
-        return {
-            "question": self.question_id,
-            "takes": list(self.take_ids),
-            "scores": {name: summary(values) for name, values in self.scores},
-        }
 
 
 def progress(takes_oldest_first: list[StoredTake], *, per_question: bool = True) -> list[Progress]:

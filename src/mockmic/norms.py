@@ -90,9 +90,10 @@ NORMS = {
         points=5.0,
         cap=15.0,
     ),
-    "restarts": Norm(None, 0, "count", "none: a word repeated or cut off; our guide", False, points=2.0, cap=10.0),
+    # counted items without a band of their own: their evidence says the norm in words (norm.restarts...)
+    "restarts": Norm(None, None, "count", "none: a word repeated or cut off; our guide", False, points=2.0, cap=10.0),
     "repetition": Norm(
-        None, 0, "count", "few repeated words: the first is free; our guide", False, points=3.0, cap=10.0, free=1.0
+        None, None, "count", "few repeated words: the first is free; our guide", False, points=3.0, cap=10.0, free=1.0
     ),
     # enthusiasm
     "pitch_sd": Norm(
@@ -211,7 +212,10 @@ LENGTH_MARGIN_S = 5.0
 
 
 def band(norm: Norm, lang: str = "en") -> str:
-    """The band in words, saying so when it is our guide rather than a validated norm."""
+    """The band in words, saying so when it is our guide rather than a validated norm. A norm without
+    bounds (the length norms, counted restarts and repeats) has no band: its evidence says it in words."""
+    if norm.low is None and norm.high is None:
+        raise ValueError(f"a norm without bounds has no band to say ({norm.source})")
     unit = say(f"unit.{norm.unit}", lang)
     if norm.low is not None and norm.high is not None:
         text = say("norm.between", lang, low=norm.low, high=norm.high, unit=unit)

@@ -31,6 +31,7 @@ from .rules import Evidence, Tip
 from .transcribe import Transcript
 
 if TYPE_CHECKING:  # the library stores its takes through this module: imported here for the type only
+    from .compare import Comparison, Progress
     from .library import Check, StoredTake
 
 TRANSCRIPT_SCHEMA = "mockmic.transcript/1"  # `mockmic transcribe --json`
@@ -271,5 +272,44 @@ def check_document(check: Check) -> dict[str, Any]:
                 "recorded_at": a.recorded_at,
             }
             for a in check.loose
+        ],
+    }
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The `mockmic compare --json` document: each measure named by its evidence id, per take."""
+    return {
+        "schema": COMPARISON_SCHEMA,
+        "takes": list(comparison.take_ids),
+        "measures": [
+            {"name": r.name, "values": list(r.values), "deltas": list(r.deltas), "verdicts": list(r.verdicts)}
+            for r in comparison.rows
+        ],
+        "tips": {"resolved": list(comparison.tips_resolved), "new": list(comparison.tips_new)},
+        "warnings": list(comparison.warnings),
+    }
+
+
+def progress_document(series: list[Progress]) -> dict[str, Any]:
+    """The `mockmic progress --json` document: each score's values per question, first, last and best."""
+
+    def summary(values: tuple[int | None, ...]) -> dict[str, Any]:
+        known = [v for v in values if v is not None]
+        return {
+            "values": list(values),
+            "first": known[0] if known else None,
+            "last": known[-1] if known else None,
+            "best": max(known) if known else None,
+        }
+
+    return {
+        "schema": PROGRESS_SCHEMA,
+        "series": [
+            {
+                "question": s.question_id,
+                "takes": list(s.take_ids),
+                "scores": {name: summary(values) for name, values in s.scores},
+            }
+            for s in series
         ],
     }

@@ -36,9 +36,11 @@ from .transcribe import Word
 
 @dataclass(frozen=True)
 class Evidence:
+    """One measure judged for one score: what the report's "what moved it" lists."""
+
     score: str  # which score it moved
-    id: str  # what was measured
-    value: float | None
+    id: str  # what was measured (compare names its measures by these ids)
+    value: float | None  # the measure; None when it could not be measured
     norm: str  # the band it was judged against, or the personal baseline
     points: float  # points taken off (0 when within the norm)
     note: str  # one line for the report
@@ -46,8 +48,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Tip:
-    id: str
-    message: str
+    """What to change, in the answer's language."""
+
+    id: str  # which kind of tip (TIP_ORDER); compare tells resolved and new tips apart by it
+    message: str  # one sentence or two: the moment, the measure, what to do
     at_s: float | None  # where in the answer; None for the answer as a whole
     points: float  # how much fixing it is worth, for ordering
 
@@ -56,9 +60,9 @@ class Tip:
 class Baseline:
     """The speaker's own earlier takes, once there are enough of them."""
 
-    takes: int
-    pitch_sd: float
-    wpm: float
+    takes: int  # how many earlier takes in the answer's language
+    pitch_sd: float  # their median pitch variation, semitones
+    wpm: float  # their median pace, words per minute
 
 
 def judge(
@@ -73,11 +77,11 @@ def judge(
 class _Answer:
     """What every rule reads."""
 
-    m: Metrics
-    q: Question
-    words: tuple[Word, ...]
-    lang: str
-    baseline: Baseline | None
+    m: Metrics  # the answer's measures
+    q: Question  # what it answered: its target length
+    words: tuple[Word, ...]  # the transcript, to quote the words before a moment
+    lang: str  # the answer's language: the tips' and notes'
+    baseline: Baseline | None  # the speaker's earlier takes, once there are enough
 
     def tip(self, id: str, key: str, points: float, at_s: float | None = None, **values) -> Tip:
         return Tip(id, say(f"tip.{key}", self.lang, **values), at_s, points)

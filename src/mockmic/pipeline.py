@@ -40,7 +40,7 @@ def load_and_transcribe(
 ) -> tuple[Audio, Transcript]:
     """Validate the audio first (fast, before loading a model), find its language, then transcribe it
     with the best bundled model for that language (or the one asked for)."""
-    audio, _, transcript = _heard(path, language, model, engine, models_dir, progress, None)
+    audio, _, transcript, _ = _heard(path, language, model, engine, models_dir, progress, warm_measuring=False)
     return audio, transcript
 
 
@@ -51,10 +51,12 @@ def _heard(
     engine: str,
     models_dir: Path,
     progress: Progress | None,
-    warming: list[threading.Thread] | None,
-) -> tuple[Audio, VoiceMap, Transcript]:
-    """The audio, its voice map (made once, for language detection, transcribing and measuring), and
-    its transcript; given a list, `warming` gets the thread loading measuring's libraries meanwhile."""
+    *,
+    warm_measuring: bool,
+) -> tuple[Audio, VoiceMap, Transcript, threading.Thread | None]:
+    """The audio, its voice map (made once, for language detection, transcribing and measuring), its
+    transcript, and with `warm_measuring` the thread that loaded measuring's libraries meanwhile
+    (faster-whisper only; None otherwise)."""
     tell = progress or (lambda step, done, total: None)
     tell("reading", 0, 0)
     audio = load_audio(path)
@@ -67,8 +69,7 @@ def _heard(
     )
     name = choose_model(language, model)
     decoder = load_engine(engine, name, models_dir)  # after the detector is let go: one model in memory
-    if warming is not None and engine == "faster-whisper":
-        warming.append(_warming_up())
+    warming = _warming_up() if warm_measuring and engine == "faster-whisper" else None
     transcript = transcribe(
         audio,
         decoder,
@@ -77,7 +78,7 @@ def _heard(
         progress=progress,
         voice_map=voice_map,
     )
-    return audio, voice_map, transcript
+    return audio, voice_map, transcript, warming
 
 
 def find_language(
@@ -138,12 +139,13 @@ def analyze(
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them; `progress` hears of each step."""
-    warming: list[threading.Thread] = []
-    audio, voice_map, transcript = _heard(path, language, model, engine, models_dir, progress, warming)
+    audio, voice_map, transcript, warming = _heard(
+        path, language, model, engine, models_dir, progress, warm_measuring=True
+    )
     if progress:
         progress("measuring", 0, 0)
-    for thread in warming:
-        thread.join()
+    if warming:
+        warming.join()
     metrics = measure(audio, transcript, voice_map=voice_map)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))

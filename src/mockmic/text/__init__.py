@@ -3,7 +3,8 @@
 Each language is one module here (`en.py`, `es.py`) holding one flat dict, TEXT, of dotted keys
 (`tip.fillers`, `reason.no_words`) to `str.format` templates with named placeholders, and DECIMAL, the
 mark it writes a decimal number with. `say(key, lang, **values)` fills a template in; a third language
-is one new file. tests/test_text.py checks that every language has the same keys and placeholders.
+is one new file. tests/test_text.py checks that every language has the same keys (those en.ENGLISH_ONLY
+names aside: shown in English in every language) and placeholders.
 """
 
 from __future__ import annotations

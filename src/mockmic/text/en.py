@@ -1,4 +1,5 @@
-"""English: every text mockmic shows, by dotted key (see mockmic.text). es.py has the same keys."""
+"""English: every text mockmic shows, by dotted key (see mockmic.text). Other languages have the same
+keys but ENGLISH_ONLY (at the end), which they leave to English."""
 
 DECIMAL = "."
 

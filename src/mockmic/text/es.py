@@ -1,4 +1,4 @@
-"""Spanish: every text mockmic shows, by dotted key (see mockmic.text). en.py has the same keys."""
+"""Spanish: every text mockmic shows, by dotted key (see mockmic.text): en.py's keys but en.ENGLISH_ONLY."""
 
 DECIMAL = ","
 

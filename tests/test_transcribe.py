@@ -340,7 +340,7 @@ def test_faster_whisper_encodes_a_clip_once_for_both_decodings(corpus: Path) -> 
         plain = engine.decode(clip, DecodeOptions(language="en"))
         prompted = engine.decode(clip, DecodeOptions(language="en", prompt="Um, uh, so.", beam_size=1))
         encoded = len(calls)
-        engine._model._encodings.clear()
+        engine._model.forget()
         afresh = engine.decode(clip, DecodeOptions(language="en", prompt="Um, uh, so.", beam_size=1))
     finally:
         WhisperModel.encode = original

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ import numpy as np
 
 from . import constants
 from .errors import ModelError
-from .models import ct2_model_dir, is_multilingual, load_model
+from .models import DOWNLOAD_SIZES_MB, ct2_model_dir, is_multilingual, load_model
 
 ENGINES = ("faster-whisper", "openai-whisper")
 # faster-whisper won the long-answer benchmark (bench/long_answers.py; numbers in bench/README.md).
@@ -65,6 +67,7 @@ class Engine(Protocol):
     name: str  # one of ENGINES
     model: str  # the Whisper model's name
     multilingual: bool  # False for the English-only `.en` models
+    workers: int  # decodings that run at once when called from that many threads
 
     def decode(self, samples: np.ndarray, options: DecodeOptions) -> list[Segment]:
         """The segments of a 16 kHz mono clip of at most 30 s."""
@@ -76,32 +79,127 @@ class Engine(Protocol):
 
 
 def cpu_threads() -> int:
-    """Threads for an engine's inference: the cores this process may use that other processes are not
-    already keeping busy (the last minute's load average), at least 1 and at most 4.
+    """Threads for an engine's inference: the cores this process may use that other processes kept
+    busy for less than half of the time since the last call (`other_busy_cores`), at least 1 and at
+    most 4.
 
     Both engines' OpenMP threads spin while they wait for each other: with as many threads as cores and
     one other busy process beside it, an openai-whisper decode here ran ~8x slower (bench/speed.py)."""
+    return max(1, min(4, _cores() - round(other_busy_cores())))
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
+        return os.cpu_count() or 1
+
+
+def _cpu_ticks() -> tuple[float, int, int] | None:
+    """(now, CPU ticks not idle on the cores this process may use, ticks of this process), or None off
+    Linux (/proc, proc(5))."""
     try:
-        busy = round(os.getloadavg()[0])
-    except OSError:  # no load average on this system
-        busy = 0
-    return max(1, min(4, cores - busy))
+        mine = {f"cpu{core}" for core in os.sched_getaffinity(0)}
+        with open("/proc/stat") as f:
+            busy = sum(
+                sum(int(n) for n in fields[1:4] + fields[6:9])  # user nice system, irq softirq steal
+                for fields in (line.split() for line in f)
+                if fields and fields[0] in mine
+            )
+        with open("/proc/self/stat") as f:
+            ours = f.read().rsplit(")", 1)[1].split()  # utime and stime, all threads: fields 14 and 15
+    except (AttributeError, OSError, ValueError):
+        return None
+    return time.monotonic(), busy, int(ours[11]) + int(ours[12])
 
 
-@lru_cache(maxsize=1)
+_since = _cpu_ticks()  # the first measure of other processes' load runs from here: mockmic's start
+MIN_SAMPLE_S = 0.1  # at 100 ticks a second, fewer than 10 ticks a core say little
+
+
+def other_busy_cores() -> float:
+    """How many cores other processes kept busy since the last call (or since mockmic started): the
+    load average counted mockmic's own last take too, which left a machine with nothing else running
+    looking busy."""
+    global _since
+    before = _since
+    if before is None:  # not Linux: the last minute's load average, ours included
+        try:
+            return os.getloadavg()[0]
+        except OSError:
+            return 0.0
+    if time.monotonic() - before[0] < MIN_SAMPLE_S:
+        time.sleep(MIN_SAMPLE_S - (time.monotonic() - before[0]))
+    now = _cpu_ticks()
+    if now is None:
+        return 0.0
+    _since = now
+    ticks = os.sysconf("SC_CLK_TCK") * (now[0] - before[0])
+    return max(0.0, ((now[1] - before[1]) - (now[2] - before[2])) / ticks)
+
+
+_loaded: dict[tuple[str, str, Path], Engine] = {}  # the one engine kept loaded, by what it was asked as
+
+
 def load_engine(engine: str, model: str, models_dir: Path) -> Engine:
     """The named engine with the named model, kept loaded until another is asked for: the language is
     found with `base` and most answers transcribed with `tiny.en`, and holding both cost the 150 MB that
-    kept `analyze` over its 600 MiB budget (bench/speed.py)."""
-    if engine == "faster-whisper":
-        return FasterWhisper(model, models_dir)
-    if engine == "openai-whisper":
-        return OpenAIWhisper(model, models_dir)
-    raise ModelError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    kept `analyze` over its 600 MiB budget (bench/speed.py). The memory of the one let go is handed
+    back to the system before the next loads."""
+    key = (engine, model, models_dir)
+    if key not in _loaded:
+        if _loaded:
+            _loaded.clear()
+            _hand_back_freed_memory()
+        if engine == "faster-whisper":
+            _loaded[key] = FasterWhisper(model, models_dir)
+        elif engine == "openai-whisper":
+            _loaded[key] = OpenAIWhisper(model, models_dir)
+        else:
+            raise ModelError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    return _loaded[key]
+
+
+# glibc's malloc (mallopt(3), malloc_trim(3)); neither exists elsewhere, where both steps are skipped.
+M_ARENA_MAX = -8  # mallopt's parameter: how many arenas threads share
+MALLOC_ARENAS = 2  # glibc's default is 8 a core: a cold analyze peaked at 720 MiB, with 2 at 606
+
+
+def _fewer_malloc_arenas() -> None:
+    """Fewer malloc arenas for this process: each thread that allocates at once gets its own arena,
+    whose freed memory stays mapped, and analyze runs two decoding threads and the warm-up beside them."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def _hand_back_freed_memory() -> None:
+    """Return the memory of an engine just let go to the system: freed, it stays mapped otherwise and
+    the next model's memory comes on top of it (40 MB of a cold analyze's peak)."""
+    import gc
+
+    gc.collect()
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@lru_cache(maxsize=1)
+def _glibc() -> Any:
+    """The C library when it is glibc, else None."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018  (glibc has both)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_fewer_malloc_arenas()  # before any thread allocates: arenas made until then stay
 
 
 def joined_words(raw: Iterable[tuple[str, float, float, float]], offset: float = 0.0) -> list[Word]:
@@ -124,25 +222,49 @@ def joined_words(raw: Iterable[tuple[str, float, float, float]], offset: float =
     return words
 
 
-ENCODINGS_KEPT = 4  # a stretch's window and its tail window, for the plain and the prompted decoding
+ENCODINGS_KEPT = 8  # a stretch's and the next one's windows (plain and prompted), and a few probes'
 
 
 def _remembering_encoder(model_class: type) -> type:
     """faster-whisper's WhisperModel that keeps its last few encoder outputs: `transcribe.py` decodes
-    each stretch twice (plain, then with the filler prompt) from the same log-mel features, and the
-    encoder is a third of a decoding's time (0.4 s of each 30 s window of tiny.en here)."""
+    each stretch twice (plain, and with the filler prompt on a second thread) from the same log-mel
+    features, and the encoder is a third of a decoding's time (0.4 s of each 30 s window of tiny.en
+    here). Whichever decoding asks first encodes; the other waits for that encoding."""
 
     class RememberingEncoder(model_class):
+        _guard = threading.Lock()  # over the kept encodings and their locks
+
         def encode(self, features: np.ndarray):
             key = hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest()
-            kept = self.__dict__.setdefault("_encodings", OrderedDict())
-            if key not in kept:
-                kept[key] = super().encode(features)
-                while len(kept) > ENCODINGS_KEPT:
-                    kept.popitem(last=False)
-            return kept[key]
+            with self._guard:
+                kept = self.__dict__.setdefault("_encodings", OrderedDict())  # key -> (lock, output)
+                lock, _ = kept.setdefault(key, (threading.Lock(), None))
+            with lock:
+                with self._guard:
+                    output = kept.get(key, (None, None))[1]
+                if output is None:
+                    output = super().encode(features)
+                    with self._guard:
+                        kept[key] = (lock, output)
+                        while len(kept) > ENCODINGS_KEPT:
+                            kept.popitem(last=False)
+                return output
+
+        def forget(self) -> None:
+            """Drop the kept encodings."""
+            with self._guard:
+                self.__dict__.pop("_encodings", None)
 
     return RememberingEncoder
+
+
+# A CTranslate2 decoding of tiny.en runs as fast on one core as on two here, so with two cores the
+# plain and the prompted decoding of a stretch run side by side on two workers of one thread each:
+# cold analyze of 79 s 11.2 -> 8.5 s (bench/speed.py). Two one-thread workers do not spin against each
+# other as one two-thread worker's OpenMP threads do, so they run so on a busy machine too. A second
+# worker's memory grows with the model: +50 MB for tiny.en, +150 MB for base (which stays at one worker,
+# with all free cores, and keeps analyze under 600 MiB).
+SECOND_WORKER_MAX_MB = 100  # models up to this size on disk (models.DOWNLOAD_SIZES_MB) get a second worker
 
 
 class FasterWhisper:
@@ -156,9 +278,15 @@ class FasterWhisper:
         self.model = model
         self.multilingual = is_multilingual(model)
         path = ct2_model_dir(model, models_dir)
+        threads = cpu_threads()
+        self.workers = 2 if _cores() >= 2 and DOWNLOAD_SIZES_MB.get(model, 0) <= SECOND_WORKER_MAX_MB else 1
         try:
             self._model = _remembering_encoder(WhisperModel)(
-                str(path), device="cpu", compute_type="int8", cpu_threads=cpu_threads()
+                str(path),
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=max(1, threads // self.workers),
+                num_workers=self.workers,
             )
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(
@@ -201,6 +329,7 @@ class OpenAIWhisper:
     """openai-whisper (PyTorch) on the bundled weights converted to its checkpoint format."""
 
     name = "openai-whisper"
+    workers = 1  # PyTorch's own threads keep the cores busy already
 
     def __init__(self, model: str, models_dir: Path) -> None:
         import torch

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import threading
+import contextlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import constants, vad
 from .audio import Audio, load_audio
 from .engine import DEFAULT_ENGINE, ENGINES, load_engine
-from .errors import LanguageError, ModelError
+from .errors import LanguageError, MockmicError, ModelError
 from .feedback import Feedback, assess, baseline_from
 from .library import Library, LooseAudio
 from .measure import Metrics, measure, warm_up
@@ -40,7 +41,7 @@ def load_and_transcribe(
 ) -> tuple[Audio, Transcript]:
     """Validate the audio first (fast, before loading a model), find its language, then transcribe it
     with the best bundled model for that language (or the one asked for)."""
-    audio, _, transcript, _ = _heard(path, language, model, engine, models_dir, progress, warm_measuring=False)
+    audio, _, transcript = _heard(path, language, model, engine, models_dir, progress, warm_measuring=False)
     return audio, transcript
 
 
@@ -53,23 +54,26 @@ def _heard(
     progress: Progress | None,
     *,
     warm_measuring: bool,
-) -> tuple[Audio, VoiceMap, Transcript, threading.Thread | None]:
-    """The audio, its voice map (made once, for language detection, transcribing and measuring), its
-    transcript, and with `warm_measuring` the thread that loaded measuring's libraries meanwhile
-    (faster-whisper only; None otherwise)."""
+) -> tuple[Audio, VoiceMap, Transcript]:
+    """The audio, its voice map (made once, for language detection, transcribing and measuring) and
+    its transcript. The detector loads while the voice map is made; with `warm_measuring`, measuring's
+    libraries load on the second thread once it has nothing left to decode (faster-whisper only)."""
     tell = progress or (lambda step, done, total: None)
     tell("reading", 0, 0)
     audio = load_audio(path)
     if language != "auto":
         choose_model(language, model)  # a model that cannot do the language fails before any decoding
     tell("language", 0, 0)
-    voice_map = vad.voice_map(audio.samples)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockmic-detector") as early:
+        loading = early.submit(load_engine, engine, detector_model(model), models_dir)
+        voice_map = vad.voice_map(audio.samples)
+        with contextlib.suppress(MockmicError):  # find_language meets the failure again, and says it
+            loading.result()
     language, heard = find_language(
         audio, language, engine=engine, model=model, models_dir=models_dir, voice_map=voice_map
     )
     name = choose_model(language, model)
     decoder = load_engine(engine, name, models_dir)  # after the detector is let go: one model in memory
-    warming = _warming_up() if warm_measuring and engine == "faster-whisper" else None
     transcript = transcribe(
         audio,
         decoder,
@@ -77,8 +81,15 @@ def _heard(
         heard_language=heard,
         progress=progress,
         voice_map=voice_map,
+        beside=_warm_up_quietly if warm_measuring and engine == "faster-whisper" else None,
     )
-    return audio, voice_map, transcript, warming
+    return audio, voice_map, transcript
+
+
+def detector_model(model: str | None) -> str:
+    """The model that finds an answer's language: the one asked for when it knows many languages,
+    else the bundled multilingual one."""
+    return model if model and is_multilingual(model) else default_model("auto")
 
 
 def find_language(
@@ -96,9 +107,8 @@ def find_language(
     voice_map = vad.voice_map(audio.samples) if voice_map is None else voice_map
     if sum(end - start for start, end in voice_map.speech) < constants.MIN_SPEECH_S:
         return ("en" if requested == "auto" else requested), None  # nothing said: nothing to detect
-    detector = model if model and is_multilingual(model) else default_model("auto")
     try:
-        probabilities = language_probabilities(audio, load_engine(engine, detector, models_dir), voice_map)
+        probabilities = language_probabilities(audio, load_engine(engine, detector_model(model), models_dir), voice_map)
     except ModelError:
         if requested == "auto":
             raise
@@ -139,30 +149,18 @@ def analyze(
 ) -> Analysis:
     """Load, transcribe, measure and assess one recorded answer to a question, against the speaker's
     own earlier takes in its language once there are enough of them; `progress` hears of each step."""
-    audio, voice_map, transcript, warming = _heard(
-        path, language, model, engine, models_dir, progress, warm_measuring=True
-    )
+    audio, voice_map, transcript = _heard(path, language, model, engine, models_dir, progress, warm_measuring=True)
     if progress:
         progress("measuring", 0, 0)
-    if warming:
-        warming.join()
     metrics = measure(audio, transcript, voice_map=voice_map)
     baseline = baseline_from(list(earlier), metrics.language)
     return Analysis(audio, transcript, metrics, assess(metrics, question, transcript.words, baseline))
 
 
-def _warming_up() -> threading.Thread:
-    """Measuring's libraries loading on a second thread while faster-whisper decodes: CTranslate2
-    releases the GIL and decodes about as fast on one core as on two (bench/speed.py). Not beside
-    openai-whisper, whose PyTorch threads keep both cores busy: there it was slower (bench/README.md)."""
-    thread = threading.Thread(target=_warm_up_quietly, name="mockmic-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def _warm_up_quietly() -> None:
-    """`measure.warm_up`, whose failure is left for `measure()` to raise again in the main thread, not
-    printed as a thread's traceback on stderr."""
+    """`measure.warm_up` (librosa, scipy and numba's cached pYIN code: ~2 s of a cold analyze), whose
+    failure is left for `measure()` to raise again in the main thread. Not beside openai-whisper, whose
+    PyTorch threads keep both cores busy: there it was slower (bench/README.md)."""
     try:
         warm_up()
     except Exception:  # any: measure() meets it again on the real audio

@@ -14,11 +14,15 @@ on longer answers. So each stretch of the answer is decoded twice:
 The audio is cut into stretches that fit Whisper's 30 s window, in the widest pauses, never in a word;
 no long silence is decoded (Whisper invents words on silence): inside a stretch a long pause is
 shortened, and the silence between stretches is left out.
+
+On an engine that decodes two at once (faster-whisper on two cores), the prompted decodings and the
+lone-voice probes run on a second thread beside the plain ones; the words are the same either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
@@ -76,11 +80,13 @@ def transcribe(
     heard_language: str | None = None,
     progress: Progress | None = None,
     voice_map: VoiceMap | None = None,
+    beside: Callable[[], None] | None = None,
 ) -> Transcript:
     """Words with timestamps for the audio, or an empty transcript when nothing was said; `progress`
     is told how many seconds of speech are decoded, of how many; `voice_map` is `vad.voice_map` of the
-    audio when the caller has it already. All that was said is decoded; Silero's voice alone is where
-    skipped sentences and lone hesitations are sought."""
+    audio when the caller has it already; `beside` is work of the caller's for the second thread once
+    the prompted decodings are done (done before this returns). All that was said is decoded; Silero's
+    voice alone is where skipped sentences and lone hesitations are sought."""
     language = options.language if engine.multilingual else "en"
     voice_map = vad.voice_map(audio.samples) if voice_map is None else voice_map
     voice, speech = voice_map.voice, voice_map.speech
@@ -88,26 +94,58 @@ def transcribe(
         words=(), language=language, model=engine.model, engine=engine.name, heard_language=heard_language
     )
     if sum(end - start for start, end in speech) < constants.MIN_SPEECH_S:  # Whisper invents words on noise
+        if beside:
+            beside()
         return empty
     prompt = options.prompt or (VERBATIM_PROMPTS.get(language) if options.verbatim else None)
     words: list[Word] = []
     pieces = stretches(audio.samples, speech, levels=voice_map.levels)
     total = round(sum(piece.duration for piece in pieces), 1)
-    for n, piece in enumerate(pieces):
-        if progress:
-            progress("transcribing", round(sum(p.duration for p in pieces[:n]), 1), total)
-        clip = piece.clip(audio.samples, audio.sample_rate)
-        decode = DecodeOptions(language=language, beam_size=options.beam_size)
-        found = _unlooped(engine, clip, decode, piece.speech(speech))
-        found = [doubted(w) for w in with_skipped_voice(engine, clip, found, piece.speech(voice), decode)]
-        if prompt:  # voice alone is probed only where Silero hears a voice: elsewhere it was a click
-            prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
-            found = with_hesitations(
-                found, _words(engine.decode(clip, prompted_options)), piece.speech(speech), language
-            )
-            found = with_lone_hesitations(engine, clip, found, piece.speech(voice), prompted_options)
-        words += [replace(w, start=piece.original(w.start), end=piece.original(w.end)) for w in found]
+    decode = DecodeOptions(language=language, beam_size=options.beam_size)
+    prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
+    clips = [piece.clip(audio.samples, audio.sample_rate) for piece in pieces]
+    decoding_beside = bool(prompt) and engine.workers > 1  # the second thread's prompted decodings come first
+    ahead = PROMPTED_AHEAD if decoding_beside else 1 if prompt else 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockmic-beside") as second:
+        prompted: dict[int, Future] = {}
+        heard: list[tuple[Stretch, Future]] = []  # each stretch's words, in order
+        for n, (piece, clip) in enumerate(zip(pieces, clips)):
+            if progress:
+                progress("transcribing", round(sum(p.duration for p in pieces[:n]), 1), total)
+            for later in range(n, min(n + ahead, len(pieces))):
+                if later not in prompted:
+                    prompted[later] = _soon(engine, second, engine.decode, clips[later], prompted_options)
+            if beside and (not decoding_beside or n + ahead >= len(pieces)):
+                second.submit(beside)  # queued after the last prompted decoding
+                beside = None
+            found = _unlooped(engine, clip, decode, piece.speech(speech))
+            found = [doubted(w) for w in with_skipped_voice(engine, clip, found, piece.speech(voice), decode)]
+            if prompt:  # voice alone is probed only where Silero hears a voice: elsewhere it was a click
+                found = with_hesitations(found, _words(prompted.pop(n).result()), piece.speech(speech), language)
+                probe = (engine, clip, found, piece.speech(voice), prompted_options)
+                heard.append((piece, _soon(engine, second, with_lone_hesitations, *probe)))
+            else:
+                heard.append((piece, _soon(engine, None, list, found)))
+        for piece, found_in_piece in heard:
+            words += [piece.placed(w) for w in found_in_piece.result()]
     return replace(empty, words=tuple(words))
+
+
+# The prompted decodings run on a second thread this many stretches ahead (the current one and the
+# next): it is quicker than the plain decoding and its probes, and stays near enough that the
+# encoding both share is still kept (engine.ENCODINGS_KEPT). The probes for lone hesitations follow
+# them there, as nothing after a stretch depends on them.
+PROMPTED_AHEAD = 2
+
+
+def _soon(engine: Engine, second: ThreadPoolExecutor | None, work: Callable, *args) -> Future:
+    """`work(*args)` under way on the `second` thread while the caller decodes too when the engine can
+    run two decodings at once (faster-whisper with two cores); otherwise done now."""
+    if second is not None and engine.workers > 1:
+        return second.submit(work, *args)
+    done: Future = Future()
+    done.set_result(work(*args))
+    return done
 
 
 def language_probabilities(audio: Audio, engine: Engine, voice_map: VoiceMap | None = None) -> dict[str, float]:
@@ -135,6 +173,10 @@ class Stretch:
 
     def clip(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
         return np.concatenate([samples[int(a * sample_rate) : int(b * sample_rate)] for a, b in self.pieces])
+
+    def placed(self, word: Word) -> Word:
+        """A word of the clip timed in the original audio."""
+        return replace(word, start=self.original(word.start), end=self.original(word.end))
 
     def original(self, t: float) -> float:
         """The time in the audio of a time in the clip."""

@@ -251,7 +251,7 @@ def bench_pitch(analyze: Analyzer) -> None:
     print(
         f"on the frames both call voiced, sd_semitones is within 0.3 st in {within_both:.0%} of files "
         f"(median error {np.median(s['sd_both']):.2f} st): the rest is voicing, frames the laryngograph "
-        "calls voiced and pYIN does not (creak, onsets), which hold the extreme pitches"
+        "calls voiced and the tracker does not (creak, onsets), which hold the extreme pitches"
     )
 
 

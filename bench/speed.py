@@ -79,12 +79,12 @@ def warm(audio_path: Path, model_name: str, engine_name: str, runs: int) -> None
     engine = load_engine(engine_name, model_name, config.models_dir())
     transcript = transcribe(audio, engine, TranscribeOptions(language="en"))
     measure(audio, transcript)  # first call compiles and caches numba code and loads Silero
-    parts: dict[str, list[float]] = {"measure()": [], "  VAD (Silero)": [], "  pitch (pYIN)": []}
+    parts: dict[str, list[float]] = {"measure()": [], "  VAD (Silero)": [], "  pitch (SwiftF0)": []}
     for _ in range(runs):
         parts["measure()"].append(_timed(lambda: measure(audio, transcript)))
         parts["  VAD (Silero)"].append(_timed(lambda: voice_regions(audio.samples)))
         regions, above_rumble = voice_regions(audio.samples), without_rumble(audio.samples)
-        parts["  pitch (pYIN)"].append(_timed(lambda r=regions, s=above_rumble: track_pitch(s, r)))
+        parts["  pitch (SwiftF0)"].append(_timed(lambda r=regions, s=above_rumble: track_pitch(s, r)))
     transcribing = _timed(lambda: transcribe(audio, engine, TranscribeOptions(language="en")))
     print(
         f"## Warm process: {audio_path.name}, {audio.duration_s:.1f} s of audio, {model_name} on "

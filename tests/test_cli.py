@@ -202,3 +202,39 @@ def test_a_progress_line_shows_on_a_terminal_while_an_answer_is_analysed(corpus:
     assert code == 0 and "Finding the language" in shown and "Transcribing" in shown
     code, shown = _stderr_on_a_terminal("analyze", jfk, "--json")  # a script reading JSON sees no progress
     assert code == 0 and "Transcribing" not in shown
+
+
+@pytest.mark.slow
+def test_a_quiet_a_clipped_and_a_noisy_recording_are_said_so_and_measured_as_far_as_they_can_be(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Issue 17: a quiet microphone is not a paused speaker; clipping and a loud room are said first,
+    and what a loud room makes unreliable (pitch, mid-sentence pauses) is not judged."""
+    import numpy as np
+    import soundfile as sf
+
+    from mockmic.audio import load_audio
+
+    samples = load_audio(corpus / "mfa-tests" / "wav" / "acoustic_corpus.wav").samples
+    noise = np.random.default_rng(0).normal(size=len(samples)).astype(np.float32)
+    takes = {
+        "recorded": samples,
+        "quiet": samples * np.float32(10 ** (-30 / 20)),
+        "clipped": np.clip(samples * np.float32(10), -1, 1),
+        "noisy": samples + noise * np.float32(np.sqrt(np.mean(samples**2)) * 2),  # the noise 6 dB over the voice
+    }
+    reports, documents = {}, {}
+    for name, audio in takes.items():
+        sf.write(tmp_path / f"{name}.wav", audio, 16_000)
+        reports[name] = mockmic("analyze", str(tmp_path / f"{name}.wav"), "--language", "en").stdout
+        documents[name] = json.loads(mockmic("analyze", str(tmp_path / f"{name}.wav"), "--json").stdout)
+    pauses = {name: [(p["start"], p["end"]) for p in d["metrics"]["pauses"]["items"]] for name, d in documents.items()}
+    for name in ("quiet", "clipped"):
+        assert len(pauses[name]) == len(pauses["recorded"]) == 6
+        assert np.abs(np.array(pauses[name]) - np.array(pauses["recorded"])).max() <= 0.05
+    assert "very quiet" in reports["quiet"] and "very quiet" not in reports["recorded"]
+    assert "clipped at full scale" in reports["clipped"]
+    noisy = documents["noisy"]["metrics"]
+    assert noisy["loudness"]["snr_db"] < 6 < documents["recorded"]["metrics"]["loudness"]["snr_db"]
+    assert "The room is loud" in reports["noisy"] and "The room is loud" not in reports["recorded"]
+    assert noisy["pitch"]["sd_semitones"] is None and noisy["pitch"]["reason"] == "noisy_room"

@@ -23,6 +23,7 @@ from mockmic.transcribe import (
     stretches,
     transcribe,
     with_hesitations,
+    with_lone_hesitations,
 )
 from tests.helpers import MODELS_DIR, SAMPLES, run_transcription, words_only
 
@@ -245,6 +246,39 @@ def test_a_hesitation_is_taken_only_between_the_same_words_and_on_voice() -> Non
     # where the plain decoding heard the hesitation itself, none is added
     plain_uh = said("I built the payment um service last year")
     assert [w.text for w in with_hesitations(plain_uh, prompted, speech, "en")].count("um") == 1
+
+
+def test_a_second_hesitation_between_the_same_words_needs_voice_of_its_own() -> None:
+    """A spliced "um" between "okay." and "I" came out "Um, Um": one timed on its voice, the other
+    squeezed against "I" with none of its own."""
+    plain = [Word("okay.", 0.0, 0.5, 0.9), Word("I", 1.3, 1.5, 0.9), Word("have", 1.5, 1.8, 0.9)]
+    prompted = [
+        Word("okay.", 0.0, 0.5, 0.9),
+        Word("Um,", 0.6, 0.9, 0.5),
+        Word("Um,", 1.2, 1.3, 0.9),
+        Word("I", 1.3, 1.5, 0.9),
+        Word("have", 1.5, 1.8, 0.9),
+    ]
+    speech = [(0.0, 0.5), (0.7, 1.1), (1.3, 1.8)]  # one voice between the words: one "um" was said
+    kept = with_hesitations(plain, prompted, speech, "en")
+    assert [w.text for w in kept] == ["okay.", "Um,", "I", "have"]
+    assert (kept[1].start, kept[1].end) == (0.7, 1.1)  # timed on that voice
+    two_voices = [(0.0, 0.5), (0.55, 0.8), (0.95, 1.25), (1.3, 1.8)]  # "um ... um", each with its voice
+    assert [w.text for w in with_hesitations(plain, prompted, two_voices, "en")].count("Um,") == 2
+
+
+def test_voice_alone_is_not_probed_where_a_hesitation_sits_between_the_same_words() -> None:
+    """answer07 of bench/long_answers.py: the prompted decoding's "Um" squeezed against "I", then the
+    probe of the voice before it heard another: "Um, Um"."""
+
+    class NoProbe:
+        def decode(self, samples, options):
+            raise AssertionError("the voice was probed")
+
+    words = [Word("okay.", 0.0, 0.5, 0.9), Word("Um,", 1.27, 1.27, 0.9), Word("I", 1.45, 1.6, 0.9)]
+    voice = [(0.0, 0.5), (0.8, 1.0), (1.45, 1.6)]  # the "um" itself, alone between the words
+    clip = np.zeros(2 * 16_000, dtype=np.float32)
+    assert with_lone_hesitations(NoProbe(), clip, words, voice, DecodeOptions(language="en")) == words
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import pytest
 
 from mockmic import silero
 from mockmic.audio import load_audio
+from mockmic.constants import MIN_PAUSE_S
 from mockmic.vad import VoiceOptions, bridge, frame_db, speech_regions, voice_map, voice_regions
 
 RATE = 16_000
@@ -60,6 +61,21 @@ def test_stationary_noise_has_no_speech() -> None:
 def test_whispered_speech_is_speech(corpus: Path) -> None:
     audio = load_audio(corpus / "mfa-tests" / "wav" / "mfa_whisper.flac")
     assert sum(end - start for start, end in speech_regions(audio.samples)) > 0.5
+
+
+@pytest.mark.parametrize("gain_db", [-40, -25, -10, 10, 20])
+def test_a_quiet_or_a_loud_microphone_hears_the_same_voice(corpus: Path, gain_db: int) -> None:
+    """Issue 17: turned down 25 dB, a monologue's longest pause read 2.54 s against 1.25 s, and three
+    more pauses opened inside words; +20 dB clips 5% of the samples."""
+    samples = load_audio(corpus / "mfa-tests" / "wav" / "acoustic_corpus.wav").samples
+
+    def pauses(regions: list[tuple[float, float]]) -> np.ndarray:
+        return np.array([(a, b) for (_, a), (b, _) in zip(regions, regions[1:]) if b - a >= MIN_PAUSE_S])
+
+    as_recorded = pauses(voice_regions(samples))
+    heard = pauses(voice_regions(np.clip(samples * np.float32(10 ** (gain_db / 20)), -1.0, 1.0)))
+    assert len(as_recorded) == 6 and heard.shape == as_recorded.shape
+    assert np.abs(heard - as_recorded).max() <= 0.05
 
 
 def test_voice_map_is_each_detector_run_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,8 +5,8 @@ SAMPLE_RATE = 16_000
 
 # Pitch and loudness are read above this frequency. The MFA monologues carry 10-20 dB more energy below
 # 40 Hz (handling noise, wind, DC drift) than in their speech band, which swamps the YIN difference
-# function and the frame levels: pYIN found voice in 41% of acoustic_corpus's speech frames with it, 63%
-# without. The pitch search starts at 50 Hz, and pYIN finds pitch without the fundamental. (Pauses stay
+# function and the frame levels: pYIN (the tracker then) found voice in 41% of acoustic_corpus's speech
+# frames with it, 63% without. The pitch search starts at 50 Hz. (Pauses stay
 # on the full signal: filtered, the MFA pause benchmark's precision fell from 0.88 to 0.73.)
 RUMBLE_CUTOFF_HZ = 50.0
 
@@ -15,6 +15,19 @@ RUMBLE_CUTOFF_HZ = 50.0
 # false loudness and pitch. Our threshold (no published norm); jfk.flac raised by 20 dB (`sox gain 20`) clips 24%.
 CLIP_LEVEL = 0.999
 CLIPPING_NOTICE_SHARE = 0.001
+
+# A voice this quiet (median level of its voiced frames, above the rumble) is said to be so: 17 dB under
+# the quietest corpus recording (acoustic_corpus, -28 dBFS), and 30 dB under a headset's usual -15 to
+# -20. Measures no longer depend on the level (vad.MODEL_SPEECH_DBFS), but a quiet microphone brings
+# its own noise up with the voice. Our threshold.
+QUIET_SPEECH_DBFS = -45.0
+
+# A voice less than this far above the room (Loudness.snr_db: the median voiced level over the median
+# level where nothing is said) is said to be in a noisy room. bench/room.py's answers with pink noise
+# 10 dB under the voice read 7.0-9.2 dB this way and kept their pauses (recall 0.93-0.95, median error
+# 80 ms); 5 dB under, 4.7-5.5 dB, and the pauses went (precision 0.78, error 105 ms). The MFA monologues,
+# laptop recordings with a fan-like floor whose pauses are measured right, read 10.9. Our threshold.
+NOISY_ROOM_SNR_DB = 6.0
 
 # Shorter than this there is no word to measure: Whisper's shortest reliable word is ~0.3 s and a
 # delivery metric needs at least one word plus its onset (our choice, documented in the README).

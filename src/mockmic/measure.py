@@ -21,6 +21,7 @@ from .vad import VoiceMap, VoiceOptions, frame_db
 # mockmic.text.reason, which also reads the English sentences that takes stored before the codes hold).
 NO_WORDS = "no_words"
 TOO_LITTLE_VOICE = "too_little_voice"  # for pitch: whispered, hoarse, or buried in noise?
+NOISY_ROOM = "noisy_room"  # for pitch: the voice is too little above the room (constants.NOISY_ROOM_SNR_DB)
 NO_VOICE_NEAR_WORDS = "no_voice_near_words"
 NO_VOICED_SPEECH = "no_voiced_speech"  # for loudness, as for pitch
 QUIET_WINDOW = "quiet_window"  # too little voiced speech in a pitch window
@@ -37,6 +38,7 @@ class MeasureOptions:
     probable_filler_voiced_s: float = 0.1  # ...and with this much pitch in it is a probable filler
     pitch_window_s: float = 10.0  # pitch variation is also given per window of this length (the last up to 1.5x)
     min_voiced_s: float = 1.0  # less voiced speech than this gives no pitch figures
+    min_voiced_share: float = 0.35  # nor does a voice voiced in less of its speech than this (hoarse: see below)
     repeated_min_count: int = 3  # a content word is "repeated" from this many uses
     voice: VoiceOptions = field(default_factory=VoiceOptions)  # how voice is told from silence, breath and noise
     pitch: PitchOptions = field(default_factory=PitchOptions)  # how pitch is tracked
@@ -91,6 +93,8 @@ class Pitch:
 class Loudness:
     sd_db: float | None  # spread of the level over voiced frames
     reason: str | None = None
+    speech_dbfs: float | None = None  # the median level of voiced frames (above the rumble), dB full scale
+    snr_db: float | None = None  # speech_dbfs over the room's median level where nothing is said
 
 
 @dataclass(frozen=True)
@@ -168,9 +172,10 @@ class Metrics:
 
 
 def warm_up() -> None:
-    """Load what measuring needs (librosa, scipy.signal, numba's cached pYIN code) by measuring the
-    pitch of a second of a 150 Hz tone: about 2 s of a cold `analyze` that the pipeline spends on a
-    second thread while the engine decodes."""
+    """Load what measuring needs (scipy.signal for the rumble filter, SwiftF0's ONNX session and its
+    first run) by measuring the pitch of a second of a 150 Hz tone: about 1.5 s of a cold `analyze` on a
+    busy 2-core machine, nearly all of it importing scipy.signal (SwiftF0 itself: 0.04 s once that is
+    loaded), that the pipeline spends on a second thread while the engine decodes."""
     rate = constants.SAMPLE_RATE
     tone = (0.1 * np.sin(2 * np.pi * 150 * np.arange(rate) / rate)).astype(np.float32)
     track_pitch(without_rumble(tone, rate), [(0.0, 1.0)])
@@ -217,6 +222,7 @@ def measure(
     track = track_pitch(samples, regions, options=options.pitch)
     levels = _levels_on_track(samples, audio.sample_rate, track)
     syllables = sum(lexicon.syllables(w.text, language) for w in spoken)
+    loudness = _loudness(levels, track, voice_map.speech)
     return Metrics(
         language=language,
         duration_s=audio.duration_s,
@@ -229,8 +235,8 @@ def measure(
         articulation_rate_wpm=_rate(len(content), speaking_s, 60),
         syllables_per_second=_rate(syllables, speaking_s, 1),
         pauses=pauses,
-        pitch=_pitch(track, span, options),
-        loudness=_loudness(levels, track),
+        pitch=Pitch(None, None, None, None, (), NOISY_ROOM) if noisy_room(loudness) else _pitch(track, span, options),
+        loudness=loudness,
         fillers=Fillers(
             count=len(fillers),
             per_100_words=_rate(len(fillers), len(content), 100),
@@ -344,7 +350,12 @@ def _pitch(track: PitchTrack, span: tuple[float, float] | None, options: Measure
     kept, median = without_octave_jumps(f0)
     hop = options.pitch.hop_s
     speech_frames = int(np.sum(track.speech & inside))
-    if median is None or len(kept) * hop < options.min_voiced_s:
+    # A hoarse voice is voiced in little of its speech, and its pitch there does not follow the speaker:
+    # on the MFA speaker with a cold (voiced in 21% and 30% of it) SwiftF0 read 3.1, 2.3 and 3.1 st on
+    # the original, a monotone and a x1.5 resynthesis (bench/pitch.py). Modal voices in the corpus are
+    # voiced in 46-72% of their speech (jfk, the sonnet, MFA, LibriSpeech, fda, ptdb, the samples).
+    enough = len(kept) * hop >= options.min_voiced_s and len(kept) >= options.min_voiced_share * speech_frames
+    if median is None or not enough:
         return Pitch(None, None, None, None, (), reason=TOO_LITTLE_VOICE)
     tones = semitones(kept, median)
     p10, p90 = np.percentile(tones, [10, 90])
@@ -380,15 +391,32 @@ def _levels_on_track(samples: np.ndarray, sample_rate: int, track: PitchTrack) -
     """The level in dB of a 20 ms frame centred on each pitch frame."""
     hop = int(round((track.times[1] - track.times[0]) * sample_rate)) if len(track.times) > 1 else 160
     levels = frame_db(np.pad(samples, (hop, hop)), 2 * hop, hop)
-    missing = len(track.times) - len(levels)  # the 8 kHz pitch grid can hold one frame more
+    missing = len(track.times) - len(levels)  # the pitch grid can hold one frame more
     return np.pad(levels, (0, missing), mode="edge") if missing > 0 else levels[: len(track.times)]
 
 
-def _loudness(levels: np.ndarray, track: PitchTrack) -> Loudness:
+MIN_ROOM_S = 0.5  # less silence than this says nothing of the room's level
+
+
+def noisy_room(loudness: Loudness) -> bool:
+    """The voice stands too little above the room for its pitch to be read (constants.NOISY_ROOM_SNR_DB)."""
+    return loudness.snr_db is not None and loudness.snr_db < constants.NOISY_ROOM_SNR_DB
+
+
+def _loudness(levels: np.ndarray, track: PitchTrack, said: tuple[tuple[float, float], ...]) -> Loudness:
+    """The spread and level of the voiced frames, and how far the voice stands above the room: the
+    median level of the frames outside everything said (`VoiceMap.speech`)."""
     voiced = track.voiced
     if voiced.sum() < 2:
         return Loudness(None, reason=NO_VOICED_SPEECH)
-    return Loudness(sd_db=float(np.std(levels[voiced])))
+    inside = np.zeros(len(track.times), dtype=bool)
+    for start, end in said:
+        inside |= (track.times >= start) & (track.times < end)
+    speech = float(np.median(levels[voiced]))
+    room = levels[~inside]
+    step = float(track.times[1] - track.times[0]) if len(track.times) > 1 else 0.01
+    snr = speech - float(np.median(room)) if len(room) * step >= MIN_ROOM_S else None
+    return Loudness(sd_db=float(np.std(levels[voiced])), speech_dbfs=round(speech, 1), snr_db=snr and round(snr, 1))
 
 
 # A silent pause this long ends a sentence even where Whisper wrote no full stop: it often leaves one
@@ -459,8 +487,8 @@ def _voice_without_words(
     """Stretches of voice of at least probable_filler_min_s that no transcribed word overlaps.
 
     Voice comes from the VAD rather than the pitch track alone: hesitations are often creaky, and pYIN
-    found voicing in only part of the "um"s of the MFA monologues; but some voicing is required, which
-    tells a hesitation from a cough or a sniff the VAD let through.
+    (the tracker then) found voicing in only part of the "um"s of the MFA monologues; but some voicing is
+    required, which tells a hesitation from a cough or a sniff the VAD let through.
     """
     found = []
     for start, end in regions:

@@ -158,7 +158,7 @@ def analyze(
 
 
 def _warm_up_quietly() -> None:
-    """`measure.warm_up` (librosa, scipy and numba's cached pYIN code: ~2 s of a cold analyze), whose
+    """`measure.warm_up` (scipy.signal and SwiftF0's ONNX session: ~1.5 s of a cold analyze), whose
     failure is left for `measure()` to raise again in the main thread. Not beside openai-whisper, whose
     PyTorch threads keep both cores busy: there it was slower (bench/README.md)."""
     try:

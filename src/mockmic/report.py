@@ -16,7 +16,7 @@ from rich.text import Text
 
 from . import constants
 from .feedback import Feedback
-from .measure import Metrics, Pause
+from .measure import Metrics, Pause, noisy_room
 from .norms import NORMS, against, band, hesitant_pauses
 from .text import clock, has, judged, number, reason, say
 from .transcribe import Transcript, Word, language_name
@@ -84,6 +84,11 @@ def analysis_renderable(
     )
     if clipped_share >= constants.CLIPPING_NOTICE_SHARE:
         header.append("\n" + say("report.clipping", lang, share=clipped_share), style="yellow")
+    loudness = metrics.loudness
+    if loudness.speech_dbfs is not None and loudness.speech_dbfs < constants.QUIET_SPEECH_DBFS:
+        header.append("\n" + say("report.quiet", lang, level=loudness.speech_dbfs), style="yellow")
+    if noisy_room(loudness):
+        header.append("\n" + say("report.noisy", lang, snr=loudness.snr_db), style="yellow")
     if not transcript.words:
         return Group(header, Text(say("report.no_speech", lang), style="yellow"))
     legend = Text.assemble(

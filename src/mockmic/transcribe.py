@@ -318,7 +318,8 @@ def with_hesitations(
     next to each other in the plain decoding, its stamps lie between them, and there is voice between
     them or around its stamps. It is timed on voice alone in the gap when there is some: Whisper's
     stamps for a prompted "uh" ran up to 2 s late. None is taken from a loop of the prompted decoding,
-    nor where the plain decoding heard a hesitation between the same words itself."""
+    nor where the plain decoding heard a hesitation between the same words itself, and a second one
+    between the same words needs voice of its own (a spliced "um" came out "Um, Um")."""
     lang = lexicon.language_of(language)
     hesitant = lambda w: lexicon.is_hesitation(lexicon.normalise(w.text), lang)  # noqa: E731
     p_content = [i for i, w in enumerate(plain) if not hesitant(w)]
@@ -349,7 +350,7 @@ def with_hesitations(
         if voice:
             taken.add(voice)
             word = replace(word, start=round(voice[0], 3), end=round(voice[1], 3))
-        elif lo <= (word.start + word.end) / 2 <= hi and _voiced(word, speech):
+        elif lo <= (word.start + word.end) / 2 <= hi and _voiced(word, speech) and not added.get(left):
             start = min(max(word.start, gap_start), gap_end)  # absorbed by its neighbours: kept in order
             word = replace(word, start=start, end=max(min(word.end, gap_end), start))
         else:
@@ -416,9 +417,11 @@ def with_lone_hesitations(
     engine: Engine, clip: np.ndarray, words: list[Word], speech: list[tuple[float, float]], options: DecodeOptions
 ) -> list[Word]:
     """The words, with a hesitation wherever voice stands alone between two words (no word near it, as
-    short as a filler) and the prompted decoding of that voice on its own hears only "uh" or "um".
-    Both decodings of the whole stretch can miss a filler said in a pause; a listener never does."""
+    short as a filler, no hesitation between those words yet) and the prompted decoding of that voice on
+    its own hears only "uh" or "um". Both decodings of the whole stretch can miss a filler said in a
+    pause; a listener never does."""
     lang = lexicon.language_of(options.language)
+    hesitant = lambda w: lexicon.is_hesitation(lexicon.normalise(w.text), lang)  # noqa: E731
     found = list(words)
     for start, end in speech:
         if not constants.LONE_HESITATION_MIN_S <= end - start <= constants.HESITATION_MAX_S:
@@ -428,11 +431,15 @@ def with_lone_hesitations(
             for w in found
         ):
             continue  # a word is there already
+        before = max((w.end for w in found if w.end <= start and not hesitant(w)), default=-np.inf)
+        after = min((w.start for w in found if w.start >= end and not hesitant(w)), default=np.inf)
+        if any(hesitant(w) and before <= w.start <= after for w in found):
+            continue  # the prompted decoding put one between these words (a spliced "um" came out "Um, Um")
         first = max(0, int((start - constants.STRETCH_PAD_S) * constants.SAMPLE_RATE))
         heard = _words(
             engine.decode(clip[first : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)], options)
         )
-        if len(heard) == 1 and lexicon.is_hesitation(lexicon.normalise(heard[0].text), lang):
+        if len(heard) == 1 and hesitant(heard[0]):
             found.append(replace(heard[0], start=round(start, 3), end=round(end, 3)))
     return sorted(found, key=lambda w: w.start)
 

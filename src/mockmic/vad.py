@@ -98,8 +98,9 @@ def voice_regions(
     """
     if sample_rate != silero.SAMPLE_RATE:
         raise ValueError(f"Silero VAD is run on {silero.SAMPLE_RATE} Hz audio, not {sample_rate} Hz")
+    levels = frame_levels(samples, sample_rate) if levels is None else levels
     stamps = silero.speech_timestamps(
-        silero.speech_probs(samples),
+        silero.speech_probs(at_silero_level(samples, levels)),
         len(samples),
         threshold=options.threshold,
         neg_threshold=options.release,
@@ -108,8 +109,32 @@ def voice_regions(
         speech_pad_ms=options.pad_ms,
     )
     regions = [(start / sample_rate, end / sample_rate) for start, end in stamps]
-    levels = frame_levels(samples, sample_rate) if levels is None else levels
     return _sharper_edges(samples, regions, sample_rate, options, levels)
+
+
+# Silero hears quiet speech as less likely speech: an MFA monologue turned down 25 dB gained three pauses
+# inside words and read a 1.25 s pause as 2.54 s; turned down 40 dB, 6.7 s "pauses" in running speech.
+# So Silero (and SwiftF0, pitch.py) hears every answer at one speech level: a quiet microphone is not a
+# paused speaker.
+MODEL_SPEECH_DBFS = -20.0  # the level they are given: the MFA monologues' own (-21), where VoiceOptions were tuned
+SPEECH_LEVEL_PERCENTILE = 95  # an answer's speech level: this percentile of its 20 ms frame levels
+MODEL_GAIN_DB = (-30.0, 50.0)  # the gain stays within this: past +50 dB is only the recording's own noise
+
+
+def speech_level_db(levels: np.ndarray) -> float:
+    """An answer's speech level in dBFS, from its `frame_levels`: the level its louder frames reach."""
+    return float(np.percentile(levels, SPEECH_LEVEL_PERCENTILE)) if len(levels) else -120.0
+
+
+def model_gain(levels: np.ndarray) -> float:
+    """The gain (a factor) that brings speech of these `frame_levels` to MODEL_SPEECH_DBFS."""
+    return 10 ** (float(np.clip(MODEL_SPEECH_DBFS - speech_level_db(levels), *MODEL_GAIN_DB)) / 20)
+
+
+def at_silero_level(samples: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The samples with their speech level brought to MODEL_SPEECH_DBFS (float32; they may pass full
+    scale: Silero reads numbers, not a sound card)."""
+    return (samples * np.float32(model_gain(levels))).astype(np.float32, copy=False)
 
 
 NEAR_EDGE_FRAMES = 30

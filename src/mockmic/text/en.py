@@ -6,6 +6,7 @@ DECIMAL = "."
 TEXT = {
     # why a measure is missing: measure.py's reason codes
     "reason.no_words": "no speech was recognised",
+    "reason.noisy_room": "the room is too loud beside the voice to read its pitch",
     "reason.too_little_voice": "too little voiced speech for pitch (whispered, hoarse, or buried in noise?)",
     "reason.no_voice_near_words": "no voice was found around the words",
     "reason.no_voiced_speech": "too little voiced speech found to measure loudness on (as for pitch)",
@@ -51,6 +52,7 @@ TEXT = {
     "note.uptalk": "statements that rise at the end: {count} of {total}",
     "note.trailing_off": "sentences that fade out: {count}",
     "note.mid_pauses": "mid-sentence pauses over {limit:g} s: {count}",
+    "note.mid_pauses.noisy": "mid-sentence pauses not judged: the room is too loud to time them",
     "note.articulation": "{rate:.1f} syllables per second",
     "note.no_articulation": "no articulation rate",
     # tips, by tip id; tip.<id>.<variant> is another wording of the same tip
@@ -144,6 +146,10 @@ TEXT = {
     # the report of one answer
     "report.clipping": "{share:.1%} of the samples are clipped at full scale: move back from the microphone or lower "
     "its input gain.",
+    "report.quiet": "Your voice is very quiet in this recording ({level:.0f} dBFS): move closer to the microphone or "
+    "raise its input level.",
+    "report.noisy": "The room is loud: your voice is only {snr:.0f} dB above it, so pauses and pitch may be off; "
+    "record somewhere quieter.",
     "report.no_speech": "No speech was recognised in this audio, so there is nothing to measure.",
     "report.filler": "filler",
     "report.hedge": "hedge",

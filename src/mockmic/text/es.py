@@ -5,6 +5,7 @@ DECIMAL = ","
 TEXT = {
     # why a measure is missing: measure.py's reason codes
     "reason.no_words": "no se reconoció habla",
+    "reason.noisy_room": "la sala es demasiado ruidosa junto a la voz para medir su tono",
     "reason.too_little_voice": "muy poca voz para medir el tono (¿voz susurrada, ronca o tapada por ruido?)",
     "reason.no_voice_near_words": "no se encontró voz alrededor de las palabras",
     "reason.no_voiced_speech": "muy poca voz encontrada para medir el volumen (como para el tono)",
@@ -50,6 +51,7 @@ TEXT = {
     "note.uptalk": "afirmaciones que suben al final: {count} de {total}",
     "note.trailing_off": "frases que se apagan al final: {count}",
     "note.mid_pauses": "pausas de más de {limit:g} s a mitad de frase: {count}",
+    "note.mid_pauses.noisy": "pausas a mitad de frase sin juzgar: la sala es demasiado ruidosa para medirlas",
     "note.articulation": "{rate:.1f} sílabas por segundo",
     "note.no_articulation": "sin velocidad de articulación",
     # tips, by tip id; tip.<id>.<variant> is another wording of the same tip
@@ -143,6 +145,10 @@ TEXT = {
     # the report of one answer
     "report.clipping": "El {share:.1%} de las muestras está recortado a escala completa: aléjate del micrófono o baja "
     "su ganancia.",
+    "report.quiet": "Tu voz suena muy baja en esta grabación ({level:.0f} dBFS): acércate al micrófono o sube su "
+    "nivel de entrada.",
+    "report.noisy": "La sala es ruidosa: tu voz está solo {snr:.0f} dB por encima del ruido, así que las pausas y el "
+    "tono pueden no ser exactos; graba en un lugar más tranquilo.",
     "report.no_speech": "No se reconoció habla en este audio, así que no hay nada que medir.",
     "report.filler": "muletilla",
     "report.hedge": "rodeo",

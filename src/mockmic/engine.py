@@ -187,12 +187,12 @@ def _hand_back_freed_memory() -> None:
 
 @lru_cache(maxsize=1)
 def _glibc() -> Any:
-    """The C library when it is glibc, else None."""
+    """The C library when it is glibc, else None: the process's own symbols (no library search, which
+    runs `ldconfig -p` on every start of mockmic)."""
     import ctypes
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)
         libc.mallopt, libc.malloc_trim  # noqa: B018  (glibc has both)
     except (OSError, AttributeError):
         return None

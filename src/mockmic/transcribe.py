@@ -21,6 +21,7 @@ lone-voice probes run on a second thread beside the plain ones; the words are th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -321,7 +322,7 @@ def with_hesitations(
     nor where the plain decoding heard a hesitation between the same words itself, and a second one
     between the same words needs voice of its own (a spliced "um" came out "Um, Um")."""
     lang = lexicon.language_of(language)
-    hesitant = lambda w: lexicon.is_hesitation(lexicon.normalise(w.text), lang)  # noqa: E731
+    hesitant = functools.partial(_hesitant, lang=lang)
     p_content = [i for i, w in enumerate(plain) if not hesitant(w)]
     q_content = [k for k, w in enumerate(prompted) if not hesitant(w)]
     same = _aligned(
@@ -421,7 +422,7 @@ def with_lone_hesitations(
     its own hears only "uh" or "um". Both decodings of the whole stretch can miss a filler said in a
     pause; a listener never does."""
     lang = lexicon.language_of(options.language)
-    hesitant = lambda w: lexicon.is_hesitation(lexicon.normalise(w.text), lang)  # noqa: E731
+    hesitant = functools.partial(_hesitant, lang=lang)
     found = list(words)
     for start, end in speech:
         if not constants.LONE_HESITATION_MIN_S <= end - start <= constants.HESITATION_MAX_S:
@@ -442,6 +443,11 @@ def with_lone_hesitations(
         if len(heard) == 1 and hesitant(heard[0]):
             found.append(replace(heard[0], start=round(start, 3), end=round(end, 3)))
     return sorted(found, key=lambda w: w.start)
+
+
+def _hesitant(word: Word, lang: str) -> bool:
+    """Whether the word is an "uh" or "um" (or the language's own), however Whisper wrote it."""
+    return lexicon.is_hesitation(lexicon.normalise(word.text), lang)
 
 
 def _aligned(plain: list[str], prompted: list[str]) -> dict[int, int]:

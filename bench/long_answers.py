@@ -17,7 +17,8 @@ cut from the MFA monologues by its TextGrid times (50 ms margin, never into a ne
 heard between sentences as a listener would: pause 0.3-1.2 s, filler, pause 0.3-1.2 s. They also hold
 cold_corpus and/or cold_corpus3 whole, whose TextGrid fillers count at their shifted times (not the
 10 ms "uh" of cold_corpus at 7.01 s, an aligner artefact its lab text lacks; acoustic_corpus is not
-used whole: its lab text has an "uh" its TextGrid lacks). The other six hold no filler at all.
+used whole: its lab text has an "uh" its TextGrid lacks). The other six hold no spliced filler; the
+only fillers in them are the readers' own that their scripts lack (UNSCRIPTED: english_fast's "uh").
 truth.json keeps each answer's reference text, filler times and kinds, pauses and clips.
 
 Transcription, one process at a time: `mockmic transcribe FILE --json` gives the words, `mockmic
@@ -30,7 +31,7 @@ Scores. Content WER: fillers out of both sides, bench/_corpus.py normalisation. 
 spellings): a transcribed filler matches a true one when their intervals are within 0.5 s (0 when they
 overlap), one to one in time order, as many pairs as possible; an unmatched one is "late" when an unmatched true filler
 lies between the start of the word before it and its own start (right place, wrong time), else
-"invented"; invented per 10 minutes of the filler-free answers. Voice without words: a span is right
+"invented"; invented per 10 minutes of the answers without spliced fillers. Voice without words: a span is right
 when it lies inside a true filler widened by 0.5 s either side. Skipped words: reference words in
 runs of >= 5 deleted in a row. Loops: the longest back-to-back run of a 1-6 word sequence in the
 transcript (the reference's in brackets).
@@ -61,12 +62,19 @@ SHARED = corpus.CORPUS_DIR.parent
 OUT_DIR = corpus.REPO_ROOT / "build" / "long_answers"
 MOCKMIC = corpus.REPO_ROOT / ".venv" / "bin" / "mockmic"
 
-RECIPE = 1  # bump when the way answers are built changes: truth.json of another recipe is rebuilt
+RECIPE = 2  # bump when the way answers are built changes: truth.json of another recipe is rebuilt
 SEED = 20261127
 SPEECH_DBFS = -23.0  # active-speech RMS every source is brought to
 NOISE_DBFS = -60.0  # RMS of the noise floor in pauses
 GATE_DB = 35.0  # a frame is speech when within this of the clip's loudest 10 ms frame
 MARGIN_S = 0.05  # kept around trimmed speech and cut fillers
+# Hesitations a reader made that the clip's text (the script read, not a verbatim transcript) lacks, in
+# seconds of the source file. english_fast, "...many books, but there's always...": "but" is [bʌ] at
+# 2.51-2.65 s (F1 ~600, F2 1100-1400 Hz), a 20 ms closure at 2.66 s (14 dB down), then 160 ms more of
+# the same vowel (F1 640-730, F2 1100-1300 Hz: an "uh") before "there's" (F2 ~2150 Hz from 2.86 s).
+# The slow reading of the same sentence says "but there's" in 0.42 s, the fast one takes 0.72 s; the
+# multilingual base model writes "but, um, there's" there. Counted as a true "uh" since recipe 2.
+UNSCRIPTED = {"english_fast": [(2.67, 2.85, "uh")]}
 PAUSE_S = (0.3, 2.0)  # a pause between clips
 FILLER_PAUSE_S = (0.3, 1.2)  # the pause before and after a spliced filler
 FILLER_SHARE = 0.22  # share of pauses holding a spliced filler (about 3 a minute)
@@ -114,10 +122,16 @@ def _load(path: Path) -> np.ndarray:
 
 def _trim(x: np.ndarray) -> np.ndarray:
     """The speech of a clip: first to last frame within GATE_DB of its loudest, plus MARGIN_S."""
+    first, last = _speech_bounds(x)
+    return x[first:last]
+
+
+def _speech_bounds(x: np.ndarray) -> tuple[int, int]:
+    """The first and last sample `_trim` keeps."""
     db = _frames_db(x)
     on = np.flatnonzero(db > db.max() - GATE_DB)
     hop, margin = SAMPLE_RATE // 100, int(MARGIN_S * SAMPLE_RATE)
-    return x[max(0, on[0] * hop - margin) : min(len(x), (on[-1] + 1) * hop + margin)]
+    return max(0, on[0] * hop - margin), min(len(x), (on[-1] + 1) * hop + margin)
 
 
 def _faded(x: np.ndarray) -> np.ndarray:
@@ -173,7 +187,10 @@ def read_sources() -> dict[str, list[dict]]:
             for k in ("slow", "fast", "t")
         ],
     ]:
-        pools["misc"].append(clip(name, _trim(_load(path)), text_path.read_text().strip()))
+        x = _load(path)
+        shift = _speech_bounds(x)[0] / SAMPLE_RATE
+        fillers = [(a - shift, b - shift, kind) for a, b, kind in UNSCRIPTED.get(name, [])]
+        pools["misc"].append(clip(name, _trim(x), text_path.read_text().strip(), fillers))
     for name in corpus.MONOLOGUES:
         x = _load(mfa / "wav" / f"{name}.wav")
         grid = corpus.textgrid_words(mfa / "textgrid" / f"{name}.TextGrid")
@@ -484,10 +501,13 @@ def print_results(engine_label: str, rows: list[dict]) -> None:
     _print_markdown(lines)
     clean = [r for r in rows if not r["answer"]["with_fillers"]]
     if clean:
-        minutes, hyp = sum(r["answer"]["duration_s"] for r in clean) / 60, sum(r["hyp_fillers"] for r in clean)
+        minutes = sum(r["answer"]["duration_s"] for r in clean) / 60
+        invented = sum(len(r["invented"]) for r in clean)
+        said = sum(r["ref_fillers"] for r in clean)
         print(
-            f"Fillers invented in the filler-free answers: {hyp} in {minutes:.1f} min = "
-            f"{10 * hyp / minutes:.1f} per 10 min."
+            f"Fillers invented in the answers without spliced fillers: {invented} in {minutes:.1f} min = "
+            f"{10 * invented / minutes:.1f} per 10 min ({sum(r['hyp_fillers'] for r in clean)} written, "
+            f"{said} said unscripted: UNSCRIPTED)."
         )
     hits, late = sum(r["hits"] for r in rows), sum(len(r["late"]) for r in rows)
     hyp, ref = sum(r["hyp_fillers"] for r in rows), sum(r["ref_fillers"] for r in rows)

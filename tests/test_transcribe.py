@@ -15,7 +15,7 @@ import soundfile as sf
 
 from mockmic import constants, vad
 from mockmic.audio import from_samples, load_audio
-from mockmic.engine import ENGINES, DecodeOptions, Word, joined_words, load_engine, whisper_arguments
+from mockmic.engine import ENGINES, DecodeOptions, Segment, Word, joined_words, load_engine, whisper_arguments
 from mockmic.transcribe import (
     TranscribeOptions,
     doubted,
@@ -314,6 +314,32 @@ def test_word_alignment_comes_compiled_from_numba_cache_in_a_new_process() -> No
 def test_a_forced_language_the_audio_contradicts_is_recorded(corpus: Path) -> None:
     transcript = run_transcription(corpus / "openai-whisper" / "jfk.flac", language="es")
     assert transcript.language == "es" and transcript.heard_language == "en"
+
+
+def test_voice_alone_is_probed_where_a_stamp_reaches_over_it_but_not_where_a_word_is_centred() -> None:
+    """answer01 of bench/long_answers.py: "eye." stamped 0.98 s long over the "um" said 0.2 s after it
+    hid the "um" from the probe; and Silero cut a breathy "uh" into three pieces too short to probe."""
+
+    class Probe:
+        def __init__(self) -> None:
+            self.heard: list[float] = []
+
+        def decode(self, samples, options):
+            self.heard.append(round(len(samples) / 16_000 - 2 * constants.STRETCH_PAD_S, 2))
+            return [Segment(words=(Word("Um.", 0.1, 0.3, 0.8),), no_speech_prob=0.1, avg_logprob=-0.3)]
+
+    clip, options = np.zeros(6 * 16_000, dtype=np.float32), DecodeOptions(language="en")
+    words = [Word("my", 0.0, 0.3, 0.9), Word("eye.", 0.3, 1.28, 0.9), Word("Is", 2.4, 2.7, 0.9)]
+    voice = [(0.0, 0.8), (1.26, 1.69), (2.4, 2.7)]  # "my eye.", the "um" (a pause either side), "Is"
+    probe = Probe()
+    kept = with_lone_hesitations(probe, clip, words, voice, options)
+    assert [w.text for w in kept] == ["my", "eye.", "Um.", "Is"] and (kept[2].start, kept[2].end) == (1.26, 1.69)
+    centred = [words[0], Word("eye.", 0.9, 2.0, 0.9), words[2]]  # a word centred on the voice: it is that word
+    assert with_lone_hesitations(Probe(), clip, centred, voice, options) == centred
+    pieces = [(0.0, 0.8), (1.3, 1.43), (1.55, 1.62), (1.72, 1.78), (2.4, 2.7)]  # an "uh" Silero cut in three
+    probe = Probe()
+    assert [w.text for w in with_lone_hesitations(probe, clip, words, pieces, options)][2] == "Um."
+    assert probe.heard == [0.48]  # probed once, as one sound
 
 
 @pytest.mark.slow

@@ -18,7 +18,16 @@ import pytest
 from mockmic import silero
 from mockmic.audio import load_audio
 from mockmic.constants import MIN_PAUSE_S
-from mockmic.vad import VoiceOptions, bridge, frame_db, speech_regions, voice_map, voice_regions
+from mockmic.vad import (
+    VoiceOptions,
+    bridge,
+    frame_db,
+    frame_levels,
+    speech_regions,
+    voice_map,
+    voice_regions,
+    without_quieter_voices,
+)
 
 RATE = 16_000
 
@@ -197,3 +206,26 @@ print(len(regions), sorted(name for name in sys.modules if name.split(".")[0] in
     assert run.returncode == 0, run.stderr
     count, modules = run.stdout.split(maxsplit=1)
     assert int(count) > 0 and modules.strip() == "[]"
+
+
+def test_a_quieter_voice_between_words_is_not_the_candidate() -> None:
+    # The candidate's tone, and twice another "voice" 15 dB quieter that Silero calls voice too: 0.6 s
+    # of it (1.5-2.1 s) and 0.15 s (2.7-2.85 s, as short as a stop's closure), each between two words.
+    signal = bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)])
+    for start, end in [(1.5, 2.1), (2.7, 2.85)]:
+        signal[int(start * RATE) : int(end * RATE)] *= 10 ** (-15 / 20)
+    levels, heard = frame_levels(signal), [(0.5, 3.7)]
+    words = [(0.6, 1.5), (2.1, 2.7), (2.85, 3.6)]  # stamps with a gap over each quiet stretch
+
+    def kept(words: list[tuple[float, float]], below_db: float = 10.0) -> list[tuple[float, float]]:
+        return without_quieter_voices(
+            heard, levels, words, below_db=below_db, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02
+        )
+
+    (start, end), (start_again, end_again) = kept(words)
+    assert (start, end_again) == heard[0]
+    assert end == pytest.approx(1.5, abs=0.02) and start_again == pytest.approx(2.1, abs=0.02)
+    assert kept([(0.6, 2.0), (2.0, 2.7), (2.85, 3.6)]) == heard  # a word's stamps over it: the candidate's own
+    assert kept(words, below_db=20.0) == heard  # not quiet enough to be another voice
+    assert kept([(0.6, 3.6)]) == heard  # one word: no gap to look in
+    assert kept([(0.6, 1.5), (2.1, 2.1), (2.85, 3.6)]) == heard  # a word squeezed beside it may lie in it

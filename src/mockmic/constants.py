@@ -108,6 +108,9 @@ HESITATION_MAX_S = 1.5
 # Voice alone between two words is decoded on its own only when at least this long: shorter voice there
 # was a click or a breath that the filler prompt turned into "Uh" (bench/long_answers.py).
 LONE_HESITATION_MIN_S = 0.2
+# Silero splits a breathy "uh" into pieces (0.13, 0.07 and 0.06 s with 0.12 s between them): voice that
+# close together is one sound.
+LONE_HESITATION_JOIN_S = 0.15
 
 # Words Whisper itself doubts are shown but not counted (Word.doubtful): below DOUBTFUL_PROBABILITY,
 # or squeezed into less than INSTANT_WORD_S (no word is said that fast) below INSTANT_WORD_PROBABILITY.

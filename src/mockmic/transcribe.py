@@ -417,20 +417,32 @@ def _outside(word: Word, start: float, end: float) -> Word:
 def with_lone_hesitations(
     engine: Engine, clip: np.ndarray, words: list[Word], speech: list[tuple[float, float]], options: DecodeOptions
 ) -> list[Word]:
-    """The words, with a hesitation wherever voice stands alone between two words (no word near it, as
-    short as a filler, no hesitation between those words yet) and the prompted decoding of that voice on
-    its own hears only "uh" or "um". Both decodings of the whole stretch can miss a filler said in a
-    pause; a listener never does."""
+    """The words, with a hesitation wherever voice stands alone between two words and the prompted
+    decoding of that voice on its own hears only "uh" or "um". Both decodings of the whole stretch can
+    miss a filler said in a pause; a listener never does.
+
+    Voice stands alone when it is as short as a filler, no hesitation lies between its neighbouring
+    words yet, and either no word is stamped near it or, as Whisper's stamps reach over a pause
+    ("eye." stamped over the 0.4 s "um" after it), a pause lies on both sides of it in the voice and no
+    word is centred on it.
+    """
     lang = lexicon.language_of(options.language)
     hesitant = functools.partial(_hesitant, lang=lang)
     found = list(words)
-    for start, end in speech:
-        if not constants.LONE_HESITATION_MIN_S <= end - start <= constants.HESITATION_MAX_S:
+    voice = vad.bridge(sorted(speech), constants.LONE_HESITATION_JOIN_S)
+    for k, (start, end) in enumerate(voice):
+        if not constants.LONE_HESITATION_MIN_S <= round(end - start, 3) <= constants.HESITATION_MAX_S:
             continue
-        if any(
+        near = any(
             w.start - constants.HESITATION_SEARCH_S < end and start < w.end + constants.HESITATION_SEARCH_S
             for w in found
-        ):
+        )
+        alone = (
+            (k == 0 or start - voice[k - 1][1] >= constants.MIN_PAUSE_S)
+            and (k + 1 == len(voice) or voice[k + 1][0] - end >= constants.MIN_PAUSE_S)
+            and not any(start <= (w.start + w.end) / 2 <= end for w in found)
+        )
+        if near and not alone:
             continue  # a word is there already
         before = max((w.end for w in found if w.end <= start and not hesitant(w)), default=-np.inf)
         after = min((w.start for w in found if w.start >= end and not hesitant(w)), default=np.inf)

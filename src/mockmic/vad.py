@@ -137,6 +137,64 @@ def at_silero_level(samples: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return (samples * np.float32(model_gain(levels))).astype(np.float32, copy=False)
 
 
+def without_quieter_voices(
+    regions: list[tuple[float, float]],
+    levels: np.ndarray,
+    words: list[tuple[float, float]],
+    *,
+    below_db: float,
+    min_s: float,
+    min_voice_s: float,
+    squeezed_s: float,
+) -> list[tuple[float, float]]:
+    """The voice regions less what another voice or the room said between the candidate's words.
+
+    Silero hears any voice: a TV or a flatmate 15 dB under the candidate filled 35% of the candidate's
+    pauses (bench/room.py). The candidate is the loudest, nearest voice, so within a gap between two
+    transcribed words (`words`: their (start, end) stamps, in order), a run of at least `min_s` of
+    `frame_levels` all `below_db` under the candidate's level (the 90th percentile of the frames both in
+    a region and in a word) is not the candidate speaking. Inside a word's stamps nothing is cut: a
+    word's own quiet frames (a stop's closure, a soft ending) are the candidate's, and so is a gap beside
+    a word stamped shorter than `squeezed_s`: Whisper could not place that word, which may lie in the gap
+    (a soft "but who" of the MFA monologue turned down 30 dB: "who" dropped, "but" squeezed after the
+    gap). What is left of a region shorter than `min_voice_s` is dropped; a region with nothing cut is
+    kept as it was.
+    """
+    if not regions or len(words) < 2:
+        return regions
+    frame = lambda t: min(len(levels), max(0, round(t * 100)))  # noqa: E731 - levels are 10 ms apart
+    in_region, in_word, in_gap = (np.zeros(len(levels), bool) for _ in range(3))
+    for start, end in regions:
+        in_region[frame(start) : frame(end)] = True
+    for start, end in words:
+        in_word[frame(start) : frame(end)] = True
+    for (before_start, end), (start, after_end) in zip(words, words[1:]):
+        if end - before_start >= squeezed_s and after_end - start >= squeezed_s:
+            in_gap[frame(end) : frame(start)] = True
+    if not (in_region & in_word).any():
+        return regions
+    candidate = float(np.percentile(levels[in_region & in_word], 90))
+    quiet = (levels < candidate - below_db) & in_gap
+    cuts = [(first / 100, last / 100) for first, last in _true_runs(quiet) if last - first >= round(min_s * 100)]
+    kept = []
+    for region in regions:
+        pieces = [region]
+        for cut_start, cut_end in cuts:
+            pieces = [
+                part
+                for a, b in pieces
+                for part in ([(a, cut_start), (cut_end, b)] if cut_start < b and a < cut_end else [(a, b)])
+            ]
+        kept += pieces if pieces == [region] else [(a, b) for a, b in pieces if b - a >= min_voice_s]
+    return kept
+
+
+def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last + 1) of each run of True in the mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
 NEAR_EDGE_FRAMES = 30
 
 

@@ -42,8 +42,9 @@ class MeasureOptions:
     repeated_min_count: int = 3  # a content word is "repeated" from this many uses
     # Between two words, a run this long of frames this far under the candidate's voice is another voice
     # or the room, even where Silero hears a voice (vad.without_quieter_voices). Chosen on bench/room.py:
-    # 10 dB and 0.2 s took pause recall with a voice 15 dB under the candidate from 0.65 to 0.87 and
-    # kept clean, laptop, noise and echo within 0.01; 12 dB found fewer, 0.1 s cut more soft word ends.
+    # 10 dB and 0.2 s took pause recall with a voice 20 / 15 dB under the candidate from 0.80 / 0.65 to
+    # 0.91 / 0.84 and kept clean, laptop, noise and echo recall within 0.01 (pauses up to 20 ms longer);
+    # 12 dB found fewer, 0.1 s cut more soft word ends.
     quieter_voice_db: float = 10.0
     quieter_voice_min_s: float = 0.2
     voice: VoiceOptions = field(default_factory=VoiceOptions)  # how voice is told from silence, breath and noise

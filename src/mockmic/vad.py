@@ -175,7 +175,11 @@ def without_quieter_voices(
         return regions
     candidate = float(np.percentile(levels[in_region & in_word], 90))
     quiet = (levels < candidate - below_db) & in_gap
-    cuts = [(first / 100, last / 100) for first, last in _true_runs(quiet) if last - first >= round(min_s * 100)]
+    cuts = [
+        (first / 100, last / 100)
+        for first, last in _true_runs(quiet)
+        if last - first >= round(min_s * 100) and regions[0][0] < first / 100 and last / 100 < regions[-1][1]
+    ]  # what splits the voice, not what trims the answer's ends: a word in the silence after it is no gap
     kept = []
     for region in regions:
         pieces = [region]

@@ -59,6 +59,7 @@ class DecodeOptions:
     language: str  # ISO 639-1 code; never None here: the language is found before decoding
     prompt: str | None = None  # text shown to Whisper as if said before the clip (the filler prompt)
     beam_size: int = constants.BEAM_SIZE  # 1 decodes greedily
+    temperatures: tuple[float, ...] = constants.TEMPERATURES  # tried in turn while Whisper's checks fail; > 0 samples
 
 
 class Engine(Protocol):
@@ -302,7 +303,7 @@ class FasterWhisper:
             language=options.language,
             beam_size=options.beam_size,
             best_of=5,
-            temperature=list(constants.TEMPERATURES),
+            temperature=list(options.temperatures),
             word_timestamps=True,
             condition_on_previous_text=False,  # a mistake in one window must not seed the next
             initial_prompt=options.prompt,
@@ -336,7 +337,8 @@ class OpenAIWhisper:
 
         torch.set_num_threads(cpu_threads())
         self.model = model
-        self._model = load_model(model, models_dir)
+        with torch.random.fork_rng(devices=[]):  # building the network draws its initial weights at random
+            self._model = load_model(model, models_dir)
         self.multilingual = self._model.is_multilingual
 
     def decode(self, samples: np.ndarray, options: DecodeOptions) -> list[Segment]:
@@ -378,7 +380,7 @@ def whisper_arguments(options: DecodeOptions) -> dict[str, Any]:
         "logprob_threshold": constants.LOGPROB_THRESHOLD,
         "compression_ratio_threshold": constants.COMPRESSION_RATIO_THRESHOLD,
         "beam_size": options.beam_size if options.beam_size > 1 else None,  # whisper's greedy is None
-        "temperature": constants.TEMPERATURES,
+        "temperature": options.temperatures,
         "fp16": False,  # CPU inference; fp16 only warns and falls back
         "verbose": None,
     }

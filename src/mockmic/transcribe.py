@@ -424,10 +424,13 @@ def with_lone_hesitations(
     Voice stands alone when it is as short as a filler, no hesitation lies between its neighbouring
     words yet, and either no word is stamped near it or, as Whisper's stamps reach over a pause
     ("eye." stamped over the 0.4 s "um" after it), a pause lies on both sides of it in the voice and no
-    word is centred on it.
+    word is centred on it. The probe decodes at temperature 0 only: voice beside a word made it fall
+    back to sampling, and a sampled "Uh," (rambling_flat, probability 0.08) came and went with the other
+    thread's decodings, which reseed the same generator.
     """
     lang = lexicon.language_of(options.language)
     hesitant = functools.partial(_hesitant, lang=lang)
+    probe = replace(options, temperatures=(0.0,))  # what Whisper hears only by sampling is no evidence
     found = list(words)
     voice = vad.bridge(sorted(speech), constants.LONE_HESITATION_JOIN_S)
     for k, (start, end) in enumerate(voice):
@@ -449,10 +452,9 @@ def with_lone_hesitations(
         if any(hesitant(w) and before <= w.start <= after for w in found):
             continue  # the prompted decoding put one between these words (a spliced "um" came out "Um, Um")
         first = max(0, int((start - constants.STRETCH_PAD_S) * constants.SAMPLE_RATE))
-        heard = _words(
-            engine.decode(clip[first : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)], options)
-        )
+        heard = _words(engine.decode(clip[first : int((end + constants.STRETCH_PAD_S) * constants.SAMPLE_RATE)], probe))
         if len(heard) == 1 and hesitant(heard[0]):
+            found = [_outside(w, start, end) for w in found]  # a stamp that reached over it ends at it
             found.append(replace(heard[0], start=round(start, 3), end=round(end, 3)))
     return sorted(found, key=lambda w: w.start)
 

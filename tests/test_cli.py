@@ -209,7 +209,7 @@ def test_a_quiet_a_clipped_and_a_noisy_recording_are_said_so_and_measured_as_far
     tmp_path: Path, corpus: Path
 ) -> None:
     """Issue 17: a quiet microphone is not a paused speaker; clipping and a loud room are said first,
-    and what a loud room makes unreliable (pitch, mid-sentence pauses) is not judged."""
+    and in a loud room, where words, pauses and pitch all come out wrong, nothing is judged."""
     import numpy as np
     import soundfile as sf
 
@@ -238,3 +238,5 @@ def test_a_quiet_a_clipped_and_a_noisy_recording_are_said_so_and_measured_as_far
     assert noisy["loudness"]["snr_db"] < 6 < documents["recorded"]["metrics"]["loudness"]["snr_db"]
     assert "The room is loud" in reports["noisy"] and "The room is loud" not in reports["recorded"]
     assert noisy["pitch"]["sd_semitones"] is None and noisy["pitch"]["reason"] == "noisy_room"
+    assert set(documents["noisy"]["feedback"]["scores"].values()) == {None}  # words and pauses come out wrong too
+    assert reports["noisy"].count("not scored") == 4 and "What to change" not in reports["noisy"]

@@ -33,6 +33,20 @@ def test_a_clean_answer_scores_100_with_praise_and_no_tips() -> None:
     assert feedback.tips == () and len(feedback.went_well) == 6
 
 
+def test_in_a_loud_room_nothing_is_scored_and_the_report_says_why() -> None:
+    # At 5 dB over the room the MFA answer lost 9% of its words and half its hedges (bench/room.py):
+    # a rambling, hedging, flat answer there is not judged on what came out wrong.
+    rambling = dict(speaking_span_s=200.0, words_per_minute=95.0, hedges=f.hedges(count=9))
+    loud = assess(f.metrics(**rambling, loudness=m.Loudness(1.0, snr_db=4.0)), INTRO, WORDS)
+    assert loud.scores == dict.fromkeys(("conciseness", "enthusiasm", "assertiveness", "clarity"))
+    assert loud.tips == () and loud.went_well == ()
+    assert {e.note for e in loud.evidence} == {
+        "the room is too loud beside the voice: words, pauses and pitch come out wrong there"
+    }
+    quiet_room = assess(f.metrics(**rambling, loudness=m.Loudness(1.0, snr_db=7.0)), INTRO, WORDS)
+    assert all(score is not None and score < 100 for score in quiet_room.scores.values()) and quiet_room.tips
+
+
 def test_mid_sentence_pause_tip_names_time_length_and_words_before() -> None:
     pause = f.pause(42.3, 2.3, after_word=8)
     metrics = f.metrics(pauses=f.pauses(pause, per_minute=0.8))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from .measure import Metrics
+from .measure import Metrics, noisy_room
 from .norms import BASELINE_MIN_TAKES, MIN_TIP_POINTS
 from .questions import DIMENSIONS, Question
 from .rules import PRAISE_ORDER, TIP_ORDER, Baseline, Evidence, Tip, judge
@@ -52,10 +52,12 @@ def assess(
     every rule judged (`RULES`), each rule judging its own measure once."""
     lang = metrics.language
     norms = say("norm.norms", lang)
-    if not metrics.word_count:  # nothing was said: nothing to score, and no zeros to drag a progress chart down
+    loud_room = noisy_room(metrics.loudness)  # words, pauses and pitch come out wrong there (constants)
+    if not metrics.word_count or loud_room:  # nothing to score, and no zeros to drag a progress chart down
+        note = say("note.noisy_room", lang)
         return Feedback(
             scores=dict.fromkeys(DIMENSIONS, None),
-            evidence=(),
+            evidence=tuple(Evidence(name, "room", None, norms, 0.0, note) for name in DIMENSIONS if loud_room),
             tips=(),
             went_well=(),
             language=lang,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import lexicon
-from .measure import Metrics, noisy_room
+from .measure import Metrics
 from .norms import (
     BASELINE_PITCH_SHARE,
     LENGTH_MARGIN_S,
@@ -409,13 +409,8 @@ def _trailing_off(a: _Answer) -> Judgement:
 
 
 def _mid_pauses(a: _Answer) -> Judgement:
-    """Long pauses inside sentences; not judged in a noisy room, where pauses came out long and extra
-    (bench/room.py; constants.NOISY_ROOM_SNR_DB)."""
+    """Long pauses inside sentences."""
     hesitant, norm = hesitant_pauses(a.m), NORMS["mid_pause"]
-    if noisy_room(a.m.loudness):
-        note = say("note.mid_pauses.noisy", a.lang)
-        mid_pause_norm = say("norm.mid_pause", a.lang, band=band(norm, a.lang))
-        return Judgement((Evidence("clarity", "long_mid_sentence_pauses", None, mid_pause_norm, 0.0, note),))
     points = norm.cost(len(hesitant))
     evidence = Evidence(
         "clarity",

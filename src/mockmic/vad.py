@@ -176,9 +176,9 @@ def without_quieter_voices(
     candidate = float(np.percentile(levels[in_region & in_word], 90))
     quiet = (levels < candidate - below_db) & in_gap
     cuts = [
-        (first / 100, last / 100)
-        for first, last in _true_runs(quiet)
-        if last - first >= round(min_s * 100) and regions[0][0] < first / 100 and last / 100 < regions[-1][1]
+        (start, end)
+        for start, end in _runs(quiet, 0.01, offset=0.005)  # frame i: [i, i + 1) * 10 ms
+        if end - start >= min_s - 1e-9 and regions[0][0] < start and end < regions[-1][1]
     ]  # what splits the voice, not what trims the answer's ends: a word in the silence after it is no gap
     kept = []
     for region in regions:
@@ -191,12 +191,6 @@ def without_quieter_voices(
             ]
         kept += pieces if pieces == [region] else [(a, b) for a, b in pieces if b - a >= min_voice_s]
     return kept
-
-
-def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last + 1) of each run of True in the mask."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
 
 NEAR_EDGE_FRAMES = 30

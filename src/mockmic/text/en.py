@@ -52,7 +52,7 @@ TEXT = {
     "note.uptalk": "statements that rise at the end: {count} of {total}",
     "note.trailing_off": "sentences that fade out: {count}",
     "note.mid_pauses": "mid-sentence pauses over {limit:g} s: {count}",
-    "note.mid_pauses.noisy": "mid-sentence pauses not judged: the room is too loud to time them",
+    "note.noisy_room": "the room is too loud beside the voice: words, pauses and pitch come out wrong there",
     "note.articulation": "{rate:.1f} syllables per second",
     "note.no_articulation": "no articulation rate",
     # tips, by tip id; tip.<id>.<variant> is another wording of the same tip
@@ -148,8 +148,8 @@ TEXT = {
     "its input gain.",
     "report.quiet": "Your voice is very quiet in this recording ({level:.0f} dBFS): move closer to the microphone or "
     "raise its input level.",
-    "report.noisy": "The room is loud: your voice is only {snr:.0f} dB above it, so pauses and pitch may be off; "
-    "record somewhere quieter.",
+    "report.noisy": "The room is loud: your voice is only {snr:.0f} dB above it, too little for the words, pauses "
+    "and pitch to come out right, so nothing is scored; record somewhere quieter.",
     "report.no_speech": "No speech was recognised in this audio, so there is nothing to measure.",
     "report.filler": "filler",
     "report.hedge": "hedge",

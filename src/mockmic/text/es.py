@@ -51,7 +51,7 @@ TEXT = {
     "note.uptalk": "afirmaciones que suben al final: {count} de {total}",
     "note.trailing_off": "frases que se apagan al final: {count}",
     "note.mid_pauses": "pausas de más de {limit:g} s a mitad de frase: {count}",
-    "note.mid_pauses.noisy": "pausas a mitad de frase sin juzgar: la sala es demasiado ruidosa para medirlas",
+    "note.noisy_room": "la sala es demasiado ruidosa junto a la voz: palabras, pausas y tono salen mal ahí",
     "note.articulation": "{rate:.1f} sílabas por segundo",
     "note.no_articulation": "sin velocidad de articulación",
     # tips, by tip id; tip.<id>.<variant> is another wording of the same tip
@@ -147,8 +147,8 @@ TEXT = {
     "su ganancia.",
     "report.quiet": "Tu voz suena muy baja en esta grabación ({level:.0f} dBFS): acércate al micrófono o sube su "
     "nivel de entrada.",
-    "report.noisy": "La sala es ruidosa: tu voz está solo {snr:.0f} dB por encima del ruido, así que las pausas y el "
-    "tono pueden no ser exactos; graba en un lugar más tranquilo.",
+    "report.noisy": "La sala es ruidosa: tu voz está solo {snr:.0f} dB por encima del ruido, muy poco para que las "
+    "palabras, las pausas y el tono salgan bien, así que no se puntúa nada; graba en un lugar más tranquilo.",
     "report.no_speech": "No se reconoció habla en este audio, así que no hay nada que medir.",
     "report.filler": "muletilla",
     "report.hedge": "rodeo",

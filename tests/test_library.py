@@ -574,6 +574,21 @@ def test_compare_warns_when_takes_differ_in_question_or_language(tmp_path: Path)
     assert json.loads(mockmic("compare", "1", "3", "--json", home=home).stdout)["warnings"] == []
 
 
+def test_compare_warns_about_a_take_recorded_in_a_loud_room(tmp_path: Path) -> None:
+    from mockmic.measure import Loudness
+
+    home = tmp_path / "home"
+    library = Library.open(home)
+    for n, snr_db in enumerate((3.0, 20.0), start=1):  # a loud room first, then a quiet one
+        parts = analysis_parts(loudness=Loudness(5.0, speech_dbfs=-25.0, snr_db=snr_db))
+        library.save(tone_file(tmp_path / f"{n}.wav", n), question_id="intro", duration_s=1.0, **parts)
+    library.close()
+    assert json.loads(mockmic("compare", "1", "2", "--json", home=home).stdout)["warnings"] == [
+        "Recorded in a loud room, where words, pauses and pitch come out wrong: take 1. Changes against it say little."
+    ]
+    assert mockmic("history", home=home).stdout.count(" — ") >= 1  # its scores: not scored
+
+
 def test_history_and_csv_export_have_a_language_column(tmp_path: Path) -> None:
     home = takes_in(tmp_path, ("intro", "en"), ("intro", "es"))
     table = mockmic("history", home=home).stdout

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .library import StoredTake, shared_language
+from .measure import noisy_room
 from .norms import NORMS, is_hesitant
 from .questions import DIMENSIONS, Question
 from .text import say
@@ -149,6 +150,9 @@ def _warnings(takes: list[StoredTake], question: Question, language: str) -> tup
     if len(languages) > 1:
         # in English: takes in two languages are shown in English (library.shared_language)
         warnings.append(say("compare.warning.languages", "en", languages=", ".join(languages)))
+    loud = [str(t.id) for t in takes if noisy_room(t.metrics.loudness)]
+    if loud:  # their words, pauses and pitch came out wrong: their changes are not the candidate's
+        warnings.append(say("compare.warning.loud_room", language, takes=", ".join(loud)))
     return tuple(warnings)
 
 

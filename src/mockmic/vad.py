@@ -176,7 +176,7 @@ def without_quieter_voices(
     candidate = float(np.percentile(levels[in_region & in_word], 90))
     quiet = (levels < candidate - below_db) & in_gap
     cuts = [
-        (start, end)
+        (float(start), float(end))  # numpy floats reaching the report's formatting crashed it
         for start, end in _runs(quiet, 0.01, offset=0.005)  # frame i: [i, i + 1) * 10 ms
         if end - start >= min_s - 1e-9 and regions[0][0] < start and end < regions[-1][1]
     ]  # what splits the voice, not what trims the answer's ends: a word in the silence after it is no gap

@@ -206,6 +206,8 @@ TEXT = {
     "the question's, and speaking time is judged against the target of {target}.",
     "compare.warning.languages": "These takes are in different languages ({languages}): fillers, hedges and pace are "
     "counted with each language's own words, so their changes are not like for like.",
+    "compare.warning.loud_room": "Recorded in a loud room, where words, pauses and pitch come out wrong: take "
+    "{takes}. Changes against it say little.",
     "progress.title": "Scores over {count} takes, oldest first",
     "progress.title.one": "Scores over {count} take, oldest first",
     "progress.score": "score",

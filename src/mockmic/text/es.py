@@ -204,6 +204,8 @@ TEXT = {
     "compare.tips_new": "Consejos nuevos: {tips}",
     "compare.warning.questions": "Estas tomas responden a preguntas distintas ({questions}): parte de cada cambio "
     "puede deberse a la pregunta, y la duración se juzga con el objetivo de {target}.",
+    "compare.warning.loud_room": "Grabada en una sala ruidosa, donde palabras, pausas y tono salen mal: toma "
+    "{takes}. Los cambios frente a ella dicen poco.",
     "progress.title": "Puntuación de {count} tomas, la más antigua primero",
     "progress.title.one": "Puntuación de {count} toma, la más antigua primero",
     "progress.score": "puntuación",

@@ -34,7 +34,7 @@ def test_a_clean_answer_scores_100_with_praise_and_no_tips() -> None:
 
 
 def test_in_a_loud_room_nothing_is_scored_and_the_report_says_why() -> None:
-    # At 5 dB over the room the MFA answer lost 9% of its words and half its hedges (bench/room.py):
+    # At 5 dB over the room the MFA answer lost 8% of its words and half its hedges (bench/README.md):
     # a rambling, hedging, flat answer there is not judged on what came out wrong.
     rambling = dict(speaking_span_s=200.0, words_per_minute=95.0, hedges=f.hedges(count=9))
     loud = assess(f.metrics(**rambling, loudness=m.Loudness(1.0, snr_db=4.0)), INTRO, WORDS)

@@ -27,9 +27,9 @@ QUIET_SPEECH_DBFS = -45.0
 # 10 dB under the voice read 7.0-9.2 dB this way and kept their pauses (recall 0.93-0.95, median error
 # 80 ms); 5 dB under, 4.7-5.5 dB, and the pauses went (precision 0.78, error 105 ms). The MFA monologues,
 # laptop recordings with a fan-like floor whose pauses are measured right, read 10.9. The words go too:
-# with pink noise 4 dB under the voice (5.1 dB this way) the MFA answer lost 9% of its words and half
-# its hedges, at 0 dB (2.8-3.4) 10-23% of them (bench/room.py pink5, pink0). Under this threshold nothing
-# is scored (feedback.assess). Our threshold.
+# 5 dB under, the MFA answer lost 13 of its 168 words (4-6 dB under, 3 of its 6 hedges); at 0 dB an fda answer lost
+# 31 of 255 (bench/room.py pink5, pink0). Under this threshold nothing is scored (feedback.assess).
+# Our threshold.
 NOISY_ROOM_SNR_DB = 6.0
 
 # Shorter than this there is no word to measure: Whisper's shortest reliable word is ~0.3 s and a

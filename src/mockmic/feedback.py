@@ -54,10 +54,10 @@ def assess(
     norms = say("norm.norms", lang)
     loud_room = noisy_room(metrics.loudness)  # words, pauses and pitch come out wrong there (constants)
     if not metrics.word_count or loud_room:  # nothing to score, and no zeros to drag a progress chart down
-        note = say("note.noisy_room", lang)
+        why = say("note.noisy_room", lang) if loud_room else None  # nothing said: nothing more to say
         return Feedback(
             scores=dict.fromkeys(DIMENSIONS, None),
-            evidence=tuple(Evidence(name, "room", None, norms, 0.0, note) for name in DIMENSIONS if loud_room),
+            evidence=tuple(Evidence(name, "room", None, norms, 0.0, why) for name in DIMENSIONS if why),
             tips=(),
             went_well=(),
             language=lang,

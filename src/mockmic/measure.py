@@ -415,7 +415,8 @@ MIN_ROOM_S = 0.5  # less silence than this says nothing of the room's level
 
 
 def noisy_room(loudness: Loudness) -> bool:
-    """The voice stands too little above the room for its pitch to be read (constants.NOISY_ROOM_SNR_DB)."""
+    """The voice stands too little above the room for its words, pauses or pitch to come out right
+    (constants.NOISY_ROOM_SNR_DB): pitch is not read, and nothing is scored (feedback.assess)."""
     return loudness.snr_db is not None and loudness.snr_db < constants.NOISY_ROOM_SNR_DB
 
 

@@ -226,14 +226,27 @@ def test_dropped_fillers_are_reported_as_probable(corpus: Path) -> None:
     audio, transcript, metrics = analyse(corpus / "mfa-tests" / "wav" / "acoustic_corpus.wav")
     fillers = {i for f in metrics.fillers.items for i in range(f.first_word, f.last_word + 1)}
     assert len(fillers) >= 3
-    without = replace(transcript, words=tuple(w for i, w in enumerate(transcript.words) if i not in fillers))
-    dropped = measure(audio, without)
+    kept = [w for i, w in enumerate(transcript.words) if i not in fillers]
+    centre = lambda w: (w.start + w.end) / 2  # noqa: E731
+    # Whisper gives a filler's time to the words beside it ("words," 22.05-22.97 and "and" 22.97-24.33
+    # over the "um" said alone at 22.89-23.54), which leaves no voice without words; kept to their own
+    # voice, as a decoding that never heard the filler times them, they leave the filler's voice bare
+    alone = [
+        (a, b)
+        for a, b in vad.voice_map(audio.samples).voice
+        if any(a <= centre(transcript.words[i]) <= b for i in fillers) and not any(a <= centre(w) <= b for w in kept)
+    ]
+    assert alone
+    for a, b in alone:
+        kept = [
+            replace(w, end=a) if w.start < a < w.end else replace(w, start=b) if w.start < b < w.end else w
+            for w in kept
+        ]
+    dropped = measure(audio, replace(transcript, words=tuple(kept)))
     assert dropped.fillers.count == 0
-    # a filler whose time Whisper gave to the word beside it leaves no voice without words, so fewer
-    # spans than fillers come back; the measure is kept for the JSON only (see report.marked_transcript)
-    assert len(dropped.fillers.probable_untranscribed) >= 1
-    for span in dropped.fillers.probable_untranscribed:
-        assert span.end - span.start >= 0.3
+    spans = dropped.fillers.probable_untranscribed  # kept for the JSON only (see report.marked_transcript)
+    assert all(any(s.start < b and a < s.end for s in spans) for a, b in alone)
+    assert all(span.end - span.start >= 0.3 for span in spans)
 
 
 @pytest.mark.slow

@@ -78,7 +78,8 @@ def test_a_quiet_tone_gives_the_same_track() -> None:
     samples = in_silence(harmonic_tone(80 * 2 ** np.linspace(0, 2, 3 * RATE)))
     loud, quiet = track_pitch(samples, [(0.5, 3.5)]), track_pitch(samples * np.float32(0.01), [(0.5, 3.5)])
     np.testing.assert_array_equal(quiet.voiced, loud.voiced)
-    np.testing.assert_allclose(quiet.f0_hz[loud.voiced], loud.f0_hz[loud.voiced], rtol=1e-4)
+    # the two gains are 40 dB apart to float rounding, which moves frames at the onset by up to 0.015%
+    np.testing.assert_allclose(quiet.f0_hz[loud.voiced], loud.f0_hz[loud.voiced], rtol=1e-3)
 
 
 def test_pieces_give_the_frames_of_one_call_on_the_whole_answer() -> None:

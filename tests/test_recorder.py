@@ -3,6 +3,7 @@ real clip into the sink with `paplay` while `mockmic record` runs in its own pro
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -84,9 +85,12 @@ def test_recording_is_exactly_n_seconds_and_holds_the_clip(mic: VirtualMic, clip
 
 
 @pytest.mark.slow
-def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Clip, isolated_user_dir: Path) -> None:
-    player = mic.play(clip.wav)
-    result = mic.run("practice", "--seconds", "13", env={**mic.env, "MOCKMIC_HOME": str(isolated_user_dir)})
+@pytest.mark.parametrize("when", [[], ["--analyze-after"]], ids=["while recording", "after the take"])
+def test_practice_transcribes_what_was_said(
+    mic: VirtualMic, clip: Clip, isolated_user_dir: Path, when: list[str]
+) -> None:
+    player = mic.play(clip.wav, delay=3.0)  # after the models have loaded and the question is shown
+    result = mic.run("practice", "--seconds", "16", *when, env={**mic.env, "MOCKMIC_HOME": str(isolated_user_dir)})
     player.wait(timeout=30)
     assert result.returncode == 0, result.stderr
     assert "Tell me about yourself" in result.stdout
@@ -94,7 +98,30 @@ def test_practice_transcribes_what_was_said(mic: VirtualMic, clip: Clip, isolate
     assert clip.phrase in spoken
     assert "Delivery" in result.stdout
     takes = list((isolated_user_dir / "recordings").glob("*-intro.wav"))
-    assert len(takes) == 1 and sf.info(takes[0]).duration == pytest.approx(13, abs=0.01)
+    assert len(takes) == 1 and sf.info(takes[0]).duration == pytest.approx(16, abs=0.01)
+    assert sf.info(takes[0]).samplerate == (44_100 if when else 16_000)  # live: the rate the analysis reads
+
+
+@pytest.mark.slow
+def test_practice_transcribing_while_it_records_gives_what_analyze_gives(
+    mic: VirtualMic, isolated_user_dir: Path, tmp_path: Path
+) -> None:
+    """A 63 s answer: its language is found and its first stretches decoded while it is said; the take
+    stored is the one `mockmic analyze` makes of the saved file, word for word and measure for measure."""
+    answer = tmp_path / "answer.wav"
+    subprocess.run(["sox", str(SAMPLES / "concise_lively.flac"), "-b", "16", str(answer)], check=True)
+    env = {**mic.env, "MOCKMIC_HOME": str(isolated_user_dir)}
+    player = mic.play(answer, delay=3.0)
+    result = mic.run("practice", "--seconds", "68", env=env)
+    player.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "input overflows: 0" in result.stdout
+    shown = mic.run("show", "1", "--json", env=env)
+    take = json.loads(shown.stdout)
+    analysed = json.loads(mic.run("analyze", take["audio"], "--json", env=env).stdout)
+    assert [w["text"] for w in take["transcript"]["words"]] == [w["text"] for w in analysed["transcript"]["words"]]
+    assert "design for reliability" in take["transcript"]["text"].lower()  # its last stretch, decoded after the stop
+    assert take["metrics"] == analysed["metrics"]
 
 
 @pytest.mark.slow

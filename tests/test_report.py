@@ -313,3 +313,10 @@ def test_reanalysing_says_what_changed_per_take() -> None:
         "transcribed by faster-whisper tiny.en (was openai-whisper base)."
     )
     assert views.reanalysed_line(before, before) == "Reanalysed take 1: nothing changed."
+
+
+def test_a_live_take_that_fell_behind_says_how_much_is_left_and_how_long_it_takes() -> None:
+    assert report.live_notice(12.0, 3.0) is None  # the last stretch is always left: that is keeping up
+    assert report.live_notice(45.4, 6.2) == (
+        "The transcription fell 0:45 behind while you spoke; the rest takes about 6 s."
+    )

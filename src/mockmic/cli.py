@@ -18,7 +18,7 @@ from . import options
 from .errors import MockmicError
 
 if TYPE_CHECKING:
-    from . import library, questions, recorder
+    from . import library, live, questions, recorder
     from .transcribe import Progress, Transcript
 
 EXIT_USER_ERROR = 2
@@ -329,36 +329,47 @@ def _record(args: argparse.Namespace, out: Console) -> None:
 
 
 def _practice(args: argparse.Namespace, out: Console) -> None:
-    from . import config, library, pipeline, recorder, report
+    from . import config, library, live, pipeline, recorder, report
 
     question = _question(args)
     low, high = question.target_s
-    text = question.text_in(args.language)
-    out.print(report.question_line(text, low, high, args.language))  # "Pregunta:" for a Spanish answer
-    _countdown(args.prep, out)
     path = library.practice_path(question.id)
-    recording = _take(args, path, target=question.target_s)
-    out.print(recorder.saved_line(recording), highlight=False, soft_wrap=True)
     takes = _library()
-    with _analysis_progress(quiet=False) as progress:
-        analysis = pipeline.analyze(
-            path,
-            question,
-            language=args.language,
-            model=args.model,
-            engine=args.engine,
-            models_dir=config.models_dir(args.models_dir),
-            earlier=pipeline.earlier_takes(takes),
-            progress=progress,
-        )
+    chosen = {
+        "language": args.language,
+        "model": args.model,
+        "models_dir": config.models_dir(args.models_dir),
+        "earlier": pipeline.earlier_takes(takes),
+    }
+    session = None if args.analyze_after else live.Live(path, question, engine_name=args.engine, **chosen)
+    with session or contextlib.nullcontext():
+        if session:  # the models load before the question is shown, not after the take
+            with Console(stderr=True).status(report.progress_step("loading"), spinner="dots"):
+                session.load()
+        text = question.text_in(args.language)
+        out.print(report.question_line(text, low, high, args.language))  # "Pregunta:" for a Spanish answer
+        _countdown(args.prep, out)
+        recording = _take(args, path, target=question.target_s, live=session)
+        out.print(recorder.saved_line(recording), highlight=False, soft_wrap=True)
+        if session and (line := report.live_notice(*session.behind(recording.seconds))):
+            print(line, file=sys.stderr)
+        with _analysis_progress(quiet=False) as progress:
+            if session:
+                analysis = session.finish(progress)
+            else:
+                analysis = pipeline.analyze(path, question, engine=args.engine, progress=progress, **chosen)
     _language_notice(analysis.transcript)
     take_id = pipeline.save(takes, path, analysis)
     out.print(report.answer_renderable(analysis))
     out.print(report.stored_line(take_id, analysis.metrics.language, hint=True), highlight=False)
 
 
-def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | None) -> recorder.Recording:
-    from . import recorder
+def _take(
+    args: argparse.Namespace, path: Path, target: tuple[float, float] | None, live: live.Live | None = None
+) -> recorder.Recording:
+    """One take from the microphone into `path`; with `live`, each block goes to it too, recorded at
+    16 kHz unless --samplerate says otherwise (the rate the analysis reads: nothing to resample)."""
+    from . import constants, recorder
 
     interactive = sys.stdin.isatty()
     if not interactive and args.seconds is None:
@@ -368,7 +379,7 @@ def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | No
         threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
     options = recorder.RecordOptions(
         device=int(args.device) if args.device and args.device.isdigit() else args.device,
-        samplerate=args.samplerate,
+        samplerate=args.samplerate or (constants.SAMPLE_RATE if live else None),
         seconds=args.seconds,
     )
     with recorder.native_stderr_hidden() as stderr:
@@ -377,7 +388,9 @@ def _take(args: argparse.Namespace, path: Path, target: tuple[float, float] | No
         if interactive:
             err.print("Recording… press Enter to stop.", highlight=False)
         try:
-            recording = recorder.record(path, options, on_level=meter.show, should_stop=stop.is_set)
+            recording = recorder.record(
+                path, options, on_level=meter.show, should_stop=stop.is_set, on_audio=live.feed if live else None
+            )
         finally:
             meter.close()
     for note in recording.notes:

@@ -88,16 +88,26 @@ SILENT_SEGMENT_NO_SPEECH = 0.4
 STRETCH_MAX_S = 28.0
 STRETCH_PAD_S = 0.3
 
+# A take still being recorded (live.py) has its last stretch decoded once its voice has been quiet
+# this long: the stretch cannot change unless the candidate speaks again, and a candidate who has
+# finished stops the take after this (a long pause: LONG_PAUSE_S).
+SETTLED_AFTER_S = 1.0
+
 # Voice at least this long with fewer words than this is decoded again on its own: Whisper had
 # stopped early in its window and skipped a sentence (bench/long_answers.py; the shortest sentence
 # there, "Thank you.", lasts about 0.6 s, and fillers are looked for apart).
 SKIPPED_VOICE_MIN_S = 0.6
 SKIPPED_WORDS_PER_S = 0.75  # read speech runs at 2-3 words/s (Jacewicz et al. 2009, Language Variation and Change 21)
+# A word stamped longer than this holds more than itself, and counts only for the voice it starts in:
+# "were" stamped 6.3 s over the skipped "no prompts. Where's the letter box?" (bench/long_answers.py,
+# answer12); Whisper stretches a sentence's last word over the pause after it by up to about 1 s.
+LONGEST_WORD_S = 2.0
 
 # A phrase repeated back to back this many times is Whisper looping, not the speaker: the first number
-# for one word ("words words words" is in the MFA acoustic corpus; a fourth copy is not), the second
-# for phrases of 2..LOOP_MAX_PHRASE words. Our thresholds, measured in bench/long_answers.py.
-LOOP_REPEATS = (4, 3)
+# for one word (the MFA acoustic corpus says "some more words words words words", four copies, and
+# its reference text has all four), the second for phrases of 2..LOOP_MAX_PHRASE words. Our
+# thresholds, measured in bench/long_answers.py.
+LOOP_REPEATS = (5, 3)
 LOOP_MAX_PHRASE = 8
 
 # A hesitation of the prompted decoding is kept only with at least HESITATION_MIN_VOICE_S of voice

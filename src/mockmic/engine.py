@@ -9,13 +9,14 @@ Both are asked the same thing (the decoding rules in `DecodeOptions`) and answer
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -140,18 +141,19 @@ def other_busy_cores() -> float:
     return max(0.0, ((now[1] - before[1]) - (now[2] - before[2])) / ticks)
 
 
-_loaded: dict[tuple[str, str, Path], Engine] = {}  # the one engine kept loaded, by what it was asked as
+_loaded: dict[tuple[str, str, Path], Engine] = {}  # the engines kept loaded, by what they were asked as, oldest first
+_keep = 1  # how many: see load_engine and keep_loaded
 
 
 def load_engine(engine: str, model: str, models_dir: Path) -> Engine:
     """The named engine with the named model, kept loaded until another is asked for: the language is
     found with `base` and most answers transcribed with `tiny.en`, and holding both cost the 150 MB that
     kept `analyze` over its 600 MiB budget (bench/speed.py). The memory of the one let go is handed
-    back to the system before the next loads."""
+    back to the system before the next loads. Within `keep_loaded(2)` both stay."""
     key = (engine, model, models_dir)
     if key not in _loaded:
-        if _loaded:
-            _loaded.clear()
+        if len(_loaded) >= _keep:
+            del _loaded[next(iter(_loaded))]
             _hand_back_freed_memory()
         if engine == "faster-whisper":
             _loaded[key] = FasterWhisper(model, models_dir)
@@ -160,6 +162,22 @@ def load_engine(engine: str, model: str, models_dir: Path) -> Engine:
         else:
             raise ModelError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
     return _loaded[key]
+
+
+@contextlib.contextmanager
+def keep_loaded(count: int) -> Iterator[None]:
+    """Keep up to `count` engines loaded while inside: a take analysed while it is recorded (live.py)
+    finds its language with one model and decodes with another, and neither may be loaded again
+    after the take, when every second counts."""
+    global _keep
+    before, _keep = _keep, count
+    try:
+        yield
+    finally:
+        _keep = before
+        while len(_loaded) > _keep:
+            del _loaded[next(iter(_loaded))]
+        _hand_back_freed_memory()
 
 
 # glibc's malloc (mallopt(3), malloc_trim(3)); neither exists elsewhere, where both steps are skipped.

@@ -98,8 +98,13 @@ def parser() -> argparse.ArgumentParser:
     practice = commands.add_parser("practice", help="answer a question out loud, then get its analysis")
     _add_question_options(practice)
     practice.add_argument("--prep", type=float, default=0, metavar="SECONDS", help="preparation countdown first")
-    _add_recording_options(practice)
+    _add_recording_options(practice, rate="16000 while transcribing as you speak, else the device's own")
     _add_model_options(practice)
+    practice.add_argument(
+        "--analyze-after",
+        action="store_true",
+        help="transcribe only once the take ends (no work while you speak; the feedback comes later)",
+    )
     return parser
 
 
@@ -115,10 +120,10 @@ def _add_question_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_recording_options(command: argparse.ArgumentParser) -> None:
+def _add_recording_options(command: argparse.ArgumentParser, *, rate: str = "the device's own") -> None:
     command.add_argument("--device", help="input device index or part of its name (see `mockmic devices`)")
     command.add_argument("--seconds", type=float, help="stop after this many seconds (else Enter or Ctrl-C)")
-    command.add_argument("--samplerate", type=int, help="recording rate in Hz (default: the device's own)")
+    command.add_argument("--samplerate", type=int, help=f"recording rate in Hz (default: {rate})")
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:

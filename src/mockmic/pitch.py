@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import constants
+from . import constants, memo
 from .vad import frame_db, model_gain, padded
 
 
@@ -125,10 +125,18 @@ def swift_frames(
             end = min(start + step, last)
             left, right = max(0, start - CONTEXT_FRAMES), end + CONTEXT_FRAMES
             window = samples[left * hop : right * hop] if right < n else samples[left * hop :]
-            result = detector().detect(window * gain, MODEL_RATE, fmin=options.fmin_hz, fmax=options.fmax_hz)
-            pitch[start:end] = result.pitch_hz[start - left : end - left]
-            confidence[start:end] = result.confidence[start - left : end - left]
+            key = memo.digest(window, gain, options.fmin_hz, options.fmax_hz)
+            if (frames := WINDOWS.get(key)) is None:
+                result = detector().detect(window * gain, MODEL_RATE, fmin=options.fmin_hz, fmax=options.fmax_hz)
+                WINDOWS.put(key, frames := (result.pitch_hz, result.confidence))
+            pitch[start:end] = frames[0][start - left : end - left]
+            confidence[start:end] = frames[1][start - left : end - left]
     return pitch, confidence
+
+
+# SwiftF0's frames of the last windows run, by their audio and gain (memo.py): a take analysed while
+# it is recorded (live.py) runs each window once. 256 windows of at most 10 s hold a 10 min answer.
+WINDOWS = memo.Remembered(256)
 
 
 def speech_gain(

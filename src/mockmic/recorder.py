@@ -113,8 +113,11 @@ def record(
     *,
     on_level: Callable[[Level], None] = lambda level: None,
     should_stop: Callable[[], bool] = lambda: False,
+    on_audio: Callable[[np.ndarray, int, int], None] | None = None,
 ) -> Recording:
-    """Record until `should_stop()`, Ctrl-C or `options.seconds`; the file is valid at every moment."""
+    """Record until `should_stop()`, Ctrl-C or `options.seconds`; the file is valid at every moment.
+    `on_audio(int16 frames, index of the first, sample rate)` is given each block once it is in the
+    file; it must not wait."""
     sd = _sounddevice()
     device = _find_device(options.device)
     rate, notes = _samplerate(sd, device, options)
@@ -132,7 +135,7 @@ def record(
             for _ in range(START_ATTEMPTS):
                 stream = _start(sd, device, rate, options, callback)
                 try:
-                    stopped_by, clipped = _drain(blocks, wav, rate, options, on_level, should_stop)
+                    stopped_by, clipped = _drain(blocks, wav, rate, options, on_level, should_stop, on_audio)
                 finally:
                     _close(sd, stream)
                 if stopped_by != "no audio":
@@ -140,7 +143,7 @@ def record(
             else:
                 raise DeviceError(NO_AUDIO)
             while not blocks.empty() and stopped_by != "seconds":  # blocks that arrived while stopping
-                wav.append(_to_int16(blocks.get()))
+                _append(wav, _to_int16(blocks.get()), on_audio)
     finally:
         wav.remove_if_empty()
     if not wav.frames:
@@ -183,6 +186,7 @@ def _drain(
     options: RecordOptions,
     on_level: Callable[[Level], None],
     should_stop: Callable[[], bool],
+    on_audio: Callable[[np.ndarray, int, int], None] | None,
 ) -> tuple[str, int]:
     """Move blocks from the queue to the file until a stop condition; returns (why, clipped blocks), why
     "no audio" when the stream sent no first block in time. Waiting counts from the first block for a
@@ -210,7 +214,7 @@ def _drain(
                 continue
             started, waited = True, 0.0
             block = block[: int(min(len(block), limit - wav.frames))]
-            wav.append(_to_int16(block))
+            _append(wav, _to_int16(block), on_audio)
             level = _level(block, wav.frames / rate)
             clipped += level.clipped
             quiet_since = (
@@ -221,6 +225,13 @@ def _drain(
     except KeyboardInterrupt:
         return "interrupt", clipped
     return "seconds", clipped
+
+
+def _append(wav: WavAppender, frames: np.ndarray, on_audio: Callable[[np.ndarray, int, int], None] | None) -> None:
+    first = wav.frames
+    wav.append(frames)
+    if on_audio:
+        on_audio(frames, first, wav.samplerate)
 
 
 def _stalled(wav: WavAppender, rate: int) -> str:

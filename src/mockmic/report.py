@@ -31,6 +31,19 @@ def progress_step(step: str) -> str:
     return say(f"step.{step}", "en") if has(f"step.{step}") else step
 
 
+def live_notice(behind_s: float, estimate_s: float) -> str | None:
+    """One line when a take's analysis while it was recorded (live.py) fell behind: how much is left
+    and about how long it takes; None when it kept up."""
+    if behind_s < LIVE_BEHIND_NOTICE_S:
+        return None
+    return say("report.live_behind", "en", behind=clock(behind_s), estimate=f"{max(1, round(estimate_s))}")
+
+
+# Less than this left to analyse after a live take is what keeping up looks like: the last stretch
+# (up to constants.STRETCH_MAX_S) is always left for after the stop.
+LIVE_BEHIND_NOTICE_S = 30.0
+
+
 def language_notice(transcript: Transcript) -> str | None:
     """One line when the audio sounds like another language than the one it was forced into."""
     heard, forced = transcript.heard_language, transcript.language

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import memo
+
 SAMPLE_RATE = 16_000
 WINDOW = 512  # samples the model judges per call at 16 kHz (32 ms)
 CONTEXT = 64  # samples of the previous window the model sees again before each one
@@ -42,8 +44,9 @@ def _session():
     return onnxruntime.InferenceSession(str(model_path()), providers=["CPUExecutionProvider"], sess_options=options)
 
 
-def speech_probs(samples: np.ndarray) -> list[float]:
-    """Probability of speech in each 512-sample window of 16 kHz audio, the last one zero-padded.
+def speech_probs(samples: np.ndarray, gain: float = 1.0) -> list[float]:
+    """Probability of speech in each 512-sample window of 16 kHz audio times `gain` (float32), the last
+    window zero-padded.
 
     Ports the loop of utils_vad.get_speech_timestamps and the OnnxWrapper.__call__ it drives: after
     reset_states the state is zeros (2, 1, 128) and the context 64 zeros; each call feeds the context
@@ -51,18 +54,50 @@ def speech_probs(samples: np.ndarray) -> list[float]:
     The model is recurrent and takes one window per stream, so the calls cannot be batched in time.
     """
     session = _session()
-    state = np.zeros((2, 1, 128), dtype=np.float32)
     rate = np.array(SAMPLE_RATE, dtype=np.int64)
-    buffer = np.zeros((1, CONTEXT + WINDOW), dtype=np.float32)  # [context | window], reused by every call
     probs = np.empty((len(samples) + WINDOW - 1) // WINDOW, dtype=np.float32)
-    for i, first in enumerate(range(0, len(samples), WINDOW)):
+    gain = np.float32(gain)
+    done, state, buffer = _resumed(samples, gain, probs)
+    whole = len(samples) // WINDOW  # windows with no padding: the model's state after them is kept
+    for i, first in enumerate(range(done * WINDOW, len(samples), WINDOW), start=done):
         chunk = samples[first : first + WINDOW]
         buffer[0, :CONTEXT] = buffer[0, -CONTEXT:]  # the previous input's last 64 samples (zeros at first)
-        buffer[0, CONTEXT : CONTEXT + len(chunk)] = chunk  # cast to float32, as vad.py cast it for torch
+        buffer[0, CONTEXT : CONTEXT + len(chunk)] = chunk * gain  # float32, as vad.py cast it for torch
         buffer[0, CONTEXT + len(chunk) :] = 0.0  # torch.nn.functional.pad of the last, short window
         out, state = session.run(None, {"input": buffer, "state": state, "sr": rate})
         probs[i] = out[0, 0]
+        if i + 1 == whole:
+            _keep(samples[: whole * WINDOW], gain, state, buffer, probs[:whole])
     return probs.tolist()  # Python floats, as .item() gave: thresholds are compared in double precision
+
+
+# Where the last run stopped: a take analysed while it is recorded (live.py) is given the same samples
+# again with more after them, and the recurrent model's state after its last whole window goes on
+# from there. The digest of those samples and the gain makes sure they are the same.
+_kept: dict = {}
+
+
+def _keep(samples: np.ndarray, gain: np.float32, state: np.ndarray, buffer: np.ndarray, probs: np.ndarray) -> None:
+    global _kept
+    _kept = {
+        "samples": len(samples) // WINDOW,
+        "digest": memo.digest(samples, gain),
+        "state": state,
+        "buffer": buffer.copy(),
+        "probs": probs.copy(),
+    }
+
+
+def _resumed(samples: np.ndarray, gain: np.float32, probs: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """(windows already done, the model's state and [context | window] buffer after them), with their
+    probabilities written into `probs`: from the last run when these samples begin with its samples,
+    else from the start (state zeros, context 64 zeros)."""
+    kept = _kept
+    done = kept.get("samples", 0)
+    if 0 < done <= len(samples) // WINDOW and memo.digest(samples[: done * WINDOW], gain) == kept["digest"]:
+        probs[:done] = kept["probs"]
+        return done, kept["state"], kept["buffer"].copy()
+    return 0, np.zeros((2, 1, 128), dtype=np.float32), np.zeros((1, CONTEXT + WINDOW), dtype=np.float32)
 
 
 def speech_timestamps(

@@ -29,7 +29,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from . import constants, lexicon, vad
+from . import constants, lexicon, memo, vad
 from .audio import Audio
 from .engine import DecodeOptions, Engine, Segment, Word
 from .models import ENGINE
@@ -82,12 +82,18 @@ def transcribe(
     progress: Progress | None = None,
     voice_map: VoiceMap | None = None,
     beside: Callable[[], None] | None = None,
+    still_recording: bool = False,
 ) -> Transcript:
     """Words with timestamps for the audio, or an empty transcript when nothing was said; `progress`
     is told how many seconds of speech are decoded, of how many; `voice_map` is `vad.voice_map` of the
     audio when the caller has it already; `beside` is work of the caller's for the second thread once
     the prompted decodings are done (done before this returns). All that was said is decoded; Silero's
-    voice alone is where skipped sentences and lone hesitations are sought."""
+    voice alone is where skipped sentences and lone hesitations are sought.
+
+    Each stretch's words are remembered by its audio, voice and options (`STRETCHES`): the same
+    stretch again is not decoded again. `still_recording` says the audio is a take's beginning (live.py):
+    its last stretch may still grow, so it is left out unless the voice has been quiet at its end for
+    SETTLED_AFTER_S (then it is what an analysis of the finished take decodes, if nothing more is said)."""
     language = options.language if engine.multilingual else "en"
     voice_map = vad.voice_map(audio.samples) if voice_map is None else voice_map
     voice, speech = voice_map.voice, voice_map.speech
@@ -99,37 +105,76 @@ def transcribe(
             beside()
         return empty
     prompt = options.prompt or (VERBATIM_PROMPTS.get(language) if options.verbatim else None)
-    words: list[Word] = []
     pieces = stretches(audio.samples, speech, levels=voice_map.levels)
-    total = round(sum(piece.duration for piece in pieces), 1)
+    if still_recording and audio.duration_s - speech[-1][1] < constants.SETTLED_AFTER_S:
+        pieces = pieces[:-1]
     decode = DecodeOptions(language=language, beam_size=options.beam_size)
-    prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE)
+    # the prompted decoding is greedy at temperature 0 only: what Whisper hears only by sampling is no
+    # evidence of a filler, sampling from a seed the other decoding thread also sets is not repeatable,
+    # and on bench/speed.py's answer its checks failed on all three stretches, each failure costing
+    # two sampled decodings whose best was the greedy one anyway (1.1 s a stretch against 0.65 s)
+    prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE, temperatures=(0.0,))
     clips = [piece.clip(audio.samples, audio.sample_rate) for piece in pieces]
+    keys = [
+        memo.digest(
+            engine.name,
+            engine.model,
+            id(engine),
+            decode,
+            prompted_options,
+            clip,
+            piece.speech(speech),
+            piece.speech(voice),
+        )
+        for piece, clip in zip(pieces, clips)
+    ]
+    found_in = {n: words for n, key in enumerate(keys) if (words := STRETCHES.get(key)) is not None}
+    todo = [n for n in range(len(pieces)) if n not in found_in]
+    total = round(sum(pieces[n].duration for n in todo), 1)
     decoding_beside = bool(prompt) and engine.workers > 1  # the second thread's prompted decodings come first
     ahead = PROMPTED_AHEAD if decoding_beside else 1 if prompt else 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockmic-beside") as second:
         prompted: dict[int, Future] = {}
-        heard: list[tuple[Stretch, Future]] = []  # each stretch's words, in order
-        for n, (piece, clip) in enumerate(zip(pieces, clips)):
+        heard: dict[int, Future] = {}  # each stretch's words
+        queued: dict[Future, tuple[Callable, tuple]] = {}  # work on the second thread, and what it is
+        for i, n in enumerate(todo):
+            piece, clip = pieces[n], clips[n]
             if progress:
-                progress("transcribing", round(sum(p.duration for p in pieces[:n]), 1), total)
-            for later in range(n, min(n + ahead, len(pieces))):
+                progress("transcribing", round(sum(pieces[m].duration for m in todo[:i]), 1), total)
+            for later in todo[i : i + ahead]:
                 if later not in prompted:
                     prompted[later] = _soon(engine, second, engine.decode, clips[later], prompted_options)
-            if beside and (not decoding_beside or n + ahead >= len(pieces)):
-                second.submit(beside)  # queued after the last prompted decoding
+            if beside and (not decoding_beside or i + ahead >= len(todo)):
+                queued[second.submit(beside)] = (beside, ())  # queued after the last prompted decoding
                 beside = None
             found = _unlooped(engine, clip, decode, piece.speech(speech))
             found = [doubted(w) for w in with_skipped_voice(engine, clip, found, piece.speech(voice), decode)]
             if prompt:  # voice alone is probed only where Silero hears a voice: elsewhere it was a click
                 found = with_hesitations(found, _words(prompted.pop(n).result()), piece.speech(speech), language)
                 probe = (engine, clip, found, piece.speech(voice), prompted_options)
-                heard.append((piece, _soon(engine, second, with_lone_hesitations, *probe)))
+                heard[n] = _soon(engine, second, with_lone_hesitations, *probe)
+                queued[heard[n]] = (with_lone_hesitations, probe)
             else:
-                heard.append((piece, _soon(engine, None, list, found)))
-        for piece, found_in_piece in heard:
-            words += [piece.placed(w) for w in found_in_piece.result()]
+                heard[n] = _soon(engine, None, list, found)
+        if beside:
+            queued[second.submit(beside)] = (beside, ())
+        # the second thread is behind the first: what it has not started, this one does, in the order
+        # queued (the last stretch's probes, the caller's `beside`; cold analyze of 79 s: 0.5 s sooner)
+        here = {
+            waiting: _soon(engine, None, work, *args) for waiting, (work, args) in queued.items() if waiting.cancel()
+        }
+        for n, found_in_piece in ((n, here.get(f, f)) for n, f in heard.items()):
+            found_in[n] = tuple(found_in_piece.result())
+            STRETCHES.put(keys[n], found_in[n])
+    words = [pieces[n].placed(w) for n in range(len(pieces)) for w in found_in[n]]
     return replace(empty, words=tuple(words))
+
+
+# The words of the last stretches decoded, by the engine that decoded them (one loaded engine: its
+# threads set its int8 sums), their audio, voice and options (memo.py): a take analysed while it is
+# recorded decodes each stretch once, and the analysis of its file finds them. 64 stretches hold the
+# longest practice answer (10 min) twice over.
+STRETCHES = memo.Remembered(64)
 
 
 # The prompted decodings run on a second thread this many stretches ahead (the current one and the
@@ -154,7 +199,15 @@ def language_probabilities(audio: Audio, engine: Engine, voice_map: VoiceMap | N
     `voice_map` is `vad.voice_map` of the audio when the caller has it already."""
     said = (vad.voice_map(audio.samples) if voice_map is None else voice_map).speech
     first = int(said[0][0] * audio.sample_rate) if said else 0
-    return engine.language_probabilities(audio.samples[first : first + 30 * audio.sample_rate])
+    window = audio.samples[first : first + 30 * audio.sample_rate]
+    key = memo.digest(engine.name, engine.model, id(engine), window)
+    if (probabilities := DETECTED.get(key)) is None:
+        probabilities = engine.language_probabilities(window)
+        DETECTED.put(key, probabilities)
+    return dict(probabilities)
+
+
+DETECTED = memo.Remembered(4)  # language_probabilities by its 30 s window (memo.py), as STRETCHES
 
 
 # --- stretches of at most one window --------------------------------------------------------------
@@ -382,11 +435,15 @@ def with_skipped_voice(
     """The words, with every stretch of voice at least SKIPPED_VOICE_MIN_S long that holds fewer than
     SKIPPED_WORDS_PER_S words decoded again on its own: Whisper sometimes stops before the end of a
     window and stretches its last word over a sentence it skipped ("faced" over "How much are the seats
-    in the circle?"). The decoding with more words there wins; a word reaching into it from outside is
-    cut at its edge."""
+    in the circle?"); a word stamped longer than LONGEST_WORD_S counts only in the voice it starts in.
+    The decoding with more words there wins; a word reaching into it from outside is cut at its edge."""
     found = list(words)
     for start, end in voice:
-        touching = [w for w in found if w.start < end and start < w.end]
+        touching = [
+            w
+            for w in found
+            if w.start < end and start < w.end and (w.end - w.start <= constants.LONGEST_WORD_S or w.start >= start)
+        ]
         if end - start < constants.SKIPPED_VOICE_MIN_S or len(touching) >= constants.SKIPPED_WORDS_PER_S * (
             end - start
         ):

@@ -100,7 +100,7 @@ def voice_regions(
         raise ValueError(f"Silero VAD is run on {silero.SAMPLE_RATE} Hz audio, not {sample_rate} Hz")
     levels = frame_levels(samples, sample_rate) if levels is None else levels
     stamps = silero.speech_timestamps(
-        silero.speech_probs(at_silero_level(samples, levels)),
+        silero.speech_probs(samples, model_gain(levels)),  # at MODEL_SPEECH_DBFS, as below
         len(samples),
         threshold=options.threshold,
         neg_threshold=options.release,
@@ -119,6 +119,11 @@ def voice_regions(
 MODEL_SPEECH_DBFS = -20.0  # the level they are given: the MFA monologues' own (-21), where VoiceOptions were tuned
 SPEECH_LEVEL_PERCENTILE = 95  # an answer's speech level: this percentile of its 20 ms frame levels
 MODEL_GAIN_DB = (-30.0, 50.0)  # the gain stays within this: past +50 dB is only the recording's own noise
+# The gain moves in steps of this: a take analysed while it is recorded (live.py) is then given the
+# same gain by its first minute as by its end, so what was computed during the take is what an analysis
+# of the finished file computes (Silero's probabilities, SwiftF0's frames). 1 dB either way is within
+# what the -40..+20 dB level tests hold pauses and pitch to (tests/test_measure.py).
+MODEL_GAIN_STEP_DB = 2.0
 
 
 def speech_level_db(levels: np.ndarray) -> float:
@@ -127,14 +132,10 @@ def speech_level_db(levels: np.ndarray) -> float:
 
 
 def model_gain(levels: np.ndarray) -> float:
-    """The gain (a factor) that brings speech of these `frame_levels` to MODEL_SPEECH_DBFS."""
-    return 10 ** (float(np.clip(MODEL_SPEECH_DBFS - speech_level_db(levels), *MODEL_GAIN_DB)) / 20)
-
-
-def at_silero_level(samples: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """The samples with their speech level brought to MODEL_SPEECH_DBFS (float32; they may pass full
-    scale: Silero reads numbers, not a sound card)."""
-    return (samples * np.float32(model_gain(levels))).astype(np.float32, copy=False)
+    """The gain (a factor) that brings speech of these `frame_levels` to MODEL_SPEECH_DBFS, within
+    MODEL_GAIN_STEP_DB / 2."""
+    gain_db = float(np.clip(MODEL_SPEECH_DBFS - speech_level_db(levels), *MODEL_GAIN_DB))
+    return 10 ** (round(gain_db / MODEL_GAIN_STEP_DB) * MODEL_GAIN_STEP_DB / 20)
 
 
 def without_quieter_voices(
@@ -268,10 +269,17 @@ def frame_db(samples: np.ndarray, frame: int, hop: int, block: int = 4096) -> np
 
 
 def speech_threshold_db(levels: np.ndarray, options: VadOptions) -> float:
-    """The level that separates speech from background in this recording."""
+    """The level that separates speech from background in this recording, in steps of
+    GATE_STEP_DB (as the models' gain moves in steps: MODEL_GAIN_STEP_DB)."""
     floor = float(np.percentile(levels, 10))
     peak = float(np.percentile(levels, 99))
-    return max(floor + options.above_floor_db, peak - options.below_peak_db)
+    return round(max(floor + options.above_floor_db, peak - options.below_peak_db) / GATE_STEP_DB) * GATE_STEP_DB
+
+
+# On three long answers the threshold of the first 20 s was within 0.2 dB of the whole answer's, and
+# within 0.15 dB over the last minute (5 dB off where another speaker's clips followed): in steps of
+# 2 dB, a take analysed while it is recorded has its final threshold long before it ends.
+GATE_STEP_DB = 2.0
 
 
 def speech_regions(

@@ -218,6 +218,7 @@ TEXT = {
     # shown in English whatever the language: ENGLISH_ONLY below
     "history.empty": "No takes yet: `mockmic practice` records one, `mockmic analyze FILE --save` stores one.",
     "progress.empty": "No takes yet: practise a few times to see your progress.",
+    "step.loading": "Loading the models",
     "step.reading": "Reading the audio",
     "step.language": "Finding the language",
     "step.transcribing": "Transcribing",
@@ -225,6 +226,7 @@ TEXT = {
     "report.language_notice": "This answer sounds like {heard}, not {forced}; it was analysed as {forced} as asked "
     "(leave out --language to have it detected).",
     "report.recording": "recording",
+    "report.live_behind": "The transcription fell {behind} behind while you spoke; the rest takes about {estimate} s.",
     "report.language_unknown": "language unknown",
     "transcript.no_speech": "No speech was recognised in this audio.",
     "transcript.timings": "Word timings (s); low-confidence words in yellow, doubtful ones (not counted) struck "
@@ -263,12 +265,14 @@ ENGLISH_ONLY = frozenset(
         "compare.warning.languages",
         "history.empty",
         "progress.empty",
+        "step.loading",
         "step.reading",
         "step.language",
         "step.transcribing",
         "step.measuring",
         "report.language_notice",
         "report.recording",
+        "report.live_behind",
         "report.language_unknown",
         "transcript.no_speech",
         "transcript.timings",

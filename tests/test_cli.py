@@ -240,3 +240,20 @@ def test_a_quiet_a_clipped_and_a_noisy_recording_are_said_so_and_measured_as_far
     assert noisy["pitch"]["sd_semitones"] is None and noisy["pitch"]["reason"] == "noisy_room"
     assert set(documents["noisy"]["feedback"]["scores"].values()) == {None}  # words and pauses come out wrong too
     assert reports["noisy"].count("not scored") == 4 and "What to change" not in reports["noisy"]
+
+
+def test_the_live_figures_follow_the_meter_and_need_transcription_while_recording() -> None:
+    import io
+
+    from rich.console import Console
+
+    from mockmic import cli, recorder
+
+    figures = "pace 112 wpm · fillers 1 (to 0:20)"
+    meter = cli._Meter(Console(file=io.StringIO()), (60, 90), live=False, figures=lambda: figures)
+    line = meter.line(recorder.Level(42.0, -20.0, -6.0, False, 0.0))
+    assert line.startswith("● 0:42 / 1:00–1:30") and line.endswith(figures)
+    result = mockmic("practice", "--live", "--analyze-after", "--seconds", "5")
+    assert result.returncode == 2 and result.stderr.strip() == (
+        "mockmic: --live shows what is transcribed while you speak, so leave out --analyze-after."
+    )

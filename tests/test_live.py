@@ -7,16 +7,19 @@ the recorder's own WavAppender and handed to `Live.feed` block by block, as `rec
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic import pipeline, pitch, questions, silero, transcribe
+from mockmic import pipeline, pitch, questions, report, silero, transcribe
 from mockmic.audio import load_audio
-from mockmic.live import Live, LiveOptions
+from mockmic.live import Live, LiveOptions, SoFar, so_far
 from mockmic.recorder import WavAppender
+from mockmic.transcribe import Transcript
+from tests import fixtures
 from tests.helpers import MODELS_DIR, SAMPLES
 
 BLOCK_S = 0.05  # the recorder's block (recorder.RecordOptions.block_s)
@@ -109,3 +112,18 @@ def test_a_take_at_another_rate_is_resampled_as_analyze_resamples_it(tmp_path: P
     heard, analysed = session._audio().samples, load_audio(path).samples
     assert len(heard) == len(analysed) == 3 * 16_000
     np.testing.assert_allclose(heard, analysed, atol=1e-6)
+
+
+def test_the_live_line_counts_the_last_15_s_as_measure_counts_words() -> None:
+    # 40 words 0.5 s apart (0.5-20.3 s): the last 15 s (5.3-20.3 s) hold 30 words; one is an "um", one
+    # doubtful: 28 counted, 112 words a minute
+    said = list(fixtures.words(" ".join(["word"] * 40), step=0.5))
+    said[35] = fixtures.word("um", said[35].start, said[35].end)
+    said[36] = fixtures.word("mm", said[36].start, said[36].end, 0.05, doubtful=True)
+    transcript = Transcript(words=tuple(said), language="en", model="tiny.en")
+    measured = fixtures.metrics(fillers=fixtures.fillers(fixtures.marked("um", said[35].start, said[35].end, 35)))
+    figures = so_far(transcript, measured)
+    assert figures == SoFar(as_of_s=20.3, recent_wpm=112.0, fillers=1)
+    assert report.live_line(figures) == "pace 112 wpm · fillers 1 (to 0:20)"
+    assert so_far(replace(transcript, words=transcript.words[:10]), measured).recent_wpm is None  # under 15 s
+    assert report.live_line(None) == "transcribing…"

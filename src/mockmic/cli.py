@@ -7,7 +7,7 @@ import contextlib
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -331,6 +331,8 @@ def _record(args: argparse.Namespace, out: Console) -> None:
 def _practice(args: argparse.Namespace, out: Console) -> None:
     from . import config, library, live, pipeline, recorder, report
 
+    if args.live and args.analyze_after:
+        raise MockmicError("--live shows what is transcribed while you speak, so leave out --analyze-after.")
     question = _question(args)
     low, high = question.target_s
     path = library.practice_path(question.id)
@@ -369,7 +371,7 @@ def _take(
 ) -> recorder.Recording:
     """One take from the microphone into `path`; with `live`, each block goes to it too, recorded at
     16 kHz unless --samplerate says otherwise (the rate the analysis reads: nothing to resample)."""
-    from . import constants, recorder
+    from . import constants, recorder, report
 
     interactive = sys.stdin.isatty()
     if not interactive and args.seconds is None:
@@ -384,7 +386,8 @@ def _take(
     )
     with recorder.native_stderr_hidden() as stderr:
         err = Console(file=stderr, stderr=True, force_terminal=sys.stderr.isatty())
-        meter = _Meter(err, target, live=sys.stderr.isatty())
+        figures = (lambda: report.live_line(live.so_far)) if live and getattr(args, "live", False) else None
+        meter = _Meter(err, target, live=sys.stderr.isatty(), figures=figures)
         if interactive:
             err.print("Recording… press Enter to stop.", highlight=False)
         try:
@@ -399,10 +402,17 @@ def _take(
 
 
 class _Meter:
-    """The live line: elapsed time (against the target), input level, clipping and silence warnings."""
+    """The live line: elapsed time (against the target), input level, clipping and silence warnings;
+    with `figures`, what the transcription has so far (practice --live)."""
 
-    def __init__(self, console: Console, target: tuple[float, float] | None, live: bool) -> None:
-        self.console, self.target, self.live = console, target, live
+    def __init__(
+        self,
+        console: Console,
+        target: tuple[float, float] | None,
+        live: bool,
+        figures: Callable[[], str] | None = None,
+    ) -> None:
+        self.console, self.target, self.live, self.figures = console, target, live, figures
         self.last_draw = 0.0
         self.last_clip = -10.0
 
@@ -418,7 +428,8 @@ class _Meter:
     def line(self, level: recorder.Level) -> str:
         from . import recorder
 
-        return recorder.meter_line(level, self.target, clipped=level.elapsed_s - self.last_clip < 1.0)
+        line = recorder.meter_line(level, self.target, clipped=level.elapsed_s - self.last_clip < 1.0)
+        return f"{line}  {self.figures()}" if self.figures else line
 
     def close(self) -> None:
         if self.live:

@@ -23,17 +23,45 @@ from pathlib import Path
 
 import numpy as np
 
-from . import constants, engine, pipeline, recorder, vad
+from . import constants, engine, lexicon, pipeline, recorder, vad
 from .audio import Audio, from_samples
 from .measure import Metrics, measure, warm_up
 from .models import choose_model
 from .questions import Question
-from .transcribe import Progress, TranscribeOptions, transcribe
+from .transcribe import Progress, TranscribeOptions, Transcript, transcribe
 
 # The detector hears the first 30 s after the voice starts (transcribe.language_probabilities); a
 # little more is waited for, so that where the voice starts is settled too.
 DETECTION_WINDOW_S = 30.0
 SETTLED_S = 2.0
+
+
+RECENT_S = 15.0  # the live line's pace is over this much of the take (issue "Feedback the moment you stop")
+
+
+@dataclass(frozen=True)
+class SoFar:
+    """The take as far as it is transcribed, for the live line (`practice --live`)."""
+
+    as_of_s: float  # where the last word transcribed so far ends
+    recent_wpm: float | None  # words a minute over the RECENT_S before that; None before RECENT_S of take
+    fillers: int  # fillers so far
+
+
+def so_far(transcript: Transcript, metrics: Metrics) -> SoFar | None:
+    """What the live line shows of a take's beginning: its words as `measure` counts them (doubtful
+    words and fillers left out), None before any."""
+    if not transcript.words:
+        return None
+    as_of = transcript.words[-1].end
+    in_filler = {i for f in metrics.fillers.items for i in range(f.first_word, f.last_word + 1)}
+    recent = [
+        w
+        for i, w in enumerate(transcript.words)
+        if i not in in_filler and not w.doubtful and lexicon.is_word(w.text) and w.start >= as_of - RECENT_S
+    ]
+    wpm = len(recent) * 60 / RECENT_S if as_of >= RECENT_S else None
+    return SoFar(as_of, wpm, metrics.fillers.count)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +93,7 @@ class Live:
         self.overflows = 0  # blocks that found the queue full (read back from the file: none is lost)
         self.analysed_s = 0.0  # how much of the take the worker has analysed so far
         self.busy_s = 0.0  # how long its analyses took, all told
+        self.so_far: SoFar | None = None  # the take as far as it is transcribed (the live line)
         self._queue: queue.Queue[tuple[np.ndarray, int, int]] = queue.Queue(
             maxsize=max(1, round(options.queue_s / recorder.RecordOptions().block_s))
         )
@@ -213,4 +242,4 @@ class Live:
         )
         if len(transcript.words) != self._words and not self._stop.is_set():
             self._words = len(transcript.words)
-            measure(audio, transcript, voice_map=voice_map)
+            self.so_far = so_far(transcript, measure(audio, transcript, voice_map=voice_map))

@@ -105,6 +105,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="transcribe only once the take ends (no work while you speak; the feedback comes later)",
     )
+    practice.add_argument(
+        "--live",
+        action="store_true",
+        help="show pace over the last 15 s and fillers so far while you speak (they trail you by up to 30 s)",
+    )
     return parser
 
 

@@ -22,6 +22,7 @@ from .text import clock, has, judged, number, reason, say
 from .transcribe import Transcript, Word, language_name
 
 if TYPE_CHECKING:
+    from .live import SoFar
     from .pipeline import Analysis
 
 
@@ -29,6 +30,15 @@ def progress_step(step: str) -> str:
     """What the progress line says while the pipeline is at a step (in English: before the language is known);
     a step the catalogs do not name is shown by its name."""
     return say(f"step.{step}", "en") if has(f"step.{step}") else step
+
+
+def live_line(figures: SoFar | None) -> str:
+    """The live line's part from the transcription (`practice --live`): pace over the last seconds
+    transcribed and fillers so far, with the moment they reach (they trail the speaker)."""
+    if figures is None:
+        return say("live.waiting", "en")
+    pace = say("live.pace", "en", wpm=round(figures.recent_wpm)) if figures.recent_wpm is not None else ""
+    return say("live.line", "en", pace=pace, fillers=figures.fillers, at=clock(figures.as_of_s))
 
 
 def live_notice(behind_s: float, estimate_s: float) -> str | None:

@@ -35,7 +35,7 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mockmic import config  # noqa: E402
+from mockmic import config, memo  # noqa: E402
 from mockmic.audio import load_audio, without_rumble  # noqa: E402
 from mockmic.constants import SAMPLE_RATE  # noqa: E402
 from mockmic.engine import DEFAULT_ENGINE, ENGINES, load_engine  # noqa: E402
@@ -100,6 +100,8 @@ def warm(audio_path: Path, model_name: str, engine_name: str, runs: int) -> None
 
 
 def _timed(step) -> float:
+    """Seconds of one call, nothing remembered from earlier calls (memo.py)."""
+    memo.forget_all()
     started = time.perf_counter()
     step()
     return time.perf_counter() - started

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic import pipeline, pitch, questions, report, silero, transcribe
+from mockmic import memo, pipeline, questions, report, transcribe
 from mockmic.audio import load_audio
 from mockmic.live import Live, LiveOptions, SoFar, so_far
 from mockmic.recorder import WavAppender
@@ -44,19 +44,12 @@ def record(session: Live, frames: np.ndarray, rate: int, path: Path, *, speed: f
             time.sleep(max(0.0, first / rate / speed - (time.monotonic() - started)))
 
 
-def forget_everything() -> None:
-    """Empty every memo, so that an analysis computes all again."""
-    for remembered in (transcribe.STRETCHES, transcribe.DETECTED, pitch.WINDOWS):
-        remembered.clear()
-    silero._kept = {}
-
-
 @pytest.mark.slow
 def test_a_live_take_gives_the_words_and_measures_of_its_file(tmp_path: Path) -> None:
     frames, rate = frames_of("concise_lively.flac")  # 63 s: the language is found while it is recorded
     question = questions.get_question(None, None)
     path = tmp_path / "take.wav"
-    forget_everything()
+    memo.forget_all()
     chosen = {"language": "auto", "model": None, "models_dir": MODELS_DIR}
     with Live(path, question, engine_name="faster-whisper", **chosen) as session:
         session.load()
@@ -65,7 +58,7 @@ def test_a_live_take_gives_the_words_and_measures_of_its_file(tmp_path: Path) ->
         decoded_before = transcribe.STRETCHES.misses
         streamed = session.finish()
         decoded_after_stop = transcribe.STRETCHES.misses - decoded_before
-        forget_everything()
+        memo.forget_all()
         analysed = pipeline.analyze(path, question, engine="faster-whisper", **chosen)
     assert decoded_before > 0 and decoded_after_stop <= 1  # at most the stretch still being said was left
     assert streamed.transcript == analysed.transcript

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockmic import silero
+from mockmic import memo, silero
 from mockmic.audio import load_audio
 from mockmic.constants import MIN_PAUSE_S
 from mockmic.vad import (
@@ -28,6 +28,7 @@ from mockmic.vad import (
     voice_regions,
     without_quieter_voices,
 )
+from tests.helpers import SAMPLES
 
 RATE = 16_000
 
@@ -229,3 +230,17 @@ def test_a_quieter_voice_between_words_is_not_the_candidate() -> None:
     assert kept(words, below_db=20.0) == heard  # not quiet enough to be another voice
     assert kept([(0.6, 3.6)]) == heard  # one word: no gap to look in
     assert kept([(0.6, 1.5), (2.1, 2.1), (2.85, 3.6)]) == heard  # a word squeezed beside it may lie in it
+
+
+def test_silero_goes_on_from_where_it_stopped_with_the_same_probabilities() -> None:
+    """A take analysed while it is recorded (live.py) gives Silero its beginning again and again."""
+    samples = load_audio(SAMPLES / "concise_lively.flac").samples
+    memo.forget_all()
+    whole = silero.speech_probs(samples, 2.0)
+    memo.forget_all()
+    for seconds in (10.01, 33.3, 33.3):
+        part = silero.speech_probs(samples[: int(seconds * 16_000)], 2.0)
+        assert part[:-1] == whole[: len(part) - 1]  # the last, zero-padded window is the part's own
+    hits = silero._KEPT.hits
+    assert silero.speech_probs(samples, 2.0) == whole and silero._KEPT.hits == hits + 1
+    assert silero.speech_probs(samples, 1.0) != whole  # another gain: computed afresh

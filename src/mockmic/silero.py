@@ -74,25 +74,20 @@ def speech_probs(samples: np.ndarray, gain: float = 1.0) -> list[float]:
 # Where the last run stopped: a take analysed while it is recorded (live.py) is given the same samples
 # again with more after them, and the recurrent model's state after its last whole window goes on
 # from there. The digest of those samples and the gain makes sure they are the same.
-_kept: dict = {}
+_KEPT = memo.Remembered(1)
+LAST = b"last"  # its one key
 
 
 def _keep(samples: np.ndarray, gain: np.float32, state: np.ndarray, buffer: np.ndarray, probs: np.ndarray) -> None:
-    global _kept
-    _kept = {
-        "samples": len(samples) // WINDOW,
-        "digest": memo.digest(samples, gain),
-        "state": state,
-        "buffer": buffer.copy(),
-        "probs": probs.copy(),
-    }
+    kept = {"digest": memo.digest(samples, gain), "state": state, "buffer": buffer.copy(), "probs": probs.copy()}
+    _KEPT.put(LAST, kept | {"samples": len(samples) // WINDOW})
 
 
 def _resumed(samples: np.ndarray, gain: np.float32, probs: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """(windows already done, the model's state and [context | window] buffer after them), with their
     probabilities written into `probs`: from the last run when these samples begin with its samples,
     else from the start (state zeros, context 64 zeros)."""
-    kept = _kept
+    kept = _KEPT.get(LAST) or {}
     done = kept.get("samples", 0)
     if 0 < done <= len(samples) // WINDOW and memo.digest(samples[: done * WINDOW], gain) == kept["digest"]:
         probs[:done] = kept["probs"]

@@ -80,19 +80,19 @@ def mockmic(env: dict, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+def practice(mic: VirtualMic, home: Path, seconds: float, *options: str) -> tuple[dict, subprocess.Popen]:
+    """`mockmic practice --seconds S` in its own process with its own library, stdout unbuffered: its
+    environment and the process."""
+    env = {**mic.env, "MOCKMIC_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "mockmic", "practice", "--seconds", f"{seconds:.2f}", *options]
+    pipes = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return env, subprocess.Popen(command, env=env, cwd=ROOT, text=True, **pipes)
+
+
 def take(mic: VirtualMic, answer: Path, seconds: float, mode: list[str], home: Path, stop_after: float) -> dict:
     """One practice take of the answer, stopped `stop_after` s after it ends: the wait after the stop,
     and the stored take against analyze."""
-    env = {**mic.env, "MOCKMIC_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockmic", "practice", "--seconds", f"{seconds + LEAD_S + stop_after:.2f}", *mode],
-        env=env,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    env, process = practice(mic, home, seconds + LEAD_S + stop_after, *mode)
     player = None
     stopped = shown = None
     assert process.stdout is not None
@@ -187,17 +187,7 @@ def long_take(minutes: float) -> None:
             feed = Path(directory) / "feed.wav"
             sources = [str(ANSWERS / name) for name in ("answer11.wav", "answer12.wav", "answer09.wav")]
             subprocess.run(["sox", *sources, "-b", "16", str(feed)], check=True)
-            home = Path(directory) / "home"
-            env = {**mic.env, "MOCKMIC_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-            process = subprocess.Popen(
-                [sys.executable, "-m", "mockmic", "practice", "--seconds", str(seconds)],
-                env=env,
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            _, process = practice(mic, Path(directory) / "home", seconds)
             player = mic.play(feed, delay=3.0)
             memory: list[tuple[float, float]] = []  # (seconds since practice started, MB), until it exits
             started = time.monotonic()

@@ -33,7 +33,7 @@ from .transcribe import Progress, TranscribeOptions, Transcript, transcribe
 # The detector hears the first 30 s after the voice starts (transcribe.language_probabilities); a
 # little more is waited for, so that where the voice starts is settled too.
 DETECTION_WINDOW_S = 30.0
-SETTLED_S = 2.0
+DETECTION_MARGIN_S = 2.0
 
 
 RECENT_S = 15.0  # the live line's pace is over this much of the take (issue "Feedback the moment you stop")
@@ -112,24 +112,29 @@ class Live:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stop_worker()
+        self._stack.close()
+
+    def _stop_worker(self) -> None:
+        """Stop the worker after the step it is in, and wait for it."""
         self._stop.set()
         if self._worker.is_alive():
             self._worker.join()
-        self._stack.close()
 
     def load(self) -> None:
         """Load the models and measuring's libraries now, before the question is shown: the detector,
-        and the decoder too when the language is given."""
+        and the decoder (English's when the language is to be found: a Spanish answer is decoded by the
+        detector's model, `models.choose_model`)."""
         engine.load_engine(self.engine_name, pipeline.detector_model(self.model), self.models_dir)
+        likely = "en" if self.language == "auto" else self.language
+        decoder = engine.load_engine(self.engine_name, choose_model(likely, self.model), self.models_dir)
         if self.language != "auto":
-            self._decoder = engine.load_engine(
-                self.engine_name, choose_model(self.language, self.model), self.models_dir
-            )
+            self._decoder = decoder
         warm_up()
         self._worker.start()
 
     def feed(self, frames: np.ndarray, first_frame: int, rate: int) -> None:
-        """A block of the take (int16 frames, mono) as the recorder wrote it: queued, never waited for."""
+        """A block of the take (int16, frames x channels) as the recorder wrote it: queued, never waited for."""
         try:
             self._queue.put_nowait((frames, first_frame, rate))
         except queue.Full:
@@ -144,9 +149,7 @@ class Live:
     def finish(self, progress: Progress | None = None) -> pipeline.Analysis:
         """The take's analysis, as `mockmic analyze` gives it for the saved file: the worker is stopped
         after the step it is in, and what it did not reach is done now."""
-        self._stop.set()
-        if self._worker.is_alive():
-            self._worker.join()
+        self._stop_worker()
         return pipeline.analyze(
             self.path,
             self.question,
@@ -220,7 +223,7 @@ class Live:
         """The pipeline's steps on the take so far, each remembering its work for the final analysis."""
         voice_map = vad.voice_map(audio.samples)
         said = voice_map.speech
-        if self._found is None and said and audio.duration_s >= said[0][0] + DETECTION_WINDOW_S + SETTLED_S:
+        if self._found is None and said and audio.duration_s >= said[0][0] + DETECTION_WINDOW_S + DETECTION_MARGIN_S:
             self._found = pipeline.find_language(
                 audio,
                 self.language,

@@ -114,7 +114,6 @@ def transcribe(
     # and on bench/speed.py's answer its checks failed on all three stretches, each failure costing
     # two sampled decodings whose best was the greedy one anyway (1.1 s a stretch against 0.65 s)
     prompted_options = replace(decode, prompt=prompt, beam_size=constants.PROMPTED_BEAM_SIZE, temperatures=(0.0,))
-    clips = [piece.clip(audio.samples, audio.sample_rate) for piece in pieces]
     keys = [
         memo.digest(
             engine.name,
@@ -122,14 +121,15 @@ def transcribe(
             id(engine),
             decode,
             prompted_options,
-            clip,
+            *piece.parts(audio.samples, audio.sample_rate),  # the clip's pieces, not a copy of them all
             piece.speech(speech),
             piece.speech(voice),
         )
-        for piece, clip in zip(pieces, clips)
+        for piece in pieces
     ]
     found_in = {n: words for n, key in enumerate(keys) if (words := STRETCHES.get(key)) is not None}
     todo = [n for n in range(len(pieces)) if n not in found_in]
+    clips = {n: pieces[n].clip(audio.samples, audio.sample_rate) for n in todo}
     total = round(sum(pieces[n].duration for n in todo), 1)
     decoding_beside = bool(prompt) and engine.workers > 1  # the second thread's prompted decodings come first
     ahead = PROMPTED_AHEAD if decoding_beside else 1 if prompt else 0
@@ -226,7 +226,11 @@ class Stretch:
         return sum(end - start for start, end in self.pieces)
 
     def clip(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
-        return np.concatenate([samples[int(a * sample_rate) : int(b * sample_rate)] for a, b in self.pieces])
+        return np.concatenate(self.parts(samples, sample_rate))
+
+    def parts(self, samples: np.ndarray, sample_rate: int) -> list[np.ndarray]:
+        """The samples of each piece (views: nothing copied)."""
+        return [samples[int(a * sample_rate) : int(b * sample_rate)] for a, b in self.pieces]
 
     def placed(self, word: Word) -> Word:
         """A word of the clip timed in the original audio."""
@@ -436,7 +440,8 @@ def with_skipped_voice(
     SKIPPED_WORDS_PER_S words decoded again on its own: Whisper sometimes stops before the end of a
     window and stretches its last word over a sentence it skipped ("faced" over "How much are the seats
     in the circle?"); a word stamped longer than LONGEST_WORD_S counts only in the voice it starts in.
-    The decoding with more words there wins; a word reaching into it from outside is cut at its edge."""
+    The decoding with more words there wins; a word reaching into it (or into the words decoded there)
+    from outside is cut at its edge."""
     found = list(words)
     for start, end in voice:
         touching = [
@@ -457,7 +462,8 @@ def with_skipped_voice(
         inside = [w for w in touching if start <= (w.start + w.end) / 2 <= end]
         if len(again) <= len(inside):
             continue
-        kept = [_outside(w, start, end) for w in found if w not in inside]
+        span = (min(start, again[0].start), max(end, again[-1].end))  # its words may reach into the padding
+        kept = [_outside(w, *span) for w in found if w not in inside]
         found = sorted(kept + again, key=lambda w: w.start)
     return found
 

@@ -210,6 +210,14 @@ def long_take(minutes: float) -> None:
         f"growth {during[-1] - during[0]:.0f} MB (target < 50), highest {max(during):.0f} MB; "
         f"highest with the analysis after the stop {max(mb for _, mb in memory):.0f} MB"
     )
+    # A single sample can land on a pass's passing copies (a stretch decoding, a pitch piece: freed after it):
+    # the lowest of the second minute against the lowest of the last is the memory that stays.
+    second = [mb for t, mb in memory if 60 <= t < 120]
+    last = [mb for t, mb in memory if seconds - 60 <= t <= seconds]
+    print(
+        f"lowest of the 2nd minute {min(second):.0f} MB, of the last minute {min(last):.0f} MB: "
+        f"kept {min(last) - min(second):.0f} MB"
+    )
     print(" ".join(f"{t / 60:.1f}m:{mb:.0f}" for t, mb in memory[::6]))
 
 

@@ -154,7 +154,7 @@ def load_engine(engine: str, model: str, models_dir: Path) -> Engine:
     if key not in _loaded:
         if len(_loaded) >= _keep:
             del _loaded[next(iter(_loaded))]
-            _hand_back_freed_memory()
+            hand_back_freed_memory()
         if engine == "faster-whisper":
             _loaded[key] = FasterWhisper(model, models_dir)
         elif engine == "openai-whisper":
@@ -177,7 +177,7 @@ def keep_loaded(count: int) -> Iterator[None]:
         _keep = before
         while len(_loaded) > _keep:
             del _loaded[next(iter(_loaded))]
-        _hand_back_freed_memory()
+        hand_back_freed_memory()
 
 
 # glibc's malloc (mallopt(3), malloc_trim(3)); neither exists elsewhere, where both steps are skipped.
@@ -193,12 +193,15 @@ def _fewer_malloc_arenas() -> None:
         libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
-def _hand_back_freed_memory() -> None:
-    """Return the memory of an engine just let go to the system: freed, it stays mapped otherwise and
-    the next model's memory comes on top of it (40 MB of a cold analyze's peak)."""
-    import gc
+def hand_back_freed_memory(*, collect: bool = True) -> None:
+    """Return freed memory to the system: freed, it stays mapped otherwise. An engine just let go (after
+    `collect`ing its cycles) held 40 MB of a cold analyze's peak; a take analysed while it is recorded
+    (live.py) frees a copy of the take so far on every pass, and had 130 MB mapped but free after 10
+    minutes. It takes about 1 ms."""
+    if collect:
+        import gc
 
-    gc.collect()
+        gc.collect()
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)

@@ -173,6 +173,7 @@ class Live:
                     self._analyse(self._audio())
                 except Exception:  # any: this is work ahead of time; the analysis after the stop meets it again
                     failed = True
+                engine.hand_back_freed_memory(collect=False)  # the pass's copies of the take, freed
                 self.analysed_s, self.busy_s = analysed / self._rate, self.busy_s + time.monotonic() - started
 
     def _take_blocks(self) -> None:

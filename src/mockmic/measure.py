@@ -406,7 +406,7 @@ def _pitch_windows(
 def _levels_on_track(samples: np.ndarray, sample_rate: int, track: PitchTrack) -> np.ndarray:
     """The level in dB of a 20 ms frame centred on each pitch frame."""
     hop = int(round((track.times[1] - track.times[0]) * sample_rate)) if len(track.times) > 1 else 160
-    levels = frame_db(np.pad(samples, (hop, hop)), 2 * hop, hop)
+    levels = frame_db(samples, 2 * hop, hop, pad=hop)
     missing = len(track.times) - len(levels)  # the pitch grid can hold one frame more
     return np.pad(levels, (0, missing), mode="edge") if missing > 0 else levels[: len(track.times)]
 

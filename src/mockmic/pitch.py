@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -66,10 +67,25 @@ class PitchTrack:
 
 @functools.lru_cache(maxsize=1)
 def detector():
-    """The SwiftF0 model, loaded once (its ONNX session; about 20 ms) and shared: `detect` is thread-safe."""
-    from swift_f0 import SwiftF0
+    """The SwiftF0 model, loaded once (its ONNX session; about 20 ms) and shared: `detect` is thread-safe.
 
-    return SwiftF0(threads=1, spin=False)  # one core: Whisper has the other; no busy-waiting between calls
+    Its session is SwiftF0's own without ONNX Runtime's memory arena, which keeps the most any piece
+    needed and grows in steps as pieces of other lengths fragment it: a take analysed while it is
+    recorded (live.py) runs pieces of every length, and its arena held 60 MB more after 10 minutes.
+    Without it a 3-minute answer's pitch takes 1.3 s against 1.0 s, and no frame changes.
+    """
+    import onnxruntime
+    import swift_f0
+
+    swift = swift_f0.SwiftF0(threads=1, spin=False)  # one core: Whisper has the other; no busy-waiting between calls
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False  # its plans are made for the arena
+    model = Path(swift_f0.__file__).with_name("model.onnx")  # where SwiftF0.__init__ reads it (swift-f0 0.3.0)
+    swift.session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    return swift
 
 
 def track_pitch(

@@ -253,18 +253,21 @@ def _offset(levels: np.ndarray, at: int, voice: np.ndarray, pause: np.ndarray, s
     return (first + loud[-1] + 2) * 0.01 if len(loud) else first * 0.01
 
 
-def frame_db(samples: np.ndarray, frame: int, hop: int, block: int = 4096) -> np.ndarray:
-    """RMS level of each frame in dB relative to full scale (silence is -120 dB, not -inf).
+def frame_db(samples: np.ndarray, frame: int, hop: int, block: int = 4096, *, pad: int = 0) -> np.ndarray:
+    """RMS level of each frame in dB relative to full scale (silence is -120 dB, not -inf), of the samples
+    with `pad` zeros either side (and as many more at the end as a single frame needs).
 
-    Frames are taken `block` at a time, so memory stays flat for an answer of any length.
+    Frames are taken `block` at a time, and the zeros added to each block alone, so memory stays flat for
+    an answer of any length.
     """
-    if len(samples) < frame:
-        samples = np.pad(samples, (0, frame - len(samples)))
-    count = 1 + (len(samples) - frame) // hop
+    length = max(len(samples) + 2 * pad, frame)
+    count = 1 + (length - frame) // hop
     levels = np.empty(count)
     for first in range(0, count, block):
         last = min(count, first + block)
-        chunk = samples[first * hop : (last - 1) * hop + frame].astype(np.float64)
+        start, end = first * hop - pad, (last - 1) * hop + frame - pad  # where the block lies in the samples
+        chunk = samples[max(0, start) : max(0, end)].astype(np.float64)
+        chunk = np.pad(chunk, (max(0, -start), end - max(0, start) - len(chunk)))
         frames = np.lib.stride_tricks.sliding_window_view(chunk, frame)[::hop]
         levels[first:last] = np.sqrt(np.mean(frames**2, axis=1))
     return 20 * np.log10(np.maximum(levels, 1e-6))

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_APT := libportaudio2 ffmpeg
-TEST_APT := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox asterisk-prompt-es-co
+TEST_APT := pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox asterisk-prompt-es-co chromium
 SAMPLE ?= samples/concise_lively.flac
 
 .PHONY: demo test lint system-deps test-system-deps install clean

@@ -18,7 +18,7 @@ from . import options
 from .errors import MockmicError
 
 if TYPE_CHECKING:
-    from . import library, live, questions, recorder
+    from . import library, live, page, questions, recorder
     from .transcribe import Progress, Transcript
 
 EXIT_USER_ERROR = 2
@@ -54,13 +54,15 @@ def _transcribe(args: argparse.Namespace, out: Console) -> None:
 
 
 def _analyze(args: argparse.Namespace, out: Console) -> None:
-    from . import config, pipeline, report, schema
+    from . import config, page, pipeline, report, schema
 
+    _check_html(args)
     library = _library() if args.save else None
+    question = _question(args)
     with _analysis_progress(quiet=args.json) as progress:
         analysis = pipeline.analyze(
             Path(args.file),
-            _question(args),
+            question,
             language=args.language,
             model=args.model,
             engine=args.engine,
@@ -77,6 +79,7 @@ def _analyze(args: argparse.Namespace, out: Console) -> None:
         out.print(report.answer_renderable(analysis))
         if library:
             out.print(report.stored_line(take_id, analysis.metrics.language), highlight=False)
+    _write_page(args, lambda: page.answer_page(page.analysed(analysis, question)))
 
 
 @contextlib.contextmanager
@@ -147,13 +150,15 @@ def _history(args: argparse.Namespace, out: Console) -> None:
 
 
 def _show(args: argparse.Namespace, out: Console) -> None:
-    from . import schema, views
+    from . import page, schema, views
 
+    _check_html(args)
     take = _library().get(args.id)
     if args.json:
         _print_json(out, {"schema": schema.TAKE_SCHEMA, **schema.take_document(take)})
     else:
         out.print(views.stored_take_renderable(take))
+    _write_page(args, lambda: page.answer_page(_stored_answer(take)))
 
 
 def _play(args: argparse.Namespace, out: Console) -> None:
@@ -167,19 +172,58 @@ def _play(args: argparse.Namespace, out: Console) -> None:
 
 
 def _compare(args: argparse.Namespace, out: Console) -> None:
-    from . import compare, questions, schema, views
+    from . import compare, page, questions, schema, views
 
     if len(set(args.ids)) < len(args.ids) or len(args.ids) < 2:
         raise MockmicError("Give two or more different take ids to compare, e.g. `mockmic compare 1 4`.")
+    _check_html(args)
     library = _library()
     takes = [library.get(i) for i in args.ids]
-    comparison = compare.compare(takes, questions.question_of_take(takes[-1].question_id))
+    question = questions.question_of_take(takes[-1].question_id)
+    comparison = compare.compare(takes, question)
     if args.json:
         _print_json(out, schema.comparison_document(comparison))
     else:
         for warning in comparison.warnings:
             out.print(Text(warning, style="yellow"), soft_wrap=True)
         out.print(views.comparison_renderable(comparison))
+    _write_page(args, lambda: page.compare_page([_stored_answer(t) for t in takes], comparison, question))
+
+
+def _stored_answer(take: library.StoredTake) -> page.Answer:
+    """A stored take for the visual report, with its audio when the library still has it."""
+    from . import audio, page, questions
+
+    try:
+        sound = audio.load_audio(take.audio_path)
+    except MockmicError:  # gone or unreadable: the page says so, and shows the rest
+        sound = None
+    return page.stored(take, questions.question_of_take(take.question_id), sound)
+
+
+def _check_html(args: argparse.Namespace) -> None:
+    """Refuse --open without --html, and an --html path that cannot be written, before any work is done."""
+    if args.open and not args.html:
+        raise MockmicError("--open opens the visual report: give it a file to write with --html OUT.")
+    if args.html and not Path(args.html).parent.is_dir():
+        raise MockmicError(f"{Path(args.html).parent} is not a folder; give --html a path in an existing folder.")
+
+
+def _write_page(args: argparse.Namespace, make: Callable[[], str]) -> None:
+    """Write the visual report to --html (and open it with --open), saying where on stderr."""
+    if not args.html:
+        return
+    path = Path(args.html)
+    try:
+        path.write_text(make(), encoding="utf-8")
+    except OSError as e:
+        raise MockmicError(f"Could not write the visual report to {path} ({e.strerror}); choose another path.") from e
+    print(f"Wrote the visual report to {path} ({path.stat().st_size / 1e6:.1f} MB).", file=sys.stderr)
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            print(f"No browser could be opened here; open {path} yourself.", file=sys.stderr)
 
 
 def _progress(args: argparse.Namespace, out: Console) -> None:

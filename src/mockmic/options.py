@@ -31,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
     _add_question_options(analyze)
     analyze.add_argument("--json", action="store_true", help="print one JSON document")
     analyze.add_argument("--save", action="store_true", help="keep the take in the library")
+    _add_html_options(analyze)
 
     commands.add_parser("models", help="list Whisper models and whether they work offline")
     commands.add_parser("devices", help="list the microphones (input devices)")
@@ -41,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="the full report of a stored take")
     show.add_argument("id", type=int, help="take id (see `mockmic history`)")
     show.add_argument("--json", action="store_true", help="print one JSON document")
+    _add_html_options(show)
     play = commands.add_parser("play", help="play a stored take from a moment through the speakers")
     play.add_argument("id", type=int, help="take id (see `mockmic history`)")
     play.add_argument(
@@ -51,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="stored takes side by side, changes marked better or worse")
     compare.add_argument("ids", type=int, nargs="+", metavar="ID", help="two or more take ids, oldest first")
     compare.add_argument("--json", action="store_true", help="print one JSON document")
+    _add_html_options(compare)
     progress = commands.add_parser("progress", help="each score over your takes, per question")
     progress.add_argument("--question", help="only takes of this question")
     progress.add_argument("--combined", action="store_true", help="one series over every question's takes")
@@ -129,6 +132,13 @@ def _add_recording_options(command: argparse.ArgumentParser, *, rate: str = "the
     command.add_argument("--device", help="input device index or part of its name (see `mockmic devices`)")
     command.add_argument("--seconds", type=float, help="stop after this many seconds (else Enter or Ctrl-C)")
     command.add_argument("--samplerate", type=int, help=f"recording rate in Hz (default: {rate})")
+
+
+def _add_html_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html", metavar="OUT", help="also write a visual report: one self-contained HTML file, the audio inside"
+    )
+    command.add_argument("--open", action="store_true", help="open the --html report in the default browser")
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:

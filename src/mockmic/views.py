@@ -115,14 +115,14 @@ def comparison_renderable(comparison: Comparison) -> RenderableType:
         table.add_row(say(row.label, lang), *cells)
     lines: list[RenderableType] = [table]
     if comparison.tips_resolved:
-        tips = _tip_names(comparison.tips_resolved, lang)
+        tips = tip_names(comparison.tips_resolved, lang)
         lines.append(Text(say("compare.tips_resolved", lang, tips=tips), style="green"))
     if comparison.tips_new:
-        lines.append(Text(say("compare.tips_new", lang, tips=_tip_names(comparison.tips_new, lang)), style="yellow"))
+        lines.append(Text(say("compare.tips_new", lang, tips=tip_names(comparison.tips_new, lang)), style="yellow"))
     return Group(*lines)
 
 
-def _tip_names(ids: tuple[str, ...], lang: str) -> str:
+def tip_names(ids: tuple[str, ...], lang: str) -> str:
     """Each tip in a word or two; a tip id this version no longer gives (in an older take) as it is."""
     return ", ".join(say(f"tip_name.{tip_id}", lang) if has(f"tip_name.{tip_id}") else tip_id for tip_id in ids)
 

@@ -1,0 +1,294 @@
+"""The visual report: one self-contained HTML file for an answer (`analyze --html`, `show --html`) or for
+takes compared (`compare --html`). Everything is inside it: the plots as SVG (figures.py), the style,
+a few lines of script, and the answer's audio as Ogg/Opus, so it works offline and from an e-mail
+attachment, and no request leaves it. Every word, mark and tip plays the answer from its moment.
+
+The page is a Jinja2 template (templates/report.html) with autoescaping on: every text from the user
+(question texts come from their TOML files) or the transcript is shown as text, never read as markup.
+Words come from the text catalogs (`mockmic.text`), in the answer's language. Nothing here reads or
+writes files: the caller hands the audio in and writes the page out.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import constants, figures
+from .audio import Audio
+from .compare import Comparison
+from .feedback import Feedback
+from .measure import Metrics, noisy_room
+from .norms import hesitant_pauses
+from .questions import DIMENSIONS, Question
+from .text import clock, has, number, say
+from .transcribe import Transcript, language_name
+from .views import tip_names
+
+if TYPE_CHECKING:
+    from .library import StoredTake
+    from .pipeline import Analysis
+
+# Ogg/Opus at about 16 kbit/s, where Opus's guide puts wideband speech (https://wiki.xiph.org/Opus_Recommended_Settings):
+# 2 minutes of real speech take 240 KB, 320 KB as base64 (0.96 below; libsndfile's default gave 28 kbit/s).
+OPUS_RATE = 16_000  # the analysis rate; Opus codes it as wideband
+OPUS_COMPRESSION = 0.96  # libsndfile's compression level: about 6 + 250 x (1 - level) kbit/s for Opus
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One take as the page shows it."""
+
+    title: str  # the file's name or "Take 12"
+    details: str  # what, when, which model
+    question: str  # the question's text in the answer's language
+    target_s: tuple[float, float] | None
+    transcript: Transcript
+    metrics: Metrics
+    feedback: Feedback | None
+    audio: Audio | None  # None: its audio is gone, the page says so
+    clipped_share: float = 0.0
+
+
+def analysed(analysis: Analysis, question: Question) -> Answer:
+    """An answer just analysed (`analyze --html`), headed by its file's name."""
+    a, lang = analysis, analysis.metrics.language
+    return Answer(
+        title=Path(a.audio.path).name if a.audio.path else say("report.recording", lang),
+        details=_details(a.metrics, a.transcript),
+        question=question.text_in(lang),
+        target_s=question.target_s,
+        transcript=a.transcript,
+        metrics=a.metrics,
+        feedback=a.feedback,
+        audio=a.audio,
+        clipped_share=a.audio.clipped_share,
+    )
+
+
+def stored(take: StoredTake, question: Question, audio: Audio | None) -> Answer:
+    """A take of the library (`show --html`, `compare --html`); `audio` is its stored audio, None when gone."""
+    lang = take.metrics.language
+    when = take.created_at[:16].replace("T", " ")
+    return Answer(
+        title=say("show.take", lang, take=take.id),
+        details=f"{when} UTC · {_details(take.metrics, take.transcript)}",
+        question=question.text_in(lang),
+        target_s=question.target_s,
+        transcript=take.transcript,
+        metrics=take.metrics,
+        feedback=take.feedback,
+        audio=audio,
+    )
+
+
+def _details(m: Metrics, transcript: Transcript) -> str:
+    language = language_name(transcript.language) if transcript.language else say("report.language_unknown", "en")
+    duration = number(m.duration_s, ".1f", m.language)
+    return say("page.answer_details", m.language, duration=duration, model=transcript.model, language=language)
+
+
+def answer_page(answer: Answer) -> str:
+    """The page of one answer."""
+    lang = answer.metrics.language
+    return _template().render(
+        lang=lang,
+        title=answer.title,
+        compare=None,
+        takes=[_take(answer, until_s=None, key="a")],
+        t=functools.partial(say, lang=lang),
+    )
+
+
+def compare_page(answers: list[Answer], comparison: Comparison, question: Question) -> str:
+    """The page of takes compared: the table of measures with better and worse marked, the scores
+    over the takes, and every take's timeline one above the other on the same time scale."""
+    lang = comparison.language
+    until = max(max(a.metrics.duration_s for a in answers), question.target_s[1])
+    rows = [
+        {
+            "label": say(row.label, lang),
+            "cells": [
+                {
+                    "value": number(value, "g", lang),
+                    "delta": number(delta, "+g", lang) if delta is not None and i else "",
+                    "verdict": (verdict or "") if i else "",
+                    "verdict_text": say(f"compare.{verdict}", lang) if verdict and i else "",
+                }
+                for i, (value, delta, verdict) in enumerate(zip(row.values, row.deltas, row.verdicts))
+            ],
+        }
+        for row in comparison.rows
+    ]
+    scores = {name: [a.feedback.scores.get(name) if a.feedback else None for a in answers] for name in DIMENSIONS}
+    summary = {
+        "take_ids": comparison.take_ids,
+        "rows": rows,
+        "warnings": comparison.warnings,
+        "trend": figures.trend(list(comparison.take_ids), scores, lang),
+        "resolved": tip_names(comparison.tips_resolved, lang) if comparison.tips_resolved else "",
+        "new": tip_names(comparison.tips_new, lang) if comparison.tips_new else "",
+    }
+    return _template().render(
+        lang=lang,
+        title=say("page.compare_title", lang, takes=", ".join(f"#{i}" for i in comparison.take_ids)),
+        compare=summary,
+        takes=[_take(a, until_s=until, key=f"a{n}", full=False) for n, a in enumerate(answers)],
+        t=functools.partial(say, lang=lang),
+    )
+
+
+def opus_data_uri(audio: Audio) -> str:
+    """The answer as an Ogg/Opus data: URI, mono at OPUS_RATE."""
+    import soundfile as sf
+
+    samples = audio.samples
+    if audio.sample_rate != OPUS_RATE:
+        import soxr
+
+        samples = soxr.resample(samples, audio.sample_rate, OPUS_RATE)
+    buffer = io.BytesIO()
+    sf.write(
+        buffer, np.clip(samples, -1, 1), OPUS_RATE, format="OGG", subtype="OPUS", compression_level=OPUS_COMPRESSION
+    )
+    return "data:audio/ogg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# --- one take's parts ----------------------------------------------------------------------------------
+
+
+def _take(answer: Answer, *, until_s: float | None, key: str, full: bool = True) -> dict:
+    """What the template shows of one take: `full` adds the pitch, the pace, the scores and the transcript
+    (a comparison shows each take's timeline only)."""
+    m, lang = answer.metrics, answer.metrics.language
+    plots = []
+    trace = figures.traces(answer.audio, m) if answer.audio is not None else _silent_trace(m)
+    # one time scale for every plot of the page, so that a moment lies at one place on all of them
+    until_s = until_s or max(trace.duration_s, answer.target_s[1] if answer.target_s else 0.0)
+    plots.append(("timeline", figures.timeline(trace, m, answer.target_s, lang, until_s=until_s)))
+    if full and answer.transcript.words:
+        plots.append(("pitch", figures.contour(trace, m, lang, until_s=until_s)))
+        plots.append(("pace", figures.pace_plot(answer.transcript, m, until_s, lang)))
+    return {
+        "key": key,
+        "title": answer.title,
+        "details": answer.details,
+        "question": answer.question,
+        "target": say("report.aim_for", lang, low=clock(answer.target_s[0]), high=clock(answer.target_s[1]))
+        if answer.target_s
+        else "",
+        "audio": opus_data_uri(answer.audio) if answer.audio is not None else None,
+        "notices": _notices(answer),
+        "plots": [{"name": name, "plot": plot, "caption": say(f"page.{name}", lang)} for name, plot in plots],
+        "scores": _scores(answer.feedback) if full and answer.feedback else [],
+        "tips": [
+            {"text": tip.message, "at": tip.at_s, "clock": clock(tip.at_s) if tip.at_s is not None else ""}
+            for tip in answer.feedback.tips
+        ]
+        if answer.feedback
+        else [],
+        "went_well": list(answer.feedback.went_well) if full and answer.feedback else [],
+        "transcript": _transcript(answer.transcript, m) if full else [],
+        "pause_marks": [_pause_mark(seconds, lang) for seconds in (1.0, 2.0)],  # the legend's examples
+    }
+
+
+def _silent_trace(m: Metrics) -> figures.Traces:
+    """A take whose audio is gone: its timeline keeps the pauses and marks, without the level."""
+    times = np.arange(int(m.duration_s / figures.HOP_S)) * figures.HOP_S
+    return figures.Traces(times, np.full(len(times), figures.FLOOR_DB), np.full(len(times), np.nan), m.duration_s)
+
+
+def _notices(answer: Answer) -> list[str]:
+    """What makes the take's measures less trustworthy, first (as the terminal report says it)."""
+    m, lang = answer.metrics, answer.metrics.language
+    notices = []
+    if answer.clipped_share >= constants.CLIPPING_NOTICE_SHARE:
+        notices.append(say("report.clipping", lang, share=answer.clipped_share))
+    if m.loudness.speech_dbfs is not None and m.loudness.speech_dbfs < constants.QUIET_SPEECH_DBFS:
+        notices.append(say("report.quiet", lang, level=m.loudness.speech_dbfs))
+    if noisy_room(m.loudness):
+        notices.append(say("report.noisy", lang, snr=m.loudness.snr_db))
+    if not answer.transcript.words:
+        notices.append(say("report.no_speech", lang))
+    if answer.audio is None:
+        notices.append(say("page.no_audio", lang))
+    return notices
+
+
+def _scores(feedback: Feedback) -> list[dict]:
+    """Each score with the evidence that moved it, as the terminal's score table gives them."""
+    lang, norm = feedback.language, say("report.norm", feedback.language)
+    scores = []
+    for name, score in feedback.scores.items():
+        evidence = [e for e in feedback.evidence if e.score == name]
+        if score is None:
+            why = [e.note for e in evidence if e.value is None and e.note] or [say("report.not_scored", lang)]
+        else:
+            why = [f"−{e.points:.0f}: {e.note} ({norm}: {e.norm})" for e in evidence if e.points >= 0.5]
+            why = why or [say("report.nothing_to_take_off", lang)]
+        scores.append(
+            {
+                "name": say(f"score.{name}", lang),
+                "score": "—" if score is None else str(score),
+                "grade": "none" if score is None else "good" if score >= 80 else "fair" if score >= 60 else "poor",
+                "why": why,
+                "compared": feedback.comparisons.get(name, say("norm.norms", lang)),
+            }
+        )
+    return scores
+
+
+def _transcript(transcript: Transcript, m: Metrics) -> list[dict]:
+    """The words and pauses in order, each with its moment and its kind: filler, hedge, doubtful, or a
+    pause between sentences, mid-sentence or hesitant (as the terminal marks them)."""
+    kinds: dict[int, str] = {}
+    for item in m.hedges.items:
+        kinds.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "hedge"))
+    for item in m.fillers.items:
+        kinds.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "filler"))
+    hesitant = hesitant_pauses(m)
+    events = [(w.start, 1, i) for i, w in enumerate(transcript.words)]
+    events += [(p.start, 0, -1 - n) for n, p in enumerate(m.pauses.items)]
+    pieces = []
+    for _, _, index in sorted(events):
+        if index >= 0:
+            word = transcript.words[index]
+            kind = "doubtful" if word.doubtful else kinds.get(index, "")
+            pieces.append({"text": word.text, "at": round(word.start, 2), "kind": kind})
+        else:
+            pause = m.pauses.items[-1 - index]
+            kind = "hesitant" if pause in hesitant else pause.kind
+            pieces.append(
+                {
+                    "text": _pause_mark(pause.duration_s, m.language),
+                    "at": round(pause.start, 2),
+                    "kind": f"pause {kind}",
+                }
+            )
+    return pieces
+
+
+def _pause_mark(seconds: float, lang: str) -> str:
+    return f"[{number(seconds, '.1f', lang)} s]"
+
+
+@functools.cache
+def _template():
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("mockmic", "templates"),
+        autoescape=True,  # every text is escaped: question texts are the user's, words the transcript's
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.globals["has"] = has
+    return environment.get_template("report.html")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,16 +39,34 @@ def chromium_path() -> str | None:
 @contextmanager
 def open_page(path: Path, timeout_ms: float = 10_000) -> Iterator[tuple[Page, list[str]]]:
     """`path` loaded in headless chromium, with the URLs of the requests it tried beyond itself (all aborted)."""
+    own = path.resolve().as_uri()
+    with open_url(own, lambda url: urldefrag(url).url == own, timeout_ms=timeout_ms) as opened:
+        yield opened
+
+
+@contextmanager
+def open_url(
+    url: str, own: Callable[[str], bool], *, timeout_ms: float = 10_000, microphone: Path | None = None
+) -> Iterator[tuple[Page, list[str]]]:
+    """`url` loaded in headless chromium, with the URLs of the requests it tried that `own` does not
+    accept (all aborted). `microphone`: a WAV file the browser's microphone plays (looped), granted
+    without asking."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
     if executable is None:
         raise RuntimeError("Debian's chromium (apt-get install chromium) and playwright (pip) are needed")
-    own = path.resolve().as_uri()
     outside: list[str] = []
+    args = list(LAUNCH_ARGS)
+    if microphone is not None:
+        args += [
+            "--use-fake-ui-for-media-stream",  # allow the microphone without asking
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={microphone}",
+        ]
 
-    def local(url: str) -> bool:
-        return url.startswith(LOCAL_SCHEMES) or urldefrag(url).url == own
+    def local(address: str) -> bool:
+        return address.startswith(LOCAL_SCHEMES) or own(address)
 
     def record(request: Request) -> None:
         if not local(request.url):
@@ -59,17 +77,17 @@ def open_page(path: Path, timeout_ms: float = 10_000) -> Iterator[tuple[Page, li
         socket.close()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=args)
         try:
             # Playwright evaluates test code as strings, which the report's Content-Security-Policy forbids;
             # with it bypassed the page's requests are not stopped by it either, so the list sees them all
             context = browser.new_context(bypass_csp=True)
             context.set_default_timeout(timeout_ms)
             context.on("request", record)
-            context.route(lambda url: not local(url), lambda route: route.abort())
-            context.route_web_socket(lambda url: True, refuse)
+            context.route(lambda address: not local(address), lambda route: route.abort())
+            context.route_web_socket(lambda address: True, refuse)
             page = context.new_page()
-            page.goto(own)
+            page.goto(url)
             yield page, outside
         finally:
             browser.close()

@@ -226,6 +226,39 @@ def _write_page(args: argparse.Namespace, make: Callable[[], str]) -> None:
             print(f"No browser could be opened here; open {path} yourself.", file=sys.stderr)
 
 
+def _serve(args: argparse.Namespace, out: Console) -> None:
+    from . import config, serve
+
+    hosts = serve.LOCAL_HOSTS
+    if args.host not in serve.LOCAL_HOSTS:
+        hosts = (*hosts, args.host)
+        print(
+            f"mockmic: listening on {args.host}: anyone who can reach it on that network can record, read and "
+            "delete your takes. Use the default (127.0.0.1) unless you mean that.",
+            file=sys.stderr,
+        )
+    options = serve.ServeOptions(
+        models_dir=config.models_dir(args.models_dir),
+        engine=args.engine,
+        model=args.model,
+        questions_file=_questions_file(args),
+        hosts=hosts,
+    )
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+
+    def ready() -> None:
+        out.print(f"mockmic is at {url} (Ctrl-C stops it).", highlight=False)
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        serve.run(options, host=args.host, port=args.port, on_ready=ready)
+    except OSError as e:
+        raise MockmicError(f"Cannot listen on {args.host}:{args.port} ({e.strerror}); choose another --port.") from e
+
+
 def _progress(args: argparse.Namespace, out: Console) -> None:
     from . import compare, questions, schema, views
 
@@ -500,6 +533,7 @@ COMMANDS = {
     "play": _play,
     "compare": _compare,
     "progress": _progress,
+    "serve": _serve,
     "delete": _delete,
     "export": _export,
     "reanalyze": _reanalyze,

@@ -26,3 +26,7 @@ class DeviceError(MockmicError):
 
 class LibraryError(MockmicError):
     """The library of takes cannot be read or written."""
+
+
+class TakeNotFound(LibraryError):
+    """No take has the id asked for."""

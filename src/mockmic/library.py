@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, config, schema
-from .errors import LibraryError
+from .errors import LibraryError, TakeNotFound
 from .feedback import Feedback
 from .measure import Metrics
 from .migrations import MIGRATIONS
@@ -69,10 +69,15 @@ def shared_language(takes: list[StoredTake]) -> str:
 
 def practice_path(question_id: str) -> Path:
     """Where `practice` records a take: `recordings/` beside the library, named by the local time and the
-    question (PRACTICE_NAME reads both back when the take's audio is adopted)."""
+    question (PRACTICE_NAME reads both back when the take's audio is adopted). A second take of the
+    question begun within the same second (two browser tabs of `mockmic serve`) is named a second later:
+    no take overwrites another."""
     folder = config.user_data_dir() / RECORDINGS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{question_id}.wav"
+    moment = time.time()
+    while (path := folder / f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(moment))}-{question_id}.wav").exists():
+        moment += 1
+    return path
 
 
 @dataclass(frozen=True)
@@ -365,7 +370,7 @@ class Library:
     def get(self, take_id: int) -> StoredTake:
         row = self._query("SELECT * FROM takes WHERE id = ?", (int(take_id),))
         if not row:
-            raise LibraryError(f"There is no take {take_id}; `mockmic history` lists the takes there are.")
+            raise TakeNotFound(f"There is no take {take_id}; `mockmic history` lists the takes there are.")
         return self._take(row[0])
 
     def takes(self, question_id: str | None = None) -> list[StoredTake]:

@@ -33,6 +33,22 @@ def parser() -> argparse.ArgumentParser:
     analyze.add_argument("--save", action="store_true", help="keep the take in the library")
     _add_html_options(analyze)
 
+    serve = commands.add_parser("serve", help="the coach as a local web app in your browser (127.0.0.1 only)")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only; another opens your takes to its network)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the app in the default browser")
+    serve.add_argument("--model", help="Whisper model (default: tiny.en for English, base for Spanish)")
+    serve.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"Whisper engine (default: {DEFAULT_ENGINE})"
+    )
+    serve.add_argument(
+        "--questions", dest="questions_file", metavar="FILE", help="your own questions (TOML), beside the bank"
+    )
+
     commands.add_parser("models", help="list Whisper models and whether they work offline")
     commands.add_parser("devices", help="list the microphones (input devices)")
 

@@ -226,6 +226,77 @@ def _write_page(args: argparse.Namespace, make: Callable[[], str]) -> None:
             print(f"No browser could be opened here; open {path} yourself.", file=sys.stderr)
 
 
+def _batch(args: argparse.Namespace, out: Console) -> None:
+    import os
+
+    from rich import progress as bars
+
+    from . import batch, questions
+
+    if args.jobs is not None and args.jobs < 1:
+        raise MockmicError("Give --jobs a number of worker processes of 1 or more.")
+    if args.models_dir:
+        os.environ["MOCKMIC_MODELS"] = str(Path(args.models_dir).resolve())  # the local workers read it
+    settings = batch.Settings(
+        question=args.question, language=args.language, model=args.model, engine=args.engine, html=bool(args.html_dir)
+    )
+    questions.get_question(settings.question)  # an unknown question is said before any work
+    answers = batch.answers_in(Path(args.source), settings)
+    if not answers:
+        raise MockmicError(f"No audio files in {args.source}; give a folder of answers or a .csv listing them.")
+    if args.scheduler:
+        make, workers = _dask_executor(args.scheduler)
+    else:
+        workers = args.jobs or min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        make = batch.local_pool(workers)
+    results = batch.Results(Path(args.out))
+    counts = {"analysed": 0, "skipped": 0, "errors": 0}
+    columns = (
+        bars.SpinnerColumn(),
+        bars.TextColumn("{task.description}"),
+        bars.BarColumn(),
+        bars.MofNCompleteColumn(),
+        bars.TextColumn("{task.fields[rate]}"),
+        bars.TimeElapsedColumn(),
+        bars.TimeRemainingColumn(),
+    )
+    started = time.monotonic()
+    try:
+        with bars.Progress(*columns, console=Console(stderr=True), disable=not sys.stderr.isatty()) as display:
+            task = display.add_task("Analysing", total=len(answers), rate="")
+            html_dir = Path(args.html_dir) if args.html_dir else None
+            for row in batch.run(answers, settings, results, make, in_flight=2 * workers, html_dir=html_dir):
+                kind = "skipped" if row.get("skipped") else "errors" if row.get("error") else "analysed"
+                counts[kind] += 1
+                per_minute = 60 * (counts["analysed"] + counts["errors"]) / max(1e-9, time.monotonic() - started)
+                display.update(task, advance=1, rate=f"{per_minute:.1f}/min")
+    finally:
+        results.close()
+    out.print(
+        f"{counts['analysed']} answer(s) analysed, {counts['skipped']} skipped (already in {args.out}), "
+        f"{counts['errors']} with an error (its sentence is in the error column); {workers} worker(s), "
+        f"{time.monotonic() - started:.0f} s.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _dask_executor(address: str):
+    """A Dask scheduler's workers as a concurrent.futures executor, and how many threads they have."""
+    try:
+        from distributed import Client
+    except ImportError as e:
+        raise MockmicError("--scheduler needs Dask: pip install 'dask[distributed]' here and on the workers.") from e
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as e:
+        raise MockmicError(f"No Dask scheduler answers at {address} ({e}); start `dask scheduler` there.") from e
+    threads = sum(client.nthreads().values())
+    if not threads:
+        raise MockmicError(f"The Dask scheduler at {address} has no workers; start `dask worker {address}`.")
+    return client.get_executor, threads
+
+
 def _serve(args: argparse.Namespace, out: Console) -> None:
     from . import config, serve
 
@@ -534,6 +605,7 @@ COMMANDS = {
     "compare": _compare,
     "progress": _progress,
     "serve": _serve,
+    "batch": _batch,
     "delete": _delete,
     "export": _export,
     "reanalyze": _reanalyze,

@@ -87,11 +87,25 @@ def cpu_threads() -> int:
 
     Both engines' OpenMP threads spin while they wait for each other: with as many threads as cores and
     one other busy process beside it, an openai-whisper decode here ran ~8x slower (bench/speed.py)."""
+    if _FIXED_CORES:
+        return _FIXED_CORES[0]
     return max(1, min(4, _cores() - round(other_busy_cores())))
 
 
+_FIXED_CORES: list[int] = []  # fix_cores's count, when set
+
+
+def fix_cores(count: int) -> None:
+    """Have the engines use `count` cores whatever the machine has or how busy it is: a batch runs one
+    answer a worker, each on one core, and CTranslate2's int8 sums differ with the thread count, so a
+    fixed count gives every worker, here or on a cluster, the same words (batch.py)."""
+    _FIXED_CORES[:] = [count]
+
+
 def _cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on (`fix_cores`'s count when set)."""
+    if _FIXED_CORES:
+        return _FIXED_CORES[0]
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -33,6 +33,27 @@ def parser() -> argparse.ArgumentParser:
     analyze.add_argument("--save", action="store_true", help="keep the take in the library")
     _add_html_options(analyze)
 
+    batch = commands.add_parser("batch", help="analyse a cohort's answers into one CSV (locally or on a Dask cluster)")
+    batch.add_argument(
+        "source", help="a folder of answers (searched recursively) or a .csv with path[, question, language, candidate]"
+    )
+    batch.add_argument(
+        "--out", required=True, metavar="RESULTS.csv", help="rows are added as answers finish; a rerun skips done ones"
+    )
+    batch.add_argument("--html-dir", metavar="DIR", help="also write each candidate's visual report there")
+    batch.add_argument(
+        "--question", default="intro", help="question id for answers whose row names none (default: intro)"
+    )
+    batch.add_argument(
+        "--language", choices=("auto", "en", "es"), default="auto", help="for answers whose row names none"
+    )
+    batch.add_argument("--model", help="Whisper model (default: tiny.en for English, base for Spanish)")
+    batch.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"Whisper engine (default: {DEFAULT_ENGINE})"
+    )
+    batch.add_argument("--jobs", type=int, help="local worker processes (default: one a core, at most 4)")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler's workers instead")
+
     serve = commands.add_parser("serve", help="the coach as a local web app in your browser (127.0.0.1 only)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
     serve.add_argument(

@@ -11,6 +11,7 @@ sharp on a phone and legible in print. Each plot knows where its time axis lies 
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -218,15 +219,23 @@ STYLE = {
 }
 
 
+@functools.cache
+def _styled() -> None:
+    """mockmic's style, set once for the process: rc_context would change the same global settings on
+    every call, and `mockmic serve` draws pages on several threads."""
+    import matplotlib
+
+    matplotlib.rcParams.update(STYLE)
+
+
 def _figure():
     """A figure of one plot (no pyplot: nothing global, no display needed)."""
-    import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
-        fig.subplots_adjust(**MARGINS)  # the same on every plot: their time axes line up on the page
-        return fig, fig.add_subplot()
+    _styled()
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
+    fig.subplots_adjust(**MARGINS)  # the same on every plot: their time axes line up on the page
+    return fig, fig.add_subplot()
 
 
 def _plot(fig, ax, until_s: float) -> Plot:
@@ -244,11 +253,8 @@ def _plot(fig, ax, until_s: float) -> Plot:
 
 def _svg(fig) -> str:
     """The figure as an <svg> element to put inside HTML: no XML prolog, no fixed size (CSS sizes it)."""
-    import matplotlib
-
     buffer = io.StringIO()
-    with matplotlib.rc_context(STYLE):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     head, rest = svg.split(">", 1)

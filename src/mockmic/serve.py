@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,8 +130,14 @@ class App:
     def question(self, question_id: str | None) -> questions.Question:
         return questions.get_question(question_id or None, self.options.questions_file)
 
-    def library(self) -> library.Library:
-        return library.Library.open()
+    @contextlib.contextmanager
+    def library(self) -> Iterator[library.Library]:
+        """The library, open for one request (SQLite in WAL mode: readers and a writer side by side)."""
+        store = library.Library.open()
+        try:
+            yield store
+        finally:
+            store.close()
 
     def submit(self, work: Callable[[Job], int]) -> str:
         """Run `work(job)` on the worker; it returns the take's id. The job's id, to poll."""
@@ -153,8 +159,7 @@ class App:
 
     def analyse_file(self, path: Path, question: questions.Question, language: str, job: Job) -> int:
         """Analyse an uploaded file and store it as a take."""
-        store = self.library()
-        try:
+        with self.library() as store:
             analysis = pipeline.analyze(
                 path,
                 question,
@@ -166,15 +171,10 @@ class App:
                 progress=_reporting(job),
             )
             return _stored(store, path, analysis)
-        finally:
-            store.close()
 
     def start_recording(self, question: questions.Question, language: str) -> str:
-        store = self.library()
-        try:
+        with self.library() as store:
             earlier = pipeline.earlier_takes(store)
-        finally:
-            store.close()
         path = library.practice_path(question.id)
         session = Live(
             path,
@@ -200,11 +200,8 @@ class App:
             analysis = recording.live.finish(_reporting(job))
         finally:
             recording.live.__exit__(None, None, None)
-        store = self.library()
-        try:
+        with self.library() as store:
             return _stored(store, recording.wav.path, analysis)
-        finally:
-            store.close()
 
 
 def _reporting(job: Job):
@@ -262,11 +259,8 @@ def create_app(options: ServeOptions) -> Starlette:
 
     async def takes_page(request: Request) -> Response:
         lang = _language(request)
-        store = app.library()
-        try:
+        with app.library() as store:
             takes = store.takes(request.query_params.get("question") or None)
-        finally:
-            store.close()
         rows = [
             {
                 "id": t.id,
@@ -287,44 +281,38 @@ def create_app(options: ServeOptions) -> Starlette:
                 charts.append({"question": question_id, "svg": figures.trend([t.id for t in series], scores, lang)})
         return _app_page(request, app, "library", lang, takes=rows, question_ids=question_ids, charts=charts)
 
-    async def take_page(request: Request) -> Response:
-        store = app.library()
-        try:
-            take = store.get(request.path_params["take_id"])
-        finally:
-            store.close()
+    def rendered_take(take_id: int) -> str:
+        with app.library() as store:
+            take = store.get(take_id)
         question = questions.question_of_take(take.question_id, options.questions_file)
         answer = page.stored(take, question, _sound(take), audio_url=f"/api/takes/{take.id}/audio")
-        return HTMLResponse(page.answer_page(answer, nav=_nav(take.metrics.language)))
+        return page.answer_page(answer, nav=_nav(take.metrics.language))
+
+    async def take_page(request: Request) -> Response:
+        # drawn on a thread: a recording in another tab keeps sending its blocks meanwhile
+        return HTMLResponse(await run_in_threadpool(rendered_take, request.path_params["take_id"]))
 
     async def take_audio(request: Request) -> Response:
-        store = app.library()
-        try:
+        with app.library() as store:
             take = store.get(request.path_params["take_id"])
-        finally:
-            store.close()
         if not take.audio_path.is_file():
             return _error(404, say("page.no_audio", "en"))
         return FileResponse(take.audio_path)  # the library's own path for this id: nothing from the request
 
-    async def compare_view(request: Request) -> Response:
-        ids = _ids(request.query_params.get("ids", ""))
-        store = app.library()
-        try:
+    def rendered_comparison(ids: list[int]) -> str:
+        with app.library() as store:
             takes = [store.get(i) for i in ids]
-        finally:
-            store.close()
         question = questions.question_of_take(takes[-1].question_id, options.questions_file)
         answers = [page.stored(t, question, _sound(t), audio_url=f"/api/takes/{t.id}/audio") for t in takes]
-        html = page.compare_page(answers, compare(takes, question), question, nav=_nav(takes[-1].metrics.language))
-        return HTMLResponse(html)
+        return page.compare_page(answers, compare(takes, question), question, nav=_nav(takes[-1].metrics.language))
+
+    async def compare_view(request: Request) -> Response:
+        ids = _ids(request.query_params.get("ids", ""))
+        return HTMLResponse(await run_in_threadpool(rendered_comparison, ids))
 
     async def export_csv(request: Request) -> Response:
-        store = app.library()
-        try:
+        with app.library() as store:
             body = export.takes_csv(store.takes())
-        finally:
-            store.close()
         return Response(
             body, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="takes.csv"'}
         )
@@ -333,29 +321,20 @@ def create_app(options: ServeOptions) -> Starlette:
         return JSONResponse({"token": app.token, "header": TOKEN_HEADER})
 
     async def api_takes(request: Request) -> Response:
-        store = app.library()
-        try:
+        with app.library() as store:
             return JSONResponse([schema.take_summary(t) for t in store.takes(request.query_params.get("question"))])
-        finally:
-            store.close()
 
     async def api_take(request: Request) -> Response:
-        store = app.library()
-        try:
+        with app.library() as store:
             return JSONResponse(
                 {"schema": schema.TAKE_SCHEMA, **schema.take_document(store.get(request.path_params["take_id"]))}
             )
-        finally:
-            store.close()
 
     async def api_delete(request: Request) -> Response:
-        store = app.library()
-        try:
+        with app.library() as store:
             take_id = request.path_params["take_id"]
             store.get(take_id)  # a missing take is said so
             removed = store.delete(take_id)
-        finally:
-            store.close()
         return JSONResponse({"deleted": take_id, "audio_files": len(removed)})
 
     async def api_upload(request: Request) -> Response:

@@ -159,3 +159,18 @@ def _workers_of(pid: int) -> list[int]:
         if b"spawn_main" in command:
             found.append(child)
     return found
+
+
+def test_a_row_cut_short_by_a_kill_is_left_out_and_the_next_starts_on_its_own_line(tmp_path: Path) -> None:
+    out = tmp_path / "results.csv"
+    results = batch.Results(out)
+    done = {"file": "/a.flac", "candidate": "a", "sha256": "aa", "settings": "s1", "conciseness": "90"}
+    results.add(done)
+    results.close()
+    with open(out, "a", encoding="utf-8") as f:
+        f.write("/b.flac,b,intro")  # a kill mid-write
+    results = batch.Results(out)
+    assert list(results.done) == [("aa", "s1")]  # the whole row only
+    results.add({"file": "/c.flac", "candidate": "c", "sha256": "cc", "settings": "s1"})
+    results.close()
+    assert out.read_text().splitlines()[-2:] == ["/b.flac,b,intro", "/c.flac,c,,,,,,,,,,,,,,cc,s1,"]

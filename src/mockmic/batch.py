@@ -31,6 +31,7 @@ from pathlib import Path
 from . import __version__
 from .audio import FFMPEG_SUFFIXES, SOUNDFILE_SUFFIXES
 from .errors import MockmicError
+from .norms import hesitant_pauses
 
 COLUMNS = (
     "file", "candidate", "question", "language", "duration_s", "conciseness", "enthusiasm", "assertiveness",
@@ -155,9 +156,7 @@ def analyse(task: Task) -> Result:
             **{name: "" if scores.get(name) is None else str(scores[name]) for name in questions.DIMENSIONS},
             "words_per_minute": _number(m.words_per_minute, 1),
             "pauses": str(m.pauses.count),
-            "long_mid_sentence_pauses": str(
-                sum(p.duration_s > 1.2 and p.kind == "mid_sentence" for p in m.pauses.items)
-            ),
+            "long_mid_sentence_pauses": str(len(hesitant_pauses(m))),  # the clarity score's own test
             "fillers_per_100_words": _number(m.fillers.per_100_words, 2),
             "pitch_sd_semitones": _number(m.pitch.sd_semitones, 2),
         }
@@ -185,12 +184,12 @@ class Results:
                     if None not in row.values() and row.get("sha256") and row.get("error") != DIED:
                         self.done[(row["sha256"], row["settings"])] = row
         try:
-            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as e:
             raise MockmicError(f"Cannot write {path} ({e.strerror}); choose another --out.") from e
         if os.fstat(self._fd).st_size == 0:
             self._write(dict(zip(COLUMNS, COLUMNS)))
-        elif not path.read_bytes().endswith(b"\n"):
+        elif os.pread(self._fd, 1, os.fstat(self._fd).st_size - 1) != b"\n":
             os.write(self._fd, b"\n")  # a line a kill cut short ends here, and stays unread
 
     def add(self, row: dict[str, str]) -> None:

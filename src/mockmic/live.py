@@ -99,8 +99,8 @@ class Live:
         )
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._run, name="mockmic-live", daemon=True)
-        self._samples = np.zeros(0, dtype=np.float32)
-        self._length = 0  # frames of the take so far in _samples
+        self._frames = np.zeros((0, 1), dtype=np.int16)  # the take so far as recorded: half float32's memory
+        self._length = 0  # frames of the take so far in _frames
         self._rate = self._channels = 0
         self._decoder: engine.Engine | None = None
         self._found: tuple[str, str | None] | None = None  # (language to transcribe in, heard)
@@ -202,20 +202,25 @@ class Live:
             return np.frombuffer(f.read(size * (end - start)), dtype="<i2").reshape(-1, self._channels)
 
     def _append(self, frames: np.ndarray) -> None:
-        """int16 frames (frames x channels) added as mono float32, as `audio.load_audio` reads them:
-        soundfile's x / 32768, then the channels' mean."""
-        mono = (frames.reshape(len(frames), -1).astype(np.float32) / np.float32(32768)).mean(axis=1, dtype=np.float32)
-        end = self._length + len(mono)
-        if end > len(self._samples):
-            grown = np.zeros(max(end, len(self._samples) + 60 * max(self._rate, 1)), dtype=np.float32)
-            grown[: self._length] = self._samples[: self._length]
-            self._samples = grown
-        self._samples[self._length : end] = mono
+        """int16 frames (frames x channels) added to the take so far, kept as int16 (a 10-minute take at
+        16 kHz holds 19 MB, not float32's 38: bench/README.md, "Session 6")."""
+        frames = frames.reshape(len(frames), -1)
+        end = self._length + len(frames)
+        if end > len(self._frames) or frames.shape[1] != self._frames.shape[1]:
+            grown = np.zeros((max(end, len(self._frames) + 60 * max(self._rate, 1)), frames.shape[1]), dtype=np.int16)
+            grown[: self._length] = self._frames[: self._length]
+            self._frames = grown
+        self._frames[self._length : end] = frames
         self._length = end
 
     def _audio(self) -> Audio:
-        """The take so far, as `audio.load_audio` reads the file's first frames."""
-        samples = self._samples[: self._length]
+        """The take so far, as `audio.load_audio` reads the file's first frames: soundfile's x / 32768 as
+        float32, then the channels' mean (one channel: itself)."""
+        samples = self._frames[: self._length].astype(np.float32)
+        samples /= np.float32(32768)
+        samples = (
+            np.ascontiguousarray(samples[:, 0]) if samples.shape[1] == 1 else samples.mean(axis=1, dtype=np.float32)
+        )
         if self._rate == constants.SAMPLE_RATE:
             return Audio(samples, self._rate, 1, str(self.path))
         return from_samples(samples, self._rate, path=str(self.path))  # resampled: the end may differ a little

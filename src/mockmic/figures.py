@@ -4,7 +4,7 @@ stretches, rising and fading sentence ends) and its pace against the band; and, 
 the scores over the takes.
 
 matplotlib draws them (librosa.display speaks its language; issue "See and hear your answer"): SVG
-with text left as text, so a page stays small (about 60 KB for a 2-minute answer's three plots),
+with text left as text, so a page stays small (about 200 KB for a 2-minute answer's three plots),
 sharp on a phone and legible in print. Each plot knows where its time axis lies in the picture
 (`Plot.x0`, `Plot.x1`), so a click anywhere on it plays the answer from that moment.
 """

@@ -44,13 +44,7 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--question", default="intro", help="question id for answers whose row names none (default: intro)"
     )
-    batch.add_argument(
-        "--language", choices=("auto", "en", "es"), default="auto", help="for answers whose row names none"
-    )
-    batch.add_argument("--model", help="Whisper model (default: tiny.en for English, base for Spanish)")
-    batch.add_argument(
-        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"Whisper engine (default: {DEFAULT_ENGINE})"
-    )
+    _add_model_options(batch)  # --language: for answers whose row names none
     batch.add_argument("--jobs", type=int, help="local worker processes (default: one a core, at most 4)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler's workers instead")
 

@@ -65,8 +65,8 @@ def test_pause_marks_are_never_split_across_lines() -> None:
         assert " ".join(line.strip() for line in lines) == "Um, I think we [1.8 s] shipped it.", width
         assert max(map(len, lines)) <= width
     limits = report._pause_limits(metrics)  # 0.25 s, 1 s, 1.2 s: a mark never rounds across one
-    assert report._pause_mark(0.25, "en", limits) == "[0.25 s]" and report._pause_mark(0.97, "es", limits) == "[0,97 s]"
-    assert report._pause_mark(1.44, "en", limits) == "[1.4 s]"
+    assert report.pause_mark(0.25, "en", limits) == "[0.25 s]" and report.pause_mark(0.97, "es", limits) == "[0,97 s]"
+    assert report.pause_mark(1.44, "en", limits) == "[1.4 s]"
 
 
 def test_analysis_of_silence_says_there_is_nothing_to_measure() -> None:

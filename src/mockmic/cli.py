@@ -191,14 +191,11 @@ def _compare(args: argparse.Namespace, out: Console) -> None:
 
 
 def _stored_answer(take: library.StoredTake) -> page.Answer:
-    """A stored take for the visual report, with its audio when the library still has it."""
-    from . import audio, page, questions
+    """A stored take for the visual report, with its audio when the library still has it (else the page
+    says so, and shows the rest)."""
+    from . import library, page, questions
 
-    try:
-        sound = audio.load_audio(take.audio_path)
-    except MockmicError:  # gone or unreadable: the page says so, and shows the rest
-        sound = None
-    return page.stored(take, questions.question_of_take(take.question_id), sound)
+    return page.stored(take, questions.question_of_take(take.question_id), library.stored_audio(take))
 
 
 def _check_html(args: argparse.Namespace) -> None:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, config, schema
-from .errors import LibraryError, TakeNotFound
+from .audio import Audio, load_audio
+from .errors import LibraryError, MockmicError, TakeNotFound
 from .feedback import Feedback
 from .measure import Metrics
 from .migrations import MIGRATIONS
@@ -60,6 +61,14 @@ class StoredTake:
     transcript: Transcript
     metrics: Metrics
     feedback: Feedback
+
+
+def stored_audio(take: StoredTake) -> Audio | None:
+    """A take's audio as `load_audio` reads it, or None when the library no longer has it (or cannot read it)."""
+    try:
+        return load_audio(take.audio_path)
+    except MockmicError:
+        return None
 
 
 def shared_language(takes: list[StoredTake]) -> str:

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import constants, figures
+from . import figures, report
 from .audio import Audio
 from .compare import Comparison
 from .errors import MockmicError
 from .feedback import Feedback
-from .measure import Metrics, noisy_room
-from .norms import hesitant_pauses
+from .measure import Metrics
 from .questions import DIMENSIONS, Question
 from .text import clock, has, number, say
 from .transcribe import Transcript, language_name
@@ -215,7 +214,7 @@ def _take(answer: Answer, *, until_s: float | None, key: str, full: bool = True)
         else [],
         "went_well": list(answer.feedback.went_well) if full and answer.feedback else [],
         "transcript": _transcript(answer.transcript, m) if full else [],
-        "pause_marks": [_pause_mark(seconds, lang) for seconds in (1.0, 2.0)],  # the legend's examples
+        "pause_marks": [report.pause_mark(seconds, lang) for seconds in (1.0, 2.0)],  # the legend's examples
     }
 
 
@@ -227,14 +226,8 @@ def _silent_trace(m: Metrics) -> figures.Traces:
 
 def _notices(answer: Answer) -> list[str]:
     """What makes the take's measures less trustworthy, first (as the terminal report says it)."""
-    m, lang = answer.metrics, answer.metrics.language
-    notices = []
-    if answer.clipped_share >= constants.CLIPPING_NOTICE_SHARE:
-        notices.append(say("report.clipping", lang, share=answer.clipped_share))
-    if m.loudness.speech_dbfs is not None and m.loudness.speech_dbfs < constants.QUIET_SPEECH_DBFS:
-        notices.append(say("report.quiet", lang, level=m.loudness.speech_dbfs))
-    if noisy_room(m.loudness):
-        notices.append(say("report.noisy", lang, snr=m.loudness.snr_db))
+    lang = answer.metrics.language
+    notices = report.recording_notices(answer.metrics, answer.clipped_share)
     if not answer.transcript.words:
         notices.append(say("report.no_speech", lang))
     if answer.audio is None:
@@ -244,59 +237,37 @@ def _notices(answer: Answer) -> list[str]:
 
 def _scores(feedback: Feedback) -> list[dict]:
     """Each score with the evidence that moved it, as the terminal's score table gives them."""
-    lang, norm = feedback.language, say("report.norm", feedback.language)
-    scores = []
-    for name, score in feedback.scores.items():
-        evidence = [e for e in feedback.evidence if e.score == name]
-        if score is None:
-            why = [e.note for e in evidence if e.value is None and e.note] or [say("report.not_scored", lang)]
-        else:
-            why = [f"−{e.points:.0f}: {e.note} ({norm}: {e.norm})" for e in evidence if e.points >= 0.5]
-            why = why or [say("report.nothing_to_take_off", lang)]
-        scores.append(
-            {
-                "name": say(f"score.{name}", lang),
-                "score": "—" if score is None else str(score),
-                "grade": "none" if score is None else "good" if score >= 80 else "fair" if score >= 60 else "poor",
-                "why": why,
-                "compared": feedback.comparisons.get(name, say("norm.norms", lang)),
-            }
-        )
-    return scores
+    lang = feedback.language
+    return [
+        {
+            "name": say(f"score.{row.name}", lang),
+            "score": "—" if row.score is None else str(row.score),
+            "grade": "none"
+            if row.score is None
+            else "good"
+            if row.score >= 80
+            else "fair"
+            if row.score >= 60
+            else "poor",
+            "why": list(row.reasons)
+            or [say("report.not_scored" if row.score is None else "report.nothing_to_take_off", lang)],
+            "compared": row.compared,
+        }
+        for row in report.score_rows(feedback)
+    ]
 
 
 def _transcript(transcript: Transcript, m: Metrics) -> list[dict]:
-    """The words and pauses in order, each with its moment and its kind: filler, hedge, doubtful, or a
-    pause between sentences, mid-sentence or hesitant (as the terminal marks them)."""
-    kinds: dict[int, str] = {}
-    for item in m.hedges.items:
-        kinds.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "hedge"))
-    for item in m.fillers.items:
-        kinds.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "filler"))
-    hesitant = hesitant_pauses(m)
-    events = [(w.start, 1, i) for i, w in enumerate(transcript.words)]
-    events += [(p.start, 0, -1 - n) for n, p in enumerate(m.pauses.items)]
-    pieces = []
-    for _, _, index in sorted(events):
-        if index >= 0:
-            word = transcript.words[index]
-            kind = "doubtful" if word.doubtful else kinds.get(index, "")
-            pieces.append({"text": word.text, "at": round(word.start, 2), "kind": kind})
-        else:
-            pause = m.pauses.items[-1 - index]
-            kind = "hesitant" if pause in hesitant else pause.kind
-            pieces.append(
-                {
-                    "text": _pause_mark(pause.duration_s, m.language),
-                    "at": round(pause.start, 2),
-                    "kind": f"pause {kind}",
-                }
-            )
-    return pieces
-
-
-def _pause_mark(seconds: float, lang: str) -> str:
-    return f"[{number(seconds, '.1f', lang)} s]"
+    """The words and pauses in order, each with its moment and its kind (the template's class): filler,
+    hedge, doubtful, or a pause between sentences, mid-sentence or hesitant (as the terminal marks them)."""
+    return [
+        {
+            "text": piece.text,
+            "at": round(piece.at, 2),
+            "kind": f"pause {'hesitant' if piece.hesitant else piece.pause.kind}" if piece.pause else piece.kind,
+        }
+        for piece in report.transcript_pieces(transcript, m)
+    ]
 
 
 @functools.cache

@@ -105,13 +105,8 @@ def analysis_renderable(
         f"  {number(metrics.duration_s, '.1f', lang)} s · {transcript.model} · "
         f"{transcript.language or say('report.language_unknown', 'en')}",
     )
-    if clipped_share >= constants.CLIPPING_NOTICE_SHARE:
-        header.append("\n" + say("report.clipping", lang, share=clipped_share), style="yellow")
-    loudness = metrics.loudness
-    if loudness.speech_dbfs is not None and loudness.speech_dbfs < constants.QUIET_SPEECH_DBFS:
-        header.append("\n" + say("report.quiet", lang, level=loudness.speech_dbfs), style="yellow")
-    if noisy_room(loudness):
-        header.append("\n" + say("report.noisy", lang, snr=loudness.snr_db), style="yellow")
+    for notice in recording_notices(metrics, clipped_share):
+        header.append("\n" + notice, style="yellow")
     if not transcript.words:
         return Group(header, Text(say("report.no_speech", lang), style="yellow"))
     legend = Text.assemble(
@@ -119,9 +114,9 @@ def analysis_renderable(
         "  ",
         (say("report.hedge", lang), "magenta underline"),
         "  ",
-        (_pause_mark(0.4, lang), "dim"),
+        (pause_mark(0.4, lang), "dim"),
         f" {say('report.pause', lang)}  ",
-        (_pause_mark(1.8, lang), "bold red"),
+        (pause_mark(1.8, lang), "bold red"),
         f" {say('report.hesitant_pause', lang)}",
     )
     # The table's length target is the question's, as the conciseness score judged it, once there is feedback.
@@ -132,6 +127,20 @@ def analysis_renderable(
     if feedback is not None:
         parts += [Text(""), feedback_renderable(feedback)]
     return Group(*parts)
+
+
+def recording_notices(metrics: Metrics, clipped_share: float = 0.0) -> list[str]:
+    """What makes a take's measures less trustworthy, said before them: clipping (`Audio.clipped_share`),
+    a very quiet voice, a loud room."""
+    lang, loudness = metrics.language, metrics.loudness
+    notices = []
+    if clipped_share >= constants.CLIPPING_NOTICE_SHARE:
+        notices.append(say("report.clipping", lang, share=clipped_share))
+    if loudness.speech_dbfs is not None and loudness.speech_dbfs < constants.QUIET_SPEECH_DBFS:
+        notices.append(say("report.quiet", lang, level=loudness.speech_dbfs))
+    if noisy_room(loudness):
+        notices.append(say("report.noisy", lang, snr=loudness.snr_db))
+    return notices
 
 
 def answer_renderable(analysis: Analysis) -> RenderableType:
@@ -147,28 +156,47 @@ def stored_line(take_id: int | None, lang: str, *, hint: bool = False) -> Text:
     return Text(say("report.stored", lang, take=take_id) + (say("report.history_hint", lang) if hint else "."))
 
 
+@dataclass(frozen=True)
+class ScoreRow:
+    """One score and what moved it, as the report (and the visual report, page.py) shows it."""
+
+    name: str  # the dimension's id (conciseness, ...)
+    score: int | None  # None: not scored
+    reasons: tuple[str, ...]  # scored: each cost, "−5: note (norm: ...)"; not scored: why, when known
+    compared: str  # what the score was compared with (the norms, or the speaker's own takes)
+
+
+def score_rows(feedback: Feedback) -> list[ScoreRow]:
+    lang, norm = feedback.language, say("report.norm", feedback.language)
+    rows = []
+    for name, score in feedback.scores.items():
+        evidence = [e for e in feedback.evidence if e.score == name]
+        if score is None:  # no words at all: nothing more to say
+            reasons = tuple(e.note for e in evidence if e.value is None and e.note)
+        else:
+            reasons = tuple(f"−{e.points:.0f}: {e.note} ({norm}: {e.norm})" for e in evidence if e.points >= 0.5)
+        rows.append(ScoreRow(name, score, reasons, feedback.comparisons.get(name, say("norm.norms", lang))))
+    return rows
+
+
 def feedback_renderable(feedback: Feedback) -> RenderableType:
     lang = feedback.language
     table = Table(title=say("report.scores", lang), title_justify="left")
     table.add_column("")
     table.add_column(say("report.score", lang), justify="right")
     table.add_column(say("report.what_moved_it", lang))
-    for name, score in feedback.scores.items():
-        if score is None:
-            unmeasured = [e.note for e in feedback.evidence if e.score == name and e.value is None]
-            why = f": {'; '.join(unmeasured)}" if unmeasured else ""  # no words at all: nothing more to say
-            not_scored = Text(say("report.not_scored", lang) + why)
-            table.add_row(say(f"score.{name}", lang), Text("—", style="dim"), not_scored)
+    for row in score_rows(feedback):
+        if row.score is None:
+            why = f": {'; '.join(row.reasons)}" if row.reasons else ""
+            table.add_row(
+                say(f"score.{row.name}", lang), Text("—", style="dim"), Text(say("report.not_scored", lang) + why)
+            )
             continue
-        costs = [e for e in feedback.evidence if e.score == name and e.points >= 0.5]
-        norm = say("report.norm", lang)
-        why = "; ".join(f"−{e.points:.0f}: {e.note} ({norm}: {e.norm})" for e in costs)
-        why = why or say("report.nothing_to_take_off", lang)
-        compared = feedback.comparisons.get(name, say("norm.norms", lang))
+        why = "; ".join(row.reasons) or say("report.nothing_to_take_off", lang)
         table.add_row(
-            say(f"score.{name}", lang),
-            Text(str(score), style=_score_style(score)),
-            Text(f"{why} [{say('report.compared_with', lang)} {compared}]"),
+            say(f"score.{row.name}", lang),
+            Text(str(row.score), style=_score_style(row.score)),
+            Text(f"{why} [{say('report.compared_with', lang)} {row.compared}]"),
         )
     parts: list[RenderableType] = [table]
     if feedback.tips:
@@ -194,27 +222,54 @@ def question_line(text: str, low: float, high: float, language: str | None) -> T
     )
 
 
-def marked_transcript(transcript: Transcript, metrics: Metrics, hesitant: list[Pause] | None = None) -> RenderableType:
-    """The words in order, with each pause inserted where it happened, the `hesitant` ones (by default
-    `norms.hesitant_pauses`, the pauses the clarity score took points for) in red. Voice without words
-    (`Fillers.probable_untranscribed`) is not shown: on long answers only a quarter of it was a filler
-    (bench/long_answers.py), and a coach must not point at faults that were not there."""
+@dataclass(frozen=True)
+class Piece:
+    """A word or a pause of the marked transcript, in the order said."""
+
+    text: str  # the word, or the pause's mark ("[1.8 s]")
+    at: float  # where it starts, seconds
+    kind: str  # a word's: "" (plain), "filler", "hedge" or "doubtful" (not counted); a pause's: "pause"
+    pause: Pause | None = None
+    hesitant: bool = False  # a pause the clarity score took points for
+
+
+def transcript_pieces(transcript: Transcript, metrics: Metrics, hesitant: list[Pause] | None = None) -> list[Piece]:
+    """The words in order with each pause inserted where it happened, marked as `marked_transcript`
+    shows them (and page.py)."""
     hesitant = hesitant_pauses(metrics) if hesitant is None else hesitant
-    styles = {}
+    kinds: dict[int, str] = {}
     for item in metrics.hedges.items:
-        styles.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "magenta underline"))
+        kinds.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "hedge"))
     for item in metrics.fillers.items:
-        styles.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "yellow"))
+        kinds.update(dict.fromkeys(range(item.first_word, item.last_word + 1), "filler"))
     events = [(w.start, 1, w, i) for i, w in enumerate(transcript.words)]
     events += [(p.start, 0, p, None) for p in metrics.pauses.items]
     pieces = []
     for _, _, event, index in sorted(events, key=lambda e: (e[0], e[1])):
         if index is not None:
-            pieces.append(Text(event.text, style="dim strike" if event.doubtful else styles.get(index, "")))
+            pieces.append(Piece(event.text, event.start, "doubtful" if event.doubtful else kinds.get(index, "")))
         else:
-            mark = _pause_mark(event.duration_s, metrics.language, _pause_limits(metrics))
-            pieces.append(Text(mark, style=_pause_style(event, event in hesitant)))
-    return Unbroken(tuple(pieces))
+            mark = pause_mark(event.duration_s, metrics.language, _pause_limits(metrics))
+            pieces.append(Piece(mark, event.start, "pause", event, event in hesitant))
+    return pieces
+
+
+WORD_STYLES = {"": "", "filler": "yellow", "hedge": "magenta underline", "doubtful": "dim strike"}
+
+
+def marked_transcript(transcript: Transcript, metrics: Metrics, hesitant: list[Pause] | None = None) -> RenderableType:
+    """The words in order, with each pause inserted where it happened, the `hesitant` ones (by default
+    `norms.hesitant_pauses`, the pauses the clarity score took points for) in red. Voice without words
+    (`Fillers.probable_untranscribed`) is not shown: on long answers only a quarter of it was a filler
+    (bench/long_answers.py), and a coach must not point at faults that were not there."""
+    return Unbroken(
+        tuple(
+            Text(
+                piece.text, style=_pause_style(piece.pause, piece.hesitant) if piece.pause else WORD_STYLES[piece.kind]
+            )
+            for piece in transcript_pieces(transcript, metrics, hesitant)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -236,7 +291,7 @@ class Unbroken:
         yield line
 
 
-def _pause_mark(duration_s: float, lang: str, limits: tuple[float, ...] = ()) -> str:
+def pause_mark(duration_s: float, lang: str, limits: tuple[float, ...] = ()) -> str:
     return f"[{judged(duration_s, 1, *limits, lang=lang)} s]"
 
 

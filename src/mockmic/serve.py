@@ -285,7 +285,7 @@ def create_app(options: ServeOptions) -> Starlette:
         with app.library() as store:
             take = store.get(take_id)
         question = questions.question_of_take(take.question_id, options.questions_file)
-        answer = page.stored(take, question, _sound(take), audio_url=f"/api/takes/{take.id}/audio")
+        answer = page.stored(take, question, library.stored_audio(take), audio_url=f"/api/takes/{take.id}/audio")
         return page.answer_page(answer, nav=_nav(take.metrics.language))
 
     async def take_page(request: Request) -> Response:
@@ -303,7 +303,9 @@ def create_app(options: ServeOptions) -> Starlette:
         with app.library() as store:
             takes = [store.get(i) for i in ids]
         question = questions.question_of_take(takes[-1].question_id, options.questions_file)
-        answers = [page.stored(t, question, _sound(t), audio_url=f"/api/takes/{t.id}/audio") for t in takes]
+        answers = [
+            page.stored(t, question, library.stored_audio(t), audio_url=f"/api/takes/{t.id}/audio") for t in takes
+        ]
         return page.compare_page(answers, compare(takes, question), question, nav=_nav(takes[-1].metrics.language))
 
     async def compare_view(request: Request) -> Response:
@@ -468,13 +470,6 @@ def _suffix(name: str | None) -> str:
     """The upload's extension, which tells ffmpeg or libsndfile what it is; only letters and digits kept."""
     suffix = Path(name or "").suffix.lower()
     return suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ".bin"
-
-
-def _sound(take):
-    try:
-        return load_audio(take.audio_path)
-    except MockmicError:
-        return None
 
 
 def _language(request: Request) -> str:

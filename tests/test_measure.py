@@ -64,7 +64,8 @@ def test_every_inserted_silence_is_a_pause(name: str, lively, rambling) -> None:
     for start, end, _ in inserted_silences(name):
         covering = [f for f in found if f[0] <= start + 0.05 and f[1] >= end - 0.05]
         assert covering, f"no pause found over the silence {start:.2f}-{end:.2f} s"
-        # espeak adds a little silence of its own around each fragment, never more than 0.15 s
+        # the pause found can take in a word's faint end beside the silence: measured -0.03 to +0.06 s
+        # on the piper samples (espeak-ng's had up to +0.12 s)
         assert covering[0][1] - covering[0][0] == pytest.approx(end - start, abs=0.25)
 
 
@@ -111,7 +112,7 @@ def test_lively_answer_in_numbers(lively) -> None:
     assert m.words_per_minute == pytest.approx(truth["wpm_over_span"], rel=0.10)  # tiny.en mishears some words
     assert m.speaking_time_s == pytest.approx(m.speaking_span_s - m.pauses.total_s)
     assert m.pauses.long_count == 0 and m.fillers.count <= 2
-    assert m.pitch.sd_semitones > 2.0 and m.pitch.median_hz == pytest.approx(125, rel=0.15)
+    assert m.pitch.sd_semitones > 2.0 and m.pitch.median_hz == pytest.approx(88, rel=0.15)  # piper's voice joe
     assert 0.4 < m.pitch.voiced_fraction < 0.9
     windows = m.pitch.windows
     assert (windows[0].start, windows[-1].end) == (m.speech_start, m.speech_end) and len(windows) == 6

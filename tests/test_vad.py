@@ -209,19 +209,28 @@ print(len(regions), sorted(name for name in sys.modules if name.split(".")[0] in
     assert int(count) > 0 and modules.strip() == "[]"
 
 
+def quieter(signal: np.ndarray, stretches: list[tuple[float, float]], db: float = -15.0) -> np.ndarray:
+    """The signal with these (start, end) stretches turned down by `db`: another voice, quieter."""
+    for start, end in stretches:
+        signal[int(start * RATE) : int(end * RATE)] *= 10 ** (db / 20)
+    return signal
+
+
+def without_quieter(
+    heard: list[tuple[float, float]], levels: np.ndarray, words: list[tuple[float, float]], **options: float
+) -> list[tuple[float, float]]:
+    settings = dict(below_db=10.0, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02, in_word_min_s=0.3)
+    settings |= dict(heard_share=0.04, edge_db=3.0) | options
+    return without_quieter_voices(heard, levels, words, **settings)
+
+
 def test_a_quieter_voice_between_words_is_not_the_candidate() -> None:
     # The candidate's tone, and twice another "voice" 15 dB quieter that Silero calls voice too: 0.6 s
     # of it (1.5-2.1 s) and 0.15 s (2.7-2.85 s, as short as a stop's closure), each between two words.
-    signal = bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)])
-    for start, end in [(1.5, 2.1), (2.7, 2.85)]:
-        signal[int(start * RATE) : int(end * RATE)] *= 10 ** (-15 / 20)
-    levels, heard = frame_levels(signal), [(0.5, 3.7)]
+    levels = frame_levels(quieter(bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)]), [(1.5, 2.1), (2.7, 2.85)]))
+    heard = [(0.5, 3.7)]
     words = [(0.6, 1.5), (2.1, 2.7), (2.85, 3.6)]  # stamps with a gap over each quiet stretch
-
-    def kept(words: list[tuple[float, float]], below_db: float = 10.0) -> list[tuple[float, float]]:
-        return without_quieter_voices(
-            heard, levels, words, below_db=below_db, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02
-        )
+    kept = lambda words, **options: without_quieter(heard, levels, words, heard_share=1.0, **options)  # noqa: E731
 
     (start, end), (start_again, end_again) = kept(words)
     assert (start, end_again) == heard[0] and all(type(t) is float for t in (end, start_again))  # JSON- and format-safe
@@ -230,6 +239,34 @@ def test_a_quieter_voice_between_words_is_not_the_candidate() -> None:
     assert kept(words, below_db=20.0) == heard  # not quiet enough to be another voice
     assert kept([(0.6, 3.6)]) == heard  # one word: no gap to look in
     assert kept([(0.6, 1.5), (2.1, 2.1), (2.85, 3.6)]) == heard  # a word squeezed beside it may lie in it
+
+
+def test_once_another_voice_is_heard_its_stretches_under_a_word_stamp_go_too() -> None:
+    # Another voice 15 dB under the candidate, 0.6 s of it between two words (1.5-2.1 s: 19% of the
+    # span), and 0.4 s more (2.9-3.3 s) that Whisper stamped the next word over.
+    levels = frame_levels(quieter(bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)]), [(1.5, 2.1), (2.9, 3.3)]))
+    heard, words = [(0.5, 3.7)], [(0.6, 1.5), (2.1, 3.6)]
+
+    edges = lambda regions: [t for region in regions for t in region]  # noqa: E731
+    assert edges(without_quieter(heard, levels, words)) == pytest.approx([0.5, 1.5, 2.1, 2.9, 3.3, 3.7], abs=0.02)
+    cut_between_words_only = pytest.approx([0.5, 1.5, 2.1, 3.7], abs=0.02)
+    assert edges(without_quieter(heard, levels, words, heard_share=0.25)) == cut_between_words_only  # not heard enough
+    assert edges(without_quieter(heard, levels, words, in_word_min_s=0.5)) == cut_between_words_only  # too short
+
+
+def test_a_fading_last_syllable_stays_the_candidates() -> None:
+    # The candidate fades from full level to 15 dB under it over 1.1-1.5 s, then another voice goes on at
+    # -15 dB until 2.1 s. Its run (10 dB under) starts at 1.37 s; the candidate is heard until the level
+    # comes within 3 dB of the other voice's, at 1.42 s.
+    signal = quieter(bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)]), [(1.5, 2.1)])
+    fade = slice(int(1.1 * RATE), int(1.5 * RATE))
+    signal[fade] *= (10 ** (np.linspace(0, -15, fade.stop - fade.start) / 20)).astype(np.float32)
+    heard, words = [(0.5, 3.7)], [(0.6, 1.1), (2.1, 3.6)]  # the fade between them
+
+    (_, end), (start_again, _) = without_quieter(heard, frame_levels(signal), words, heard_share=1.0)
+    assert end == pytest.approx(1.42, abs=0.015) and start_again == pytest.approx(2.1, abs=0.02)
+    (_, end), _ = without_quieter(heard, frame_levels(signal), words, heard_share=1.0, edge_db=np.inf)
+    assert end == pytest.approx(1.37, abs=0.015)  # the run's own edge
 
 
 def test_silero_goes_on_from_where_it_stopped_with_the_same_probabilities() -> None:

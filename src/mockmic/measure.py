@@ -47,6 +47,16 @@ class MeasureOptions:
     # 12 dB found fewer, 0.1 s cut more soft word ends.
     quieter_voice_db: float = 10.0
     quieter_voice_min_s: float = 0.2
+    # When those runs take this share of the speaking span, another voice is talking (bench/room.py: at
+    # most 1.7% clean, in noise, echo, the laptop band and at every level; 7.6-16.6% with a voice 10-20 dB
+    # under a studio answer) and a run this long is cut inside a word's stamps too: voice15 recall 0.84 ->
+    # 0.93. 0.3 s is longer than the candidate's own quiet stretches bar a few ("forces": 0.32 s), which
+    # without the share's condition became 9 invented pauses in the clean answers and 31 in the laptop band.
+    quieter_voice_heard_share: float = 0.04
+    quieter_voice_in_word_min_s: float = 0.3
+    # A cut's edges are where the level comes this close to the run's median (the other voice's or the
+    # room's level): the clean pauses' median error 40 -> 20 ms, as the candidate's fading ends stay theirs.
+    quieter_voice_edge_db: float = 3.0
     voice: VoiceOptions = field(default_factory=VoiceOptions)  # how voice is told from silence, breath and noise
     pitch: PitchOptions = field(default_factory=PitchOptions)  # how pitch is tracked
 
@@ -219,6 +229,9 @@ def measure(
         min_s=options.quieter_voice_min_s,
         min_voice_s=options.voice.min_speech_ms / 1000,
         squeezed_s=constants.INSTANT_WORD_S,
+        in_word_min_s=options.quieter_voice_in_word_min_s,
+        heard_share=options.quieter_voice_heard_share,
+        edge_db=options.quieter_voice_edge_db,
     )
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None

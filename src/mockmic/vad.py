@@ -149,19 +149,26 @@ def without_quieter_voices(
     min_s: float,
     min_voice_s: float,
     squeezed_s: float,
+    in_word_min_s: float,
+    heard_share: float,
+    edge_db: float,
 ) -> list[tuple[float, float]]:
-    """The voice regions less what another voice or the room said between the candidate's words.
+    """The voice regions less what another voice or the room said while the candidate was silent.
 
     Silero hears any voice: a TV or a flatmate 15 dB under the candidate filled 35% of the candidate's
-    pauses (bench/room.py). The candidate is the loudest, nearest voice, so within a gap between two
-    transcribed words (`words`: their (start, end) stamps, in order), a run of at least `min_s` of
-    `frame_levels` all `below_db` under the candidate's level (the 90th percentile of the frames both in
-    a region and in a word) is not the candidate speaking. Inside a word's stamps nothing is cut: a
-    word's own quiet frames (a stop's closure, a soft ending) are the candidate's, and so is a gap beside
-    a word stamped shorter than `squeezed_s`: Whisper could not place that word, which may lie in the gap
-    (a soft "but who" of the MFA monologue turned down 30 dB: "who" dropped, "but" squeezed after the
-    gap). What is left of a region shorter than `min_voice_s` is dropped; a region with nothing cut is
-    kept as it was.
+    pauses (bench/room.py). The candidate is the loudest, nearest voice, so a run of `frame_levels` all
+    `below_db` under the candidate's level (the 90th percentile of the frames both in a region and in a
+    word: `words` are the transcribed words' (start, end) stamps, in order) is not the candidate speaking:
+    - between two words, a run of at least `min_s`. Not inside a word's stamps: a word's own quiet frames
+      (a stop's closure, a soft ending, a fricative) are the candidate's; nor beside a word stamped
+      shorter than `squeezed_s`: Whisper could not place that word, which may lie in the gap (a soft "but
+      who" of the MFA monologue turned down 30 dB: "who" dropped, "but" squeezed after the gap);
+    - when those runs took at least `heard_share` of the regions' span, another voice is talking in this
+      recording, and Whisper's stamps stretched over the candidate's pauses hide the rest of them: then a
+      run of at least `in_word_min_s` anywhere, inside words and beside squeezed ones too.
+    Each run's edges move in to where the level comes within `edge_db` of the run's median (the other
+    voice's or the room's level): the candidate's fading last syllable is still the candidate's. What is
+    left of a region shorter than `min_voice_s` is dropped; a region with nothing cut is kept as it was.
     """
     if not regions or len(words) < 2:
         return regions
@@ -176,17 +183,25 @@ def without_quieter_voices(
             in_gap[frame(end) : frame(start)] = True
     if not (in_region & in_word).any():
         return regions
-    candidate = float(np.percentile(levels[in_region & in_word], 90))
-    quiet = (levels < candidate - below_db) & in_gap
-    cuts = [
-        (float(start), float(end))  # numpy floats reaching the report's formatting crashed it
-        for start, end in _runs(quiet, 0.01, offset=0.005)  # frame i: [i, i + 1) * 10 ms
-        if end - start >= min_s - 1e-9 and regions[0][0] < start and end < regions[-1][1]
-    ]  # what splits the voice, not what trims the answer's ends: a word in the silence after it is no gap
+    quiet = levels < float(np.percentile(levels[in_region & in_word], 90)) - below_db
+
+    def cuts(where: np.ndarray, shortest: float) -> list[tuple[float, float]]:
+        runs = [
+            (frame(start), frame(end))
+            for start, end in _runs(quiet & where, 0.01, offset=0.005)  # frame i: [i, i + 1) * 10 ms
+            if end - start >= shortest - 1e-9 and regions[0][0] < start and end < regions[-1][1]
+        ]  # what splits the voice, not what trims the answer's ends: a word in the silence after it is no gap
+        inner = [np.flatnonzero(levels[a:b] < np.median(levels[a:b]) + edge_db) for a, b in runs]
+        return [(float(a + i[0]) / 100, float(a + i[-1] + 1) / 100) for (a, _), i in zip(runs, inner) if len(i)]
+
+    found = cuts(in_gap, min_s)
+    taken = sum(max(0.0, min(b, end) - max(a, start)) for a, b in found for start, end in regions)
+    if taken >= heard_share * (regions[-1][1] - regions[0][0]):
+        found += cuts(np.ones(len(levels), bool), in_word_min_s)
     kept = []
     for region in regions:
         pieces = [region]
-        for cut_start, cut_end in cuts:
+        for cut_start, cut_end in found:
             pieces = [
                 part
                 for a, b in pieces

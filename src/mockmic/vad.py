@@ -140,7 +140,16 @@ def model_gain(levels: np.ndarray) -> float:
     return 10 ** (round(gain_db / MODEL_GAIN_STEP_DB) * MODEL_GAIN_STEP_DB / 20)
 
 
-def without_quieter_voices(
+@dataclass(frozen=True)
+class CandidateVoice:
+    """The candidate's voice told from a quieter one in the room (`candidate_voice`)."""
+
+    regions: list[tuple[float, float]]  # the voice regions less what another voice or the room said between
+    level_db: float | None  # the candidate's level: the 90th percentile of the frames in both voice and words
+    other_voice: bool  # another voice talks in the recording: frames far under level_db are not the candidate's
+
+
+def candidate_voice(
     regions: list[tuple[float, float]],
     levels: np.ndarray,
     words: list[tuple[float, float]],
@@ -152,8 +161,9 @@ def without_quieter_voices(
     in_word_min_s: float,
     heard_share: float,
     edge_db: float,
-) -> list[tuple[float, float]]:
-    """The voice regions less what another voice or the room said while the candidate was silent.
+) -> CandidateVoice:
+    """The voice regions less what another voice or the room said while the candidate was silent, the
+    candidate's level, and whether another voice talks in the recording.
 
     Silero hears any voice: a TV or a flatmate 15 dB under the candidate filled 35% of the candidate's
     pauses (bench/room.py). The candidate is the loudest, nearest voice, so a run of `frame_levels` all
@@ -164,14 +174,12 @@ def without_quieter_voices(
       shorter than `squeezed_s`: Whisper could not place that word, which may lie in the gap (a soft "but
       who" of the MFA monologue turned down 30 dB: "who" dropped, "but" squeezed after the gap);
     - when those runs took at least `heard_share` of the regions' span, another voice is talking in this
-      recording, and Whisper's stamps stretched over the candidate's pauses hide the rest of them: then a
-      run of at least `in_word_min_s` anywhere, inside words and beside squeezed ones too.
+      recording (`other_voice`), and Whisper's stamps stretched over the candidate's pauses hide the rest
+      of them: then a run of at least `in_word_min_s` anywhere, inside words and beside squeezed ones too.
     Each run's edges move in to where the level comes within `edge_db` of the run's median (the other
     voice's or the room's level): the candidate's fading last syllable is still the candidate's. What is
     left of a region shorter than `min_voice_s` is dropped; a region with nothing cut is kept as it was.
     """
-    if not regions or len(words) < 2:
-        return regions
     frame = lambda t: min(len(levels), max(0, round(t * 100)))  # noqa: E731 - levels are 10 ms apart
     in_region, in_word, in_gap = (np.zeros(len(levels), bool) for _ in range(3))
     for start, end in regions:
@@ -182,8 +190,11 @@ def without_quieter_voices(
         if end - before_start >= squeezed_s and after_end - start >= squeezed_s:
             in_gap[frame(end) : frame(start)] = True
     if not (in_region & in_word).any():
-        return regions
-    quiet = levels < float(np.percentile(levels[in_region & in_word], 90)) - below_db
+        return CandidateVoice(regions=regions, level_db=None, other_voice=False)
+    level = float(np.percentile(levels[in_region & in_word], 90))
+    if len(words) < 2:  # no gap to look in
+        return CandidateVoice(regions=regions, level_db=level, other_voice=False)
+    quiet = levels < level - below_db
 
     def cuts(where: np.ndarray, shortest: float) -> list[tuple[float, float]]:
         runs = [
@@ -196,7 +207,8 @@ def without_quieter_voices(
 
     found = cuts(in_gap, min_s)
     taken = sum(max(0.0, min(b, end) - max(a, start)) for a, b in found for start, end in regions)
-    if taken >= heard_share * (regions[-1][1] - regions[0][0]):
+    other_voice = taken >= heard_share * (regions[-1][1] - regions[0][0])
+    if other_voice:
         found += cuts(np.ones(len(levels), bool), in_word_min_s)
     kept = []
     for region in regions:
@@ -208,7 +220,7 @@ def without_quieter_voices(
                 for part in ([(a, cut_start), (cut_end, b)] if cut_start < b and a < cut_end else [(a, b)])
             ]
         kept += pieces if pieces == [region] else [(a, b) for a, b in pieces if b - a >= min_voice_s]
-    return kept
+    return CandidateVoice(regions=kept, level_db=level, other_voice=other_voice)
 
 
 NEAR_EDGE_FRAMES = 30

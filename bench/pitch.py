@@ -65,7 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus as corpus  # noqa: E402
 import accuracy  # noqa: E402
 from mockmic.audio import from_samples, load_audio, without_rumble  # noqa: E402
-from mockmic.constants import SAMPLE_RATE  # noqa: E402
+from mockmic.constants import PITCH_OUTLIER_SEMITONES, SAMPLE_RATE  # noqa: E402
 from mockmic.measure import MeasureOptions, measure  # noqa: E402
 from mockmic.pitch import (  # noqa: E402
     PitchOptions,
@@ -75,6 +75,7 @@ from mockmic.pitch import (  # noqa: E402
     semitones,
     speech_gain,
     speech_grid,
+    steady,
     swift_frames,
     track_pitch,
     without_octave_jumps,
@@ -151,17 +152,28 @@ def all_tracks(samples: np.ndarray, regions: list[tuple[float, float]], sweep=()
     return tracks | swept_tracks(filtered, regions, sweep) if sweep else tracks
 
 
+def steady_track(track: PitchTrack) -> PitchTrack:
+    """The track's frames measure() reads pitch variation on: each voiced run less its first and last
+    PitchOptions.steady_edge_s (pitch.steady), on the track's own hop."""
+    hop = float(track.times[1] - track.times[0]) if len(track.times) > 1 else OPTIONS.hop_s
+    return PitchTrack(track.times, steady(track.f0_hz, round(OPTIONS.steady_edge_s / hop)), track.speech)
+
+
 def reported_sd(
     track: PitchTrack, regions: list[tuple[float, float]], min_voiced_s: float = MIN_VOICED_S
 ) -> float | None:
-    """sd_semitones as measure() reports it, the span being the first to the last speech region."""
+    """sd_semitones as measure() reports it, the span being the first to the last speech region: the
+    median and the 1 s minimum from every voiced frame, the sd from the steady ones."""
     if not regions:
         return None
     inside = (track.times >= regions[0][0]) & (track.times <= regions[-1][1])
     kept, median = without_octave_jumps(track.f0_hz[inside])
     if median is None or len(kept) * (track.times[1] - track.times[0]) < min_voiced_s:
         return None
-    return float(np.std(semitones(kept, median)))
+    held = steady_track(track).f0_hz[inside]
+    tones = semitones(held[np.isfinite(held)], median)
+    tones = tones[np.abs(tones) <= PITCH_OUTLIER_SEMITONES]
+    return float(np.std(tones if len(tones) else semitones(kept, median)))
 
 
 def values_sd(f0: np.ndarray) -> float | None:
@@ -230,7 +242,8 @@ class Score:
     sd_errors: list[float] = field(default_factory=list)  # reported sd vs the reference's
     both_errors: list[float] = field(default_factory=list)  # on jointly voiced frames
 
-    def add(self, reference: np.ndarray, estimate: np.ndarray, sd: float | None) -> None:
+    def add(self, reference: np.ndarray, estimate: np.ndarray, sd: float | None, held: np.ndarray) -> None:
+        """`held`: the estimate's steady frames (steady_track), the only ones its sd is read on."""
         ref_voiced, est_voiced = reference > 0, np.isfinite(estimate)
         both = ref_voiced & est_voiced
         self.files += 1
@@ -241,6 +254,7 @@ class Score:
         truth = values_sd(reference)
         if truth is not None:
             self.sd_errors.append(abs(sd - truth) if sd is not None else np.inf)  # no figure is a miss
+        both &= np.isfinite(held)
         if both.any():
             ours, theirs = values_sd(np.where(both, estimate, 0)), values_sd(np.where(both, reference, 0))
             if ours is not None and theirs is not None:
@@ -289,7 +303,8 @@ def bench_larynx(quick: bool) -> None:
             for name, track in all_tracks(samples, regions, sweep=SWEEP).items():
                 score = scores.setdefault((condition_name(snr), name, group), Score())
                 # no 1 s minimum: most fda sentences hold less voice than that
-                score.add(f0, f0_at(track, times), reported_sd(track, regions, min_voiced_s=0.0))
+                sd = reported_sd(track, regions, min_voiced_s=0.0)
+                score.add(f0, f0_at(track, times), sd, f0_at(steady_track(track), times))
     groups = sorted({g for _, _, g in scores})
 
     def pooled(condition: str, name: str, only: str | None = None) -> Score:

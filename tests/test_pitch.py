@@ -16,6 +16,7 @@ from mockmic.pitch import (
     semitones,
     speech_gain,
     speech_grid,
+    steady,
     swift_frames,
     track_pitch,
     without_octave_jumps,
@@ -111,6 +112,27 @@ def test_octave_errors_are_dropped() -> None:
     f0 = np.array([100.0] * 50 + [440.0] * 5 + [np.nan] * 10 + [25.0] * 3)
     kept, median = without_octave_jumps(f0)
     assert median == 100.0 and len(kept) == 50
+
+
+def test_steady_leaves_out_each_voiced_runs_edges() -> None:
+    f0 = np.array([np.nan] * 2 + [200.0, 120, 120, 120, 120, 120, 90] + [np.nan] + [150.0] * 4 + [np.nan])
+    held = steady(f0, 1)
+    assert np.isnan(held[[0, 1, 2, 8, 9, 10, 13, 14]]).all()
+    assert (held[3:8] == 120).all() and (held[11:13] == 150).all()
+    assert np.isnan(steady(f0, 3)[10:14]).all()  # a run shorter than twice the edge goes whole
+
+
+def test_a_flat_voice_bent_at_every_onset_reads_flat_on_its_steady_frames() -> None:
+    # Twelve 0.25 s syllables at 120 Hz, each starting 30 ms higher (170 -> 120 Hz), as a vowel after a
+    # voiceless stop does (microprosody): the bends are not intonation.
+    bend = np.geomspace(170.0, 120.0, int(0.03 * RATE))
+    syllable = harmonic_tone(np.concatenate([bend, np.full(int(0.22 * RATE), 120.0)]))
+    samples = in_silence(np.concatenate([np.concatenate([syllable, np.zeros(int(0.08 * RATE))]) for _ in range(12)]))
+    track = track_pitch(samples, [(0.5, len(samples) / RATE - 0.5)])
+    kept, median = without_octave_jumps(track.f0_hz)
+    held = steady(track.f0_hz, round(PitchOptions().steady_edge_s / PitchOptions().hop_s))
+    assert np.std(semitones(kept, median)) > 0.3  # every voiced frame: bends and all
+    assert np.std(semitones(held[np.isfinite(held)], median)) < 0.1
 
 
 def test_noise_has_no_pitch() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import constants, lexicon, vad
 from .audio import Audio, without_rumble
-from .pitch import PitchOptions, PitchTrack, semitones, track_pitch, without_octave_jumps
+from .pitch import PitchOptions, PitchTrack, semitones, steady, track_pitch, without_octave_jumps
 from .transcribe import Transcript, Word
 from .vad import VoiceMap, VoiceOptions, frame_db
 
@@ -418,28 +418,35 @@ def _pitch(track: PitchTrack, span: tuple[float, float] | None, options: Measure
     enough = len(kept) * hop >= options.min_voiced_s and len(kept) >= options.min_voiced_share * speech_frames
     if median is None or not enough:
         return Pitch(None, None, None, None, (), reason=TOO_LITTLE_VOICE)
-    tones = semitones(kept, median)
+    held = steady(track.f0_hz, round(options.pitch.steady_edge_s / hop))
+    tones = _variation(held[inside], median)
+    tones = tones if len(tones) else semitones(kept, median)  # only runs too short to hold a steady frame
     p10, p90 = np.percentile(tones, [10, 90])
     return Pitch(
         median_hz=median,
         sd_semitones=float(np.std(tones)),
         range_semitones=float(p90 - p10),
         voiced_fraction=len(kept) / speech_frames if speech_frames else None,
-        windows=_pitch_windows(track, span, median, options),
+        windows=_pitch_windows(track.times, held, span, median, options),
     )
 
 
+def _variation(f0_hz: np.ndarray, median: float) -> np.ndarray:
+    """Semitones around the speaker's median of the voiced values within PITCH_OUTLIER_SEMITONES of it."""
+    tones = semitones(f0_hz[np.isfinite(f0_hz)], median)
+    return tones[np.abs(tones) <= constants.PITCH_OUTLIER_SEMITONES]
+
+
 def _pitch_windows(
-    track: PitchTrack, span: tuple[float, float], median: float, options: MeasureOptions
+    times: np.ndarray, held: np.ndarray, span: tuple[float, float], median: float, options: MeasureOptions
 ) -> tuple[PitchWindow, ...]:
+    """Pitch variation per window of the span, on the `steady` frames `held` at `times`."""
     windows = []
     start = span[0]
     while start < span[1]:
         end = start + options.pitch_window_s
         end = span[1] if span[1] - end < options.pitch_window_s / 2 else end  # no 20 ms window at the end
-        f0 = track.f0_hz[(track.times >= start) & (track.times < end)]
-        tones = semitones(f0[np.isfinite(f0)], median)
-        tones = tones[np.abs(tones) <= constants.PITCH_OUTLIER_SEMITONES]
+        tones = _variation(held[(times >= start) & (times < end)], median)
         enough = len(tones) * options.pitch.hop_s >= options.min_voiced_s
         windows.append(
             PitchWindow(start, end, float(np.std(tones))) if enough else PitchWindow(start, end, None, QUIET_WINDOW)

@@ -221,7 +221,7 @@ def without_quieter(
 ) -> list[tuple[float, float]]:
     settings = dict(below_db=10.0, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02, in_word_min_s=0.3)
     settings |= dict(heard_share=0.04, edge_db=3.0) | options
-    return candidate_voice(heard, levels, words, **settings).regions
+    return list(candidate_voice(heard, levels, words, **settings).regions)
 
 
 def test_a_quieter_voice_between_words_is_not_the_candidate() -> None:

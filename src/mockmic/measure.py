@@ -233,7 +233,7 @@ def measure(
         heard_share=options.quieter_voice_heard_share,
         edge_db=options.quieter_voice_edge_db,
     )
-    regions = candidate.regions
+    regions = list(candidate.regions)
     span = (regions[0][0], regions[-1][1]) if regions else None
     span_s = span[1] - span[0] if span else None
     heard = {
@@ -242,7 +242,7 @@ def measure(
         if not w.doubtful
         and lexicon.is_word(w.text)
         and _voiced_around(w, span, options)
-        and _candidates(w, candidate, voice_map.levels, options)
+        and _said_by_candidate(w, candidate, voice_map.levels, options)
     }
     spoken = [words[i] for i in sorted(heard - in_filler)]
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
@@ -252,7 +252,7 @@ def measure(
     pauses = _pauses(regions, words, lexicon.hesitations(texts, language), span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     samples = without_rumble(audio.samples, audio.sample_rate)  # Silero reads the full signal: see RUMBLE_CUTOFF_HZ
-    track = _candidates_pitch(
+    track = _pitch_of_candidate(
         track_pitch(samples, regions, options=options.pitch), candidate, voice_map.levels, options
     )
     levels = _levels_on_track(samples, audio.sample_rate, track)
@@ -335,7 +335,7 @@ def _voiced_around(word: Word, span: tuple[float, float] | None, options: Measur
     return word.start <= span[1] + options.edge_tolerance_s and word.end >= span[0] - options.edge_tolerance_s
 
 
-def _candidates(word: Word, candidate: vad.CandidateVoice, levels: np.ndarray, options: MeasureOptions) -> bool:
+def _said_by_candidate(word: Word, candidate: vad.CandidateVoice, levels: np.ndarray, options: MeasureOptions) -> bool:
     """False for a word no frame of which (20 ms either side of its stamps) reaches `quieter_voice_db` under
     the candidate's level, once another voice is heard: its words, not the candidate's (bench/room.py: with a
     voice 15 dB under a studio answer, 17 of its words were counted and words per minute read +7.7%; -1.7%
@@ -347,7 +347,7 @@ def _candidates(word: Word, candidate: vad.CandidateVoice, levels: np.ndarray, o
     return len(loudest) == 0 or float(loudest.max()) >= candidate.level_db - options.quieter_voice_db
 
 
-def _candidates_pitch(
+def _pitch_of_candidate(
     track: PitchTrack, candidate: vad.CandidateVoice, levels: np.ndarray, options: MeasureOptions
 ) -> PitchTrack:
     """The track without the frames `quieter_voice_db` or more under the candidate's level once another voice

@@ -144,7 +144,7 @@ def model_gain(levels: np.ndarray) -> float:
 class CandidateVoice:
     """The candidate's voice told from a quieter one in the room (`candidate_voice`)."""
 
-    regions: list[tuple[float, float]]  # the voice regions less what another voice or the room said between
+    regions: Regions  # the voice regions less what another voice or the room said between the words
     level_db: float | None  # the candidate's level: the 90th percentile of the frames in both voice and words
     other_voice: bool  # another voice talks in the recording: frames far under level_db are not the candidate's
 
@@ -190,10 +190,10 @@ def candidate_voice(
         if end - before_start >= squeezed_s and after_end - start >= squeezed_s:
             in_gap[frame(end) : frame(start)] = True
     if not (in_region & in_word).any():
-        return CandidateVoice(regions=regions, level_db=None, other_voice=False)
+        return CandidateVoice(regions=tuple(regions), level_db=None, other_voice=False)
     level = float(np.percentile(levels[in_region & in_word], 90))
     if len(words) < 2:  # no gap to look in
-        return CandidateVoice(regions=regions, level_db=level, other_voice=False)
+        return CandidateVoice(regions=tuple(regions), level_db=level, other_voice=False)
     quiet = levels < level - below_db
 
     def cuts(where: np.ndarray, shortest: float) -> list[tuple[float, float]]:
@@ -220,7 +220,7 @@ def candidate_voice(
                 for part in ([(a, cut_start), (cut_end, b)] if cut_start < b and a < cut_end else [(a, b)])
             ]
         kept += pieces if pieces == [region] else [(a, b) for a, b in pieces if b - a >= min_voice_s]
-    return CandidateVoice(regions=kept, level_db=level, other_voice=other_voice)
+    return CandidateVoice(regions=tuple(kept), level_db=level, other_voice=other_voice)
 
 
 NEAR_EDGE_FRAMES = 30

@@ -50,10 +50,11 @@ class MeasureOptions:
     # When those runs take this share of the speaking span, another voice is talking (bench/room.py: at
     # most 1.7% clean, in noise, echo, the laptop band and at every level; 7.6-16.6% with a voice 10-20 dB
     # under a studio answer) and a run this long is cut inside a word's stamps too: voice15 recall 0.84 ->
-    # 0.93. 0.3 s is longer than the candidate's own quiet stretches bar a few ("forces": 0.32 s), which
-    # without the share's condition became 9 invented pauses in the clean answers and 31 in the laptop band.
+    # 0.93. Runs of 0.3 s without the share's condition became 9 invented pauses in the clean answers and
+    # 31 in the laptop band; with it, 0.3 s still cut 3 more of the candidate's own quiet stretches under
+    # the other voice ("forces": 0.32 s) than 0.35 s, which finds the same pauses; 0.4 s lost one.
     quieter_voice_heard_share: float = 0.04
-    quieter_voice_in_word_min_s: float = 0.3
+    quieter_voice_in_word_min_s: float = 0.35
     # A cut's edges are where the level comes this close to the run's median (the other voice's or the
     # room's level): the clean pauses' median error 40 -> 20 ms, as the candidate's fading ends stay theirs.
     quieter_voice_edge_db: float = 3.0

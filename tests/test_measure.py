@@ -322,11 +322,10 @@ def test_a_pause_follows_the_words_that_began_before_it() -> None:
 
 def test_pitch_windows_leave_no_sliver_and_say_why_one_is_empty() -> None:
     from mockmic.measure import QUIET_WINDOW, MeasureOptions, _pitch_windows
-    from mockmic.pitch import PitchTrack
 
     times = np.arange(0, 20.02, 0.01)
     f0 = np.where(times < 10, 200.0 * 2 ** (np.sin(times) / 12), np.nan)  # voiced for 10 s, then silent
-    windows = _pitch_windows(PitchTrack(times, f0, np.isfinite(f0)), (0.0, 20.02), 200.0, MeasureOptions())
+    windows = _pitch_windows(times, f0, (0.0, 20.02), 200.0, MeasureOptions())
     assert [(w.start, w.end) for w in windows] == [(0.0, 10.0), (10.0, 20.02)]  # not a 20 ms third window
     assert windows[0].sd_semitones == pytest.approx(np.std(np.sin(times[times < 10])), abs=0.01)
     assert windows[1].sd_semitones is None and windows[1].reason == QUIET_WINDOW

@@ -216,12 +216,14 @@ def quieter(signal: np.ndarray, stretches: list[tuple[float, float]], db: float 
     return signal
 
 
+# candidate_voice's settings in these tests (measure() passes MeasureOptions' own, which are close)
+QUIETER = dict(below_db=10.0, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02, in_word_min_s=0.3, edge_db=3.0)
+
+
 def without_quieter(
     heard: list[tuple[float, float]], levels: np.ndarray, words: list[tuple[float, float]], **options: float
 ) -> list[tuple[float, float]]:
-    settings = dict(below_db=10.0, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02, in_word_min_s=0.3)
-    settings |= dict(heard_share=0.04, edge_db=3.0) | options
-    return list(candidate_voice(heard, levels, words, **settings).regions)
+    return list(candidate_voice(heard, levels, words, **(QUIETER | dict(heard_share=0.04) | options)).regions)
 
 
 def test_a_quieter_voice_between_words_is_not_the_candidate() -> None:
@@ -250,10 +252,9 @@ def test_once_another_voice_is_heard_its_stretches_under_a_word_stamp_go_too() -
     edges = lambda regions: [t for region in regions for t in region]  # noqa: E731
     assert edges(without_quieter(heard, levels, words)) == pytest.approx([0.5, 1.5, 2.1, 2.9, 3.3, 3.7], abs=0.02)
     cut_between_words_only = pytest.approx([0.5, 1.5, 2.1, 3.7], abs=0.02)
-    settings = dict(below_db=10.0, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02, in_word_min_s=0.3, edge_db=3.0)
-    heard_twice = candidate_voice(heard, levels, words, heard_share=0.04, **settings)
+    heard_twice = candidate_voice(heard, levels, words, heard_share=0.04, **QUIETER)
     assert heard_twice.other_voice and heard_twice.level_db == pytest.approx(20 * np.log10(0.3 / np.sqrt(2)), abs=0.5)
-    assert not candidate_voice(heard, levels, words, heard_share=0.25, **settings).other_voice
+    assert not candidate_voice(heard, levels, words, heard_share=0.25, **QUIETER).other_voice
     assert edges(without_quieter(heard, levels, words, heard_share=0.25)) == cut_between_words_only  # not heard enough
     assert edges(without_quieter(heard, levels, words, in_word_min_s=0.5)) == cut_between_words_only  # too short
 

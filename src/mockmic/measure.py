@@ -100,7 +100,7 @@ class PitchWindow:
 @dataclass(frozen=True)
 class Pitch:
     median_hz: float | None
-    sd_semitones: float | None  # spread around the speaker's own median, on steady frames (pitch.steady): comparable across voices
+    sd_semitones: float | None  # spread around the speaker's own median (steady frames): comparable across voices
     range_semitones: float | None  # 10th to 90th percentile, of the same frames
     voiced_fraction: float | None  # share of the speech frames that are voiced
     windows: tuple[PitchWindow, ...]

@@ -64,6 +64,7 @@ import soundfile as sf
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus as corpus  # noqa: E402
 import accuracy  # noqa: E402
+from mockmic import memo  # noqa: E402
 from mockmic.audio import from_samples, load_audio, without_rumble  # noqa: E402
 from mockmic.constants import PITCH_OUTLIER_SEMITONES, SAMPLE_RATE  # noqa: E402
 from mockmic.measure import MeasureOptions, measure  # noqa: E402
@@ -524,6 +525,9 @@ def tracker_step(name: str, samples: np.ndarray, filtered: np.ndarray, regions) 
 
 
 def _timed(step: Callable[[], object]) -> float:
+    """Seconds of one run, with nothing remembered from the runs before (memo.py keeps SwiftF0's windows
+    and Silero's state by digest: a second run on the same audio would only look them up)."""
+    memo.forget_all()
     started = time.perf_counter()
     step()
     return time.perf_counter() - started

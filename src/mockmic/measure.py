@@ -243,7 +243,7 @@ def measure(
         if not w.doubtful
         and lexicon.is_word(w.text)
         and _voiced_around(w, span, options)
-        and _said_by_candidate(w, candidate, voice_map.levels, options)
+        and _said_by_candidate(w, candidate.others)
     }
     spoken = [words[i] for i in sorted(heard - in_filler)]
     counted = heard - in_filler - lexicon.second_halves(texts, language)  # the words of word_count
@@ -253,9 +253,7 @@ def measure(
     pauses = _pauses(regions, words, lexicon.hesitations(texts, language), span_s, options)
     speaking_s = span_s - pauses.total_s if span_s else None
     samples = without_rumble(audio.samples, audio.sample_rate)  # Silero reads the full signal: see RUMBLE_CUTOFF_HZ
-    track = _pitch_of_candidate(
-        track_pitch(samples, regions, options=options.pitch), candidate, voice_map.levels, options
-    )
+    track = _pitch_of_candidate(track_pitch(samples, regions, options=options.pitch), candidate.others)
     levels = _levels_on_track(samples, audio.sample_rate, track)
     syllables = sum(lexicon.syllables(w.text, language) for w in spoken)
     loudness = _loudness(levels, track, voice_map.speech)
@@ -336,29 +334,28 @@ def _voiced_around(word: Word, span: tuple[float, float] | None, options: Measur
     return word.start <= span[1] + options.edge_tolerance_s and word.end >= span[0] - options.edge_tolerance_s
 
 
-def _said_by_candidate(word: Word, candidate: vad.CandidateVoice, levels: np.ndarray, options: MeasureOptions) -> bool:
-    """False for a word no frame of which (20 ms either side of its stamps) reaches `quieter_voice_db` under
-    the candidate's level, once another voice is heard: its words, not the candidate's (bench/room.py: with a
-    voice 15 dB under a studio answer, 17 of its words were counted and words per minute read +7.7%; -1.7%
-    without them). In a room without another voice, a soft word is the candidate's and counts."""
-    if not candidate.other_voice or candidate.level_db is None:
+def _said_by_candidate(word: Word, others: np.ndarray | None) -> bool:
+    """False for a word all of whose frames (20 ms either side of its stamps) are another voice's (`others`:
+    `quieter_voice_db` under the candidate's level, once another voice is heard; vad.CandidateVoice): its
+    words, not the candidate's (bench/room.py: with a voice 15 dB under a studio answer, 17 of its words
+    were counted and words per minute read +7.7%; -1.7% without them). In a room without another voice, a
+    soft word is the candidate's and counts."""
+    if others is None:
         return True
-    first = max(0, round(word.start * 100) - 2)  # levels are 10 ms apart
-    loudest = levels[first : max(first + 1, round(word.end * 100) + 2)]
-    return len(loudest) == 0 or float(loudest.max()) >= candidate.level_db - options.quieter_voice_db
+    first = max(0, round(word.start * 100) - 2)  # frame levels are 10 ms apart
+    frames = others[first : max(first + 1, round(word.end * 100) + 2)]
+    return len(frames) == 0 or not frames.all()
 
 
-def _pitch_of_candidate(
-    track: PitchTrack, candidate: vad.CandidateVoice, levels: np.ndarray, options: MeasureOptions
-) -> PitchTrack:
-    """The track without the frames `quieter_voice_db` or more under the candidate's level once another voice
-    is heard: the tracker followed that voice there (bench/room.py: pitch sd with a voice 20 / 15 dB under a
-    studio answer +0.56 / +1.70 st off the clean answer's, +0.28 / +0.71 without those frames)."""
-    if not candidate.other_voice or candidate.level_db is None:
+def _pitch_of_candidate(track: PitchTrack, others: np.ndarray | None) -> PitchTrack:
+    """The track without another voice's frames (`others`, as in `_said_by_candidate`): the tracker followed
+    that voice there (bench/room.py: pitch sd with a voice 20 / 15 dB under a studio answer +0.56 / +1.70 st
+    off the clean answer's, +0.28 / +0.71 without those frames)."""
+    if others is None:
         return track
-    n = min(len(levels), len(track.f0_hz))
+    n = min(len(others), len(track.f0_hz))
     quiet = np.zeros(len(track.f0_hz), bool)
-    quiet[:n] = levels[:n] < candidate.level_db - options.quieter_voice_db  # both on the 10 ms grid
+    quiet[:n] = others[:n]  # both on the 10 ms grid
     return PitchTrack(times=track.times, f0_hz=np.where(quiet, np.nan, track.f0_hz), speech=track.speech)
 
 

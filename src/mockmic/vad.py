@@ -146,7 +146,14 @@ class CandidateVoice:
 
     regions: Regions  # the voice regions less what another voice or the room said between the words
     level_db: float | None  # the candidate's level: the 90th percentile of the frames in both voice and words
-    other_voice: bool  # another voice talks in the recording: frames far under level_db are not the candidate's
+    # Once another voice is heard in the recording, its frames (`below_db` under level_db, on the grid of
+    # `frame_levels`): nowhere the candidate's. None when no other voice is heard.
+    others: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def other_voice(self) -> bool:
+        """Whether another voice talks in the recording."""
+        return self.others is not None
 
 
 def candidate_voice(
@@ -174,8 +181,9 @@ def candidate_voice(
       shorter than `squeezed_s`: Whisper could not place that word, which may lie in the gap (a soft "but
       who" of the MFA monologue turned down 30 dB: "who" dropped, "but" squeezed after the gap);
     - when those runs took at least `heard_share` of the regions' span, another voice is talking in this
-      recording (`other_voice`), and Whisper's stamps stretched over the candidate's pauses hide the rest
-      of them: then a run of at least `in_word_min_s` anywhere, inside words and beside squeezed ones too.
+      recording (`other_voice`; its frames are `others`), and Whisper's stamps stretched over the
+      candidate's pauses hide the rest of them: then a run of at least `in_word_min_s` anywhere, inside
+      words and beside squeezed ones too.
     Each run's edges move in to where the level comes within `edge_db` of the run's median (the other
     voice's or the room's level): the candidate's fading last syllable is still the candidate's. What is
     left of a region shorter than `min_voice_s` is dropped; a region with nothing cut is kept as it was.
@@ -190,10 +198,10 @@ def candidate_voice(
         if end - before_start >= squeezed_s and after_end - start >= squeezed_s:
             in_gap[frame(end) : frame(start)] = True
     if not (in_region & in_word).any():
-        return CandidateVoice(regions=tuple(regions), level_db=None, other_voice=False)
+        return CandidateVoice(regions=tuple(regions), level_db=None)
     level = float(np.percentile(levels[in_region & in_word], 90))
     if len(words) < 2:  # no gap to look in
-        return CandidateVoice(regions=tuple(regions), level_db=level, other_voice=False)
+        return CandidateVoice(regions=tuple(regions), level_db=level)
     quiet = levels < level - below_db
 
     def cuts(where: np.ndarray, shortest: float) -> list[tuple[float, float]]:
@@ -220,7 +228,7 @@ def candidate_voice(
                 for part in ([(a, cut_start), (cut_end, b)] if cut_start < b and a < cut_end else [(a, b)])
             ]
         kept += pieces if pieces == [region] else [(a, b) for a, b in pieces if b - a >= min_voice_s]
-    return CandidateVoice(regions=tuple(kept), level_db=level, other_voice=other_voice)
+    return CandidateVoice(regions=tuple(kept), level_db=level, others=quiet if other_voice else None)
 
 
 NEAR_EDGE_FRAMES = 30

@@ -66,8 +66,8 @@ import _corpus as corpus  # noqa: E402
 import accuracy  # noqa: E402
 from mockmic import memo  # noqa: E402
 from mockmic.audio import from_samples, load_audio, without_rumble  # noqa: E402
-from mockmic.constants import PITCH_OUTLIER_SEMITONES, SAMPLE_RATE  # noqa: E402
-from mockmic.measure import MeasureOptions, measure  # noqa: E402
+from mockmic.constants import SAMPLE_RATE  # noqa: E402
+from mockmic.measure import MeasureOptions, _pitch, measure  # noqa: E402
 from mockmic.pitch import (  # noqa: E402
     PitchOptions,
     PitchTrack,
@@ -163,18 +163,14 @@ def steady_track(track: PitchTrack) -> PitchTrack:
 def reported_sd(
     track: PitchTrack, regions: list[tuple[float, float]], min_voiced_s: float = MIN_VOICED_S
 ) -> float | None:
-    """sd_semitones as measure() reports it, the span being the first to the last speech region: the
-    median and the 1 s minimum from every voiced frame, the sd from the steady ones."""
+    """sd_semitones as measure() reports it (measure._pitch on the track's own hop), the span being the
+    first to the last speech region, without measure()'s minimum voiced share (the hoarse answers are
+    measured here, not withheld)."""
     if not regions:
         return None
-    inside = (track.times >= regions[0][0]) & (track.times <= regions[-1][1])
-    kept, median = without_octave_jumps(track.f0_hz[inside])
-    if median is None or len(kept) * (track.times[1] - track.times[0]) < min_voiced_s:
-        return None
-    held = steady_track(track).f0_hz[inside]
-    tones = semitones(held[np.isfinite(held)], median)
-    tones = tones[np.abs(tones) <= PITCH_OUTLIER_SEMITONES]
-    return float(np.std(tones if len(tones) else semitones(kept, median)))
+    hop = float(track.times[1] - track.times[0])
+    options = MeasureOptions(min_voiced_s=min_voiced_s, min_voiced_share=0.0, pitch=PitchOptions(hop_s=hop))
+    return _pitch(track, (regions[0][0], regions[-1][1]), options).sd_semitones
 
 
 def values_sd(f0: np.ndarray) -> float | None:

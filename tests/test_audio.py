@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.audio import from_samples, load_audio, without_rumble
-from mockmic.constants import SAMPLE_RATE
+from mockmic.audio import from_samples, high_passed, load_audio, without_rumble
+from mockmic.constants import RUMBLE_CUTOFF_HZ, SAMPLE_RATE
 from mockmic.errors import AudioError
 from tests.helpers import write_tone
 
@@ -156,9 +156,21 @@ def test_rumble_is_removed_and_the_voice_band_kept() -> None:
     assert amplitude[frequencies == 5][0] < 0.5 * 10 ** (-60 / 20)  # down by more than 60 dB
 
 
-def test_rumble_filter_is_the_same_in_blocks() -> None:
+def test_high_pass_filter_is_the_same_in_blocks() -> None:
     noise = np.random.default_rng(0).normal(0, 0.1, 5 * SAMPLE_RATE).astype(np.float32)
-    np.testing.assert_allclose(without_rumble(noise, block_s=0.37), without_rumble(noise, block_s=60), atol=1e-6)
+    np.testing.assert_allclose(high_passed(noise, RUMBLE_CUTOFF_HZ, block_s=0.37), without_rumble(noise), atol=1e-6)
+
+
+def test_the_fricative_band_keeps_a_hiss_and_drops_a_vowel() -> None:
+    t = np.arange(2 * SAMPLE_RATE) / SAMPLE_RATE
+    hiss, vowel = 0.1 * np.sin(2 * np.pi * 6000 * t), 0.5 * np.sin(2 * np.pi * 1000 * t)
+    filtered = high_passed((hiss + vowel).astype(np.float32), 4000.0)[SAMPLE_RATE:]  # the second second
+    amplitude = 2 * np.abs(np.fft.rfft(filtered)) / len(filtered)
+    frequencies = np.fft.rfftfreq(len(filtered), 1 / SAMPLE_RATE)
+    # a digital 4th-order Butterworth (bilinear): |H(f)| = 1 / sqrt(1 + (tan(pi fc / fs) / tan(pi f / fs)) ** 8)
+    gain = lambda f: 1 / np.sqrt(1 + (np.tan(np.pi * 4000 / SAMPLE_RATE) / np.tan(np.pi * f / SAMPLE_RATE)) ** 8)  # noqa: E731
+    assert amplitude[frequencies == 6000][0] == pytest.approx(0.1 * gain(6000), rel=0.01)  # 0.9996: kept
+    assert amplitude[frequencies == 1000][0] == pytest.approx(0.5 * gain(1000), rel=0.05)  # 56 dB down
 
 
 @pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")

@@ -86,14 +86,22 @@ def to_mono_16k(frames: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.ascontiguousarray(np.clip(mono, -1.0, 1.0))
 
 
-def without_rumble(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, block_s: float = 60.0) -> np.ndarray:
+def without_rumble(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """A float32 copy of the samples high-passed above RUMBLE_CUTOFF_HZ: handling noise, wind and DC
-    drift removed. Filtered a block at a time with the filter's state carried over, so the filter's
-    float64 working buffers stay one block long however long the answer is.
+    drift removed."""
+    return high_passed(samples, RUMBLE_CUTOFF_HZ, sample_rate)
+
+
+def high_passed(
+    samples: np.ndarray, cutoff_hz: float, sample_rate: int = SAMPLE_RATE, block_s: float = 60.0
+) -> np.ndarray:
+    """A float32 copy of the samples through a 4th-order Butterworth high-pass at `cutoff_hz`. Filtered a
+    block at a time with the filter's state carried over, so the filter's float64 working buffers stay
+    one block long however long the answer is.
     """
     from scipy.signal import butter, sosfilt, sosfilt_zi
 
-    sos = butter(4, RUMBLE_CUTOFF_HZ, "highpass", fs=sample_rate, output="sos")
+    sos = butter(4, cutoff_hz, "highpass", fs=sample_rate, output="sos")
     state = sosfilt_zi(sos) * (samples[0] if len(samples) else 0.0)  # starts settled: no step at sample 0
     filtered = np.empty(len(samples), dtype=np.float32)
     block = max(1, int(block_s * sample_rate))

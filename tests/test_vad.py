@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from mockmic import memo, silero
-from mockmic.audio import load_audio
+from mockmic.audio import high_passed, load_audio
 from mockmic.constants import MIN_PAUSE_S
 from mockmic.vad import (
     VoiceOptions,
@@ -198,7 +198,7 @@ def test_voice_regions_runs_without_importing_torch(corpus: Path) -> None:
     code = f"""
 import sys
 from pathlib import Path
-from mockmic.audio import load_audio
+from mockmic.audio import high_passed, load_audio
 from mockmic.vad import voice_regions
 regions = voice_regions(load_audio(Path({str(corpus / "openai-whisper" / "jfk.flac")!r})).samples)
 print(len(regions), sorted(name for name in sys.modules if name.split(".")[0] in ("torch", "silero_vad")))
@@ -218,6 +218,7 @@ def quieter(signal: np.ndarray, stretches: list[tuple[float, float]], db: float 
 
 # candidate_voice's settings in these tests (measure() passes MeasureOptions' own, which are close)
 QUIETER = dict(below_db=10.0, min_s=0.2, min_voice_s=0.06, squeezed_s=0.02, in_word_min_s=0.3, edge_db=3.0)
+QUIETER |= dict(island_db=5.0, fricative_levels=None, fricative_db=10.0, fricative_reach_s=0.2)
 
 
 def without_quieter(
@@ -272,6 +273,40 @@ def test_a_fading_last_syllable_stays_the_candidates() -> None:
     assert end == pytest.approx(1.42, abs=0.015) and start_again == pytest.approx(2.1, abs=0.02)
     (_, end), _ = without_quieter(heard, frame_levels(signal), words, heard_share=1.0, edge_db=np.inf)
     assert end == pytest.approx(1.37, abs=0.015)  # the run's own edge
+
+
+def test_the_other_voices_loud_syllables_between_words_go_too() -> None:
+    # Another voice 15 dB under the candidate between two words (1.5-2.3 s: heard), with one syllable of
+    # it 0.1 s long at 7 dB under (1.8-1.9 s): louder than a run of the quiet, never as loud as the candidate.
+    signal = quieter(bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)]), [(1.5, 2.3)])
+    levels = frame_levels(quieter(signal, [(1.8, 1.9)], db=8.0))
+    heard, words = [(0.5, 3.7)], [(0.6, 1.5), (2.3, 3.6)]
+
+    edges = lambda **options: [t for r in without_quieter(heard, levels, words, **options) for t in r]  # noqa: E731
+    assert edges() == pytest.approx([0.5, 1.5, 2.3, 3.7], abs=0.02)  # one pause, 1.5-2.3 s
+    assert edges(island_db=np.inf) == pytest.approx([0.5, 1.5, 1.8, 1.9, 2.3, 3.7], abs=0.02)  # two, without the rule
+    assert edges(island_db=8.0) == edges(island_db=np.inf)  # as loud as the candidate can be there: theirs
+    assert edges(heard_share=0.25) == edges(island_db=np.inf)  # and only once another voice is heard
+
+
+def test_the_candidates_fricatives_at_a_word_edge_stay_theirs() -> None:
+    # The candidate's vowels (180 Hz) with a hiss (6 kHz, 15 dB under the vowels) in every word, one of
+    # them ending the first word (1.5-1.62 s); then another voice, 15 dB under, until the next word at 2.1 s.
+    t = np.arange(int(4.2 * RATE)) / RATE
+    signal = quieter(bursts([("gap", 0.5), ("tone", 3.2), ("gap", 0.5)]), [(1.5, 2.1)])
+    hisses = [(0.8, 0.95), (1.2, 1.35), (1.5, 1.62), (2.5, 2.65), (3.0, 3.15), (3.3, 3.45)]
+    for start, end in hisses:
+        at = slice(int(start * RATE), int(end * RATE))
+        signal[at] = 0.3 * 10 ** (-15 / 20) * np.sin(2 * np.pi * 6000 * t[at])
+    levels, hiss = frame_levels(signal), frame_levels(high_passed(signal, 4000.0))
+    heard, words = [(0.5, 3.7)], [(0.6, 1.62), (2.1, 3.6)]
+    first_end = lambda words, band: without_quieter(heard, levels, words, fricative_levels=band)[0][1]  # noqa: E731
+
+    assert first_end(words, None) == pytest.approx(1.5, abs=0.02)  # by the level alone: the other voice's
+    assert first_end(words, hiss) == pytest.approx(1.62, abs=0.02)  # by the band above 4 kHz: the candidate's
+    assert first_end([(0.6, 1.35), (2.1, 3.6)], hiss) == pytest.approx(1.5, abs=0.02)  # 0.15 s from any word
+    room_hiss = np.full(len(levels), float(np.percentile(hiss, 90)))  # a band as loud everywhere: the room's
+    assert first_end(words, room_hiss) == pytest.approx(1.5, abs=0.02)
 
 
 def test_silero_goes_on_from_where_it_stopped_with_the_same_probabilities() -> None:

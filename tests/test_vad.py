@@ -198,7 +198,7 @@ def test_voice_regions_runs_without_importing_torch(corpus: Path) -> None:
     code = f"""
 import sys
 from pathlib import Path
-from mockmic.audio import high_passed, load_audio
+from mockmic.audio import load_audio
 from mockmic.vad import voice_regions
 regions = voice_regions(load_audio(Path({str(corpus / "openai-whisper" / "jfk.flac")!r})).samples)
 print(len(regions), sorted(name for name in sys.modules if name.split(".")[0] in ("torch", "silero_vad")))

@@ -234,9 +234,6 @@ def measure(
     regions = _speech_in_span(list(voice_map.voice), trusted, options)
     if trusted and not regions:  # whispered: Silero hears no voice, the energy gate still finds the speech
         regions = _speech_in_span(list(voice_map.loud), trusted, options)
-    band = high_passed(audio.samples, options.fricative_band_hz, audio.sample_rate)
-    fricative_levels = vad.frame_levels(band, audio.sample_rate)
-    del band  # a copy of the take: not kept while the pitch is tracked on another
     candidate = vad.candidate_voice(
         regions,
         voice_map.levels,
@@ -249,7 +246,9 @@ def measure(
         heard_share=options.quieter_voice_heard_share,
         edge_db=options.quieter_voice_edge_db,
         island_db=options.quieter_voice_island_db,
-        fricative_levels=fricative_levels,
+        fricative_levels=lambda: vad.frame_levels(  # only once another voice is heard: a pass over the take
+            high_passed(audio.samples, options.fricative_band_hz, audio.sample_rate), audio.sample_rate
+        ),
         fricative_db=options.fricative_db,
         fricative_reach_s=options.fricative_reach_s,
     )
@@ -355,10 +354,10 @@ def _voiced_around(word: Word, span: tuple[float, float] | None, options: Measur
 
 def _said_by_candidate(word: Word, others: np.ndarray | None) -> bool:
     """False for a word all of whose frames (20 ms either side of its stamps) are another voice's (`others`:
-    `quieter_voice_db` under the candidate's level, once another voice is heard; vad.CandidateVoice): its
-    words, not the candidate's (bench/room.py: with a voice 15 dB under a studio answer, 17 of its words
-    were counted and words per minute read +7.7%; -1.7% without them). In a room without another voice, a
-    soft word is the candidate's and counts."""
+    once another voice is heard, `quieter_voice_db` under the candidate's level or its louder syllables
+    between the words; vad.CandidateVoice): its words, not the candidate's (bench/room.py: with a voice
+    15 dB under a studio answer, 17 of its words were counted and words per minute read +7.7%; -1.7%
+    without them). In a room without another voice, a soft word is the candidate's and counts."""
     if others is None:
         return True
     first = max(0, round(word.start * 100) - 2)  # frame levels are 10 ms apart

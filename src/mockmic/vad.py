@@ -15,7 +15,9 @@ that map to each step instead of each step running the detectors again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -146,8 +148,9 @@ class CandidateVoice:
 
     regions: Regions  # the voice regions less what another voice or the room said between the words
     level_db: float | None  # the candidate's level: the 90th percentile of the frames in both voice and words
-    # Once another voice is heard in the recording, its frames (`below_db` under level_db, on the grid of
-    # `frame_levels`): nowhere the candidate's. None when no other voice is heard.
+    # Once another voice is heard in the recording, its frames (`below_db` under level_db, and its louder
+    # syllables between the words, on the grid of `frame_levels`): nowhere the candidate's. None when no
+    # other voice is heard.
     others: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -169,7 +172,7 @@ def candidate_voice(
     heard_share: float,
     edge_db: float,
     island_db: float,
-    fricative_levels: np.ndarray | None,
+    fricative_levels: Callable[[], np.ndarray] | None,
     fricative_db: float,
     fricative_reach_s: float,
 ) -> CandidateVoice:
@@ -197,11 +200,12 @@ def candidate_voice(
       stays `island_db` under them is the other voice's too (its louder syllables): the candidate's own
       speech reaches their level;
     - each region's edges grow, up to `fricative_reach_s`, over the candidate's fricatives: frames near a
-      word's stamps whose `fricative_levels` (`frame_levels` of the samples high-passed above the vowels;
-      None: no growing) come within `fricative_db` of the candidate's. A final /s/ 15 dB under the
-      candidate's vowels is as loud as the other voice's vowels, but 15 dB louder than it above 4 kHz.
+      word's stamps whose `fricative_levels` (`frame_levels` of the samples high-passed above the vowels,
+      asked for only then; None: no growing) come within `fricative_db` of the candidate's. A final /s/
+      15 dB under the candidate's vowels is as loud as the other voice's vowels, but 15 dB louder than it
+      above 4 kHz.
     """
-    frame = lambda t: min(len(levels), max(0, round(t * 100)))  # noqa: E731 - levels are 10 ms apart
+    frame = partial(_frame_at, count=len(levels))
     in_region, in_word, in_gap = (np.zeros(len(levels), bool) for _ in range(3))
     for start, end in regions:
         in_region[frame(start) : frame(end)] = True
@@ -249,7 +253,7 @@ def candidate_voice(
     if other_voice and fricative_levels is not None:
         between = quiet & in_gap  # what is heard between the words: the other voice and the room
         kept = _with_fricatives(
-            kept, fricative_levels, in_region & in_word, between, in_word, fricative_db, fricative_reach_s
+            kept, fricative_levels(), in_region & in_word, between, in_word, fricative_db, fricative_reach_s
         )
     return CandidateVoice(regions=tuple(kept), level_db=level, others=quiet if other_voice else None)
 
@@ -280,7 +284,7 @@ def _with_fricatives(
         threshold = max(threshold, float(np.percentile(fricative_levels[between], 90)) + FRICATIVE_ABOVE_OTHERS_DB)
     near = round(FRICATIVE_NEAR_WORD_S * 100)
     hiss = (fricative_levels >= threshold) & (np.convolve(in_word, np.ones(2 * near + 1), "same") > 0)
-    frame = lambda t: min(len(hiss), max(0, round(t * 100)))  # noqa: E731 - levels are 10 ms apart
+    frame = partial(_frame_at, count=len(hiss))
     reach = round(reach_s * 100)
     grown = []
     for k, (start, end) in enumerate(regions):
@@ -295,6 +299,11 @@ def _with_fricatives(
             )
         )
     return grown
+
+
+def _frame_at(t: float, count: int) -> int:
+    """The frame of `frame_levels`' 10 ms grid (of `count`) that a time in seconds falls on."""
+    return min(count, max(0, round(t * 100)))
 
 
 NEAR_EDGE_FRAMES = 30
